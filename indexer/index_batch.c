@@ -1,0 +1,299 @@
+/*
+ * index_batch.c - the indexer's unit of work (see index_batch.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/digest.h"
+#include "../lib/msg.h"
+#include "../lib/mymalloc.h"
+#include "../lib/record.h"
+#include "../lib/spool.h"
+#include "../lib/store.h"
+#include "../lib/terms.h"
+#include "index_batch.h"
+#include "index_meta.h"
+
+typedef struct work {
+    INDEX_ITEM *item;
+    ENVELOPE env;
+    MSGREC  rec;
+    char    path[4096];
+} WORK;
+
+/* Move a damaged spool file aside: never delete what may be mail. */
+static void index_quarantine(CHILD *child, const char *path, const char *qid, const char *why)
+{
+    char    dir[4096];
+    char    dst[4200];
+
+    snprintf(dir, sizeof(dir), "%s/spool/bad", child->cfg.data_dir);
+    mkdir(dir, 0750);
+    snprintf(dst, sizeof(dst), "%s/%s", dir, qid);
+    if (rename(path, dst) < 0)
+        msg_warn("%s: cannot move to %s: %s", path, dst, strerror(errno));
+    msg_warn("%s: set aside in spool/bad: %s", qid, why);
+    if (child->score)
+        ipc_score_add(&child->score->rejected, 1);
+}
+
+static int index_seen_qid(ADB *db, const char *qid)
+{
+    DBT     key = {0}, val = {0};
+
+    key.data = (void *) qid;
+    key.size = (u_int32_t) strlen(qid);
+    val.flags = DB_DBT_PARTIAL;
+    val.dlen = 0;
+    return db->qid->get(db->qid, 0, &key, &val, 0) == 0;
+}
+
+struct put_ctx {
+    ADB    *db;
+    DB_TXN *txn;
+    unsigned char num[8];
+    int     rc;
+};
+
+static void index_put_term(const char *term, size_t len, void *ctx)
+{
+    struct put_ctx *p = ctx;
+    DBT     key = {0}, val = {0};
+    int     rc;
+
+    if (p->rc)
+        return;
+    key.data = (void *) term;
+    key.size = (u_int32_t) len;
+    val.data = p->num;
+    val.size = 8;
+    rc = p->db->term->put(p->db->term, p->txn, &key, &val, DB_NODUPDATA);
+    if (rc != 0 && rc != DB_KEYEXIST)
+        p->rc = rc;
+}
+
+static int index_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, size_t vlen,
+                     u_int32_t flags)
+{
+    DBT     key = {0}, val = {0};
+    int     rc;
+
+    key.data = (void *) k;
+    key.size = (u_int32_t) klen;
+    val.data = (void *) v;
+    val.size = (u_int32_t) vlen;
+    rc = dbp->put(dbp, txn, &key, &val, flags);
+    return rc == DB_KEYEXIST ? 0 : rc;
+}
+
+/* One message inside the batch transaction. */
+static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[32],
+                            VSTR *buf, int *is_new)
+{
+    DBT     key = {0}, val = {0};
+    unsigned char numk[8];
+    struct put_ctx pc = {db, txn, {0}, 0};
+    int     rc;
+
+    key.data = w->rec.sha;
+    key.size = 32;
+    val.data = numk;
+    val.ulen = 8;
+    val.flags = DB_DBT_USERMEM;
+    rc = db->id->get(db->id, txn, &key, &val, DB_RMW);
+    if (rc == 0) {
+        DBT     mk = {0}, mv = {0};
+        MSGREC  old;
+
+        /* Same bytes again: merge this envelope into the stored record. */
+        *is_new = 0;
+        mk.data = numk;
+        mk.size = 8;
+        mv.flags = DB_DBT_MALLOC;
+        if ((rc = db->msg->get(db->msg, txn, &mk, &mv, DB_RMW)) != 0)
+            return rc;
+        if (record_decode(mv.data, mv.size, &old) < 0) {
+            myfree(mv.data);
+            msg_warn("record %llu is damaged; keeping it, adding nothing",
+                     (unsigned long long) adb_key_num(numk));
+            return 0;
+        }
+        myfree(mv.data);
+        old.arrivals++;
+        index_meta_merge(&old, &w->env);
+        record_encode(&old, buf);
+        rc = index_put(db->msg, txn, numk, 8, buf->s, buf->len, 0);
+        memcpy(pc.num, numk, 8);
+        if (rc == 0)
+            terms_of_record(&old, index_put_term, &pc);
+        record_free(&old);
+        if (rc == 0)
+            rc = pc.rc;
+    } else if (rc == DB_NOTFOUND) {
+        db_seq_t num;
+        unsigned char dk[8], sk[8];
+        DIGEST *d;
+
+        *is_new = 1;
+        if ((rc = db->seq->get(db->seq, txn, 1, &num, 0)) != 0)
+            return rc;
+        adb_num_key((uint64_t) num, numk);
+        /* Hash chain: chain = SHA-256(previous chain || sha || num). */
+        d = digest_create();
+        digest_update(d, chain, 32);
+        digest_update(d, w->rec.sha, 32);
+        digest_update(d, numk, 8);
+        digest_final(d, chain);
+        memcpy(w->rec.chain, chain, 32);
+        record_encode(&w->rec, buf);
+        adb_date_key(w->rec.date, dk);
+        adb_num_key((uint64_t) w->rec.size, sk);
+        memcpy(pc.num, numk, 8);
+        if ((rc = index_put(db->msg, txn, numk, 8, buf->s, buf->len, 0)) == 0
+            && (rc = index_put(db->id, txn, w->rec.sha, 32, numk, 8, 0)) == 0
+            && (rc = index_put(db->date, txn, dk, 8, numk, 8, DB_NODUPDATA)) == 0
+            && (rc = index_put(db->size, txn, sk, 8, numk, 8, DB_NODUPDATA)) == 0) {
+            terms_of_record(&w->rec, index_put_term, &pc);
+            rc = pc.rc;
+        }
+    } else {
+        return rc;
+    }
+    if (rc == 0)
+        rc = index_put(db->qid, txn, w->env.qid, strlen(w->env.qid), numk, 8, 0);
+    return rc;
+}
+
+static int index_txn(ADB *db, WORK *w, int n, int *added, int *dups)
+{
+    DB_TXN *txn;
+    VSTR   *buf = vstr_alloc(4096);
+    unsigned char chain[32];
+    uint64_t count;
+    DBT     key = {0}, val = {0};
+    int     rc;
+
+    *added = *dups = 0;
+    if ((rc = db->env->txn_begin(db->env, 0, &txn, 0)) != 0)
+        goto out;
+    key.data = "chain";
+    key.size = 5;
+    val.data = chain;
+    val.ulen = 32;
+    val.flags = DB_DBT_USERMEM;
+    rc = db->meta->get(db->meta, txn, &key, &val, DB_RMW);
+    if (rc == DB_NOTFOUND)
+        memset(chain, 0, sizeof(chain));
+    else if (rc != 0)
+        goto abort;
+    count = adb_meta_u64(db, txn, "count");
+    for (int i = 0; i < n; i++) {
+        int     is_new = 0;
+
+        if (w[i].item == 0)
+            continue;
+        if ((rc = index_commit_one(db, txn, &w[i], chain, buf, &is_new)) != 0)
+            goto abort;
+        if (is_new) {
+            count++;
+            (*added)++;
+        } else {
+            (*dups)++;
+        }
+    }
+    val.data = chain;
+    val.size = 32;
+    val.flags = 0;
+    if ((rc = db->meta->put(db->meta, txn, &key, &val, 0)) != 0
+        || (rc = adb_meta_put_u64(db, txn, "count", count)) != 0)
+        goto abort;
+    rc = txn->commit(txn, 0);
+    goto out;
+abort:
+    txn->abort(txn);
+out:
+    vstr_free(buf);
+    return rc;
+}
+
+int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
+{
+    WORK   *w = mycalloc((size_t) n, sizeof(WORK));
+    VSTR   *msgbuf = vstr_alloc(65536);
+    const char *dir = child->cfg.data_dir;
+    char    err[1024];
+    int     live = 0;
+    int     ret = 0;
+    int     added = 0, dups = 0;
+    int     rc = 0;
+
+    for (int i = 0; i < n; i++) {
+        WORK   *x = &w[i];
+
+        envelope_init(&x->env);
+        record_init(&x->rec);
+        snprintf(x->path, sizeof(x->path), "%s/spool/new/%s", dir, items[i].qid);
+        if (spool_read(x->path, items[i].ring_env, items[i].ring_len, &x->env, msgbuf, (int) child->cfg.recipient_limit * 4 + 1000,
+                       err, sizeof(err)) < 0) {
+            if (access(x->path, F_OK) == 0)
+                index_quarantine(child, x->path, items[i].qid, err);
+            continue;                   /* gone: done by an earlier batch */
+        }
+        if (strcmp(x->env.qid, items[i].qid) != 0) {
+            index_quarantine(child, x->path, items[i].qid, "queue id does not match file name");
+            continue;
+        }
+        if (index_seen_qid(db, x->env.qid)) {
+            unlink(x->path);            /* committed before a crash; finish the job */
+            continue;
+        }
+        index_meta(msgbuf->s, msgbuf->len, &x->env, &x->rec);
+        if (store_put(dir, x->rec.arrival, x->env.sha256, msgbuf->s, msgbuf->len,
+                      (int) child->cfg.store_compress_level, err, sizeof(err)) < 0) {
+            msg_warn("cannot store %s: %s; will retry", x->env.qid, err);
+            ret = -1;
+            goto out;
+        }
+        x->item = &items[i];
+        live++;
+    }
+    if (live == 0)
+        goto out;
+    if (store_sync(dir, err, sizeof(err)) < 0) {
+        msg_warn("%s; will retry", err);
+        ret = -1;
+        goto out;
+    }
+    for (int attempt = 0; attempt < 5; attempt++) {
+        rc = index_txn(db, w, n, &added, &dups);
+        if (rc != DB_LOCK_DEADLOCK)
+            break;
+    }
+    if (rc != 0) {
+        msg_warn("cannot commit %d messages: %s; will retry", live, db_strerror(rc));
+        ret = rc == DB_RUNRECOVERY ? -2 : -1;
+        goto out;
+    }
+    for (int i = 0; i < n; i++)
+        if (w[i].item)
+            unlink(w[i].path);
+    if (child->score) {
+        ipc_score_add(&child->score->indexed, (uint64_t) added);
+        ipc_score_add(&child->score->duplicates, (uint64_t) dups);
+        child->score->last_index = (int64_t) time(0);
+    }
+    msg_debug("committed %d new, %d duplicate", added, dups);
+    ret = added + dups;
+out:
+    for (int i = 0; i < n; i++) {
+        envelope_free(&w[i].env);
+        record_free(&w[i].rec);
+    }
+    myfree(w);
+    vstr_free(msgbuf);
+    return ret;
+}

@@ -1,0 +1,152 @@
+/*
+ * index_meta.c - extract header metadata (see index_meta.h).
+ *
+ * One pass over the header section.  Address lists are parsed and their
+ * display names decoded; the subject is RFC 2047-decoded; a missing or
+ * unparsable Date falls back to the arrival time.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "../lib/addr.h"
+#include "../lib/date.h"
+#include "../lib/digest.h"
+#include "../lib/hdr.h"
+#include "../lib/mymalloc.h"
+#include "../lib/rfc2047.h"
+#include "index_meta.h"
+
+struct meta_ctx {
+    MSGREC *r;
+    int     have_subject, have_msgid, have_date, have_from, have_sender;
+};
+
+static int name_is(const char *name, size_t nlen, const char *want)
+{
+    return strlen(want) == nlen && strncasecmp(name, want, nlen) == 0;
+}
+
+static void meta_addrs(const char *val, size_t vlen, STRLIST *addrs, STRLIST *names)
+{
+    ADDR_LIST l;
+
+    addr_list_init(&l);
+    addr_parse_list(val, vlen, &l);
+    for (int i = 0; i < l.n; i++) {
+        strlist_add(addrs, l.e[i].addr);
+        if (names)
+            strlist_add(names, l.e[i].name);
+    }
+    addr_list_free(&l);
+}
+
+static void meta_field(const char *name, size_t nlen, const char *val, size_t vlen, void *ctx)
+{
+    struct meta_ctx *m = ctx;
+    MSGREC *r = m->r;
+
+    if (name_is(name, nlen, "from") && !m->have_from) {
+        STRLIST a, n;
+
+        strlist_init(&a);
+        strlist_init(&n);
+        meta_addrs(val, vlen, &a, &n);
+        if (a.n > 0) {
+            r->from_addr = mystrdup(a.v[0]);
+            r->from_name = mystrdup(n.v[0]);
+            m->have_from = 1;
+        }
+        strlist_free(&a);
+        strlist_free(&n);
+    } else if (name_is(name, nlen, "sender") && !m->have_sender) {
+        STRLIST a;
+
+        strlist_init(&a);
+        meta_addrs(val, vlen, &a, 0);
+        if (a.n > 0) {
+            r->sender_addr = mystrdup(a.v[0]);
+            m->have_sender = 1;
+        }
+        strlist_free(&a);
+    } else if (name_is(name, nlen, "to")) {
+        meta_addrs(val, vlen, &r->to_addr, &r->to_name);
+    } else if (name_is(name, nlen, "cc")) {
+        meta_addrs(val, vlen, &r->cc_addr, &r->cc_name);
+    } else if (name_is(name, nlen, "bcc")) {
+        meta_addrs(val, vlen, &r->bcc_addr, 0);
+    } else if (name_is(name, nlen, "subject") && !m->have_subject) {
+        VSTR   *s = vstr_alloc(vlen + 16);
+
+        rfc2047_decode(val, vlen, s);
+        r->subject = vstr_export(s);
+        m->have_subject = 1;
+    } else if (name_is(name, nlen, "message-id") && !m->have_msgid) {
+        size_t  s = 0, e = vlen;
+
+        while (s < e && (val[s] == ' ' || val[s] == '<'))
+            s++;
+        while (e > s && (val[e - 1] == ' ' || val[e - 1] == '>'))
+            e--;
+        r->msgid = mystrndup(val + s, e - s);
+        m->have_msgid = 1;
+    } else if (name_is(name, nlen, "date") && !m->have_date) {
+        char   *d = mystrndup(val, vlen);
+        time_t  t;
+
+        if (date_parse_rfc5322(d, &t) == 0) {
+            r->date = (int64_t) t;
+            r->flags |= REC_F_HAS_DATE;
+            m->have_date = 1;
+        }
+        myfree(d);
+    }
+}
+
+static void meta_env_addr(STRLIST *l, const char *addr)
+{
+    VSTR   *c = vstr_alloc(64);
+
+    addr_canon(addr, c);
+    if (c->len)
+        strlist_add_unique(l, c->s);
+    vstr_free(c);
+}
+
+int index_meta_merge(MSGREC *r, const ENVELOPE *env)
+{
+    int     before = r->env_from.n + r->env_rcpt.n;
+
+    if (env->sender && *env->sender)
+        meta_env_addr(&r->env_from, env->sender);
+    for (int i = 0; i < env->nrcpt; i++)
+        meta_env_addr(&r->env_rcpt, env->rcpt[i]);
+    strlist_add_unique(&r->qids, env->qid);
+    return r->env_from.n + r->env_rcpt.n != before;
+}
+
+void index_meta(const char *msg, size_t len, const ENVELOPE *env, MSGREC *r)
+{
+    struct meta_ctx m = {r, 0, 0, 0, 0, 0};
+
+    r->size = (int64_t) len;
+    r->arrival = env->arrival;
+    r->date = env->arrival;
+    r->arrivals = 1;
+    digest_unhex(env->sha256, r->sha);
+    hdr_walk(msg, len, meta_field, &m);
+    if (!r->subject)
+        r->subject = mystrdup("");
+    if (!r->msgid)
+        r->msgid = mystrdup("");
+    if (!r->from_addr) {
+        r->from_addr = mystrdup("");
+        r->from_name = mystrdup("");
+    }
+    if (!r->sender_addr)
+        r->sender_addr = mystrdup("");
+    r->client = mystrdup(env->client ? env->client : "");
+    r->helo = mystrdup(env->helo ? env->helo : "");
+    r->tls = mystrdup(env->tls ? env->tls : "");
+    r->source = mystrdup(env->source ? env->source : "");
+    index_meta_merge(r, env);
+}

@@ -1,0 +1,198 @@
+/*
+ * adb.c - Berkeley DB environment and schema (see adb.h).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "adb.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "record.h"
+#include "vstr.h"
+
+#define ADB_THREADS 256
+
+static int adb_is_alive(DB_ENV *env, pid_t pid, db_threadid_t tid, u_int32_t flags)
+{
+    (void) env;
+    (void) tid;
+    (void) flags;
+    return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+static void adb_errcall(const DB_ENV *env, const char *pfx, const char *msg)
+{
+    (void) env;
+    (void) pfx;
+    msg_warn("berkeley db: %s", msg);
+}
+
+void adb_num_key(uint64_t num, unsigned char key[8])
+{
+    record_put_u64(key, num);
+}
+
+uint64_t adb_key_num(const void *key)
+{
+    return record_get_u64(key);
+}
+
+void adb_date_key(int64_t date, unsigned char key[8])
+{
+    record_put_u64(key, (uint64_t) date ^ (UINT64_C(1) << 63));
+}
+
+int64_t adb_key_date(const void *key)
+{
+    return (int64_t) (record_get_u64(key) ^ (UINT64_C(1) << 63));
+}
+
+static int adb_open_one(ADB *db, DB **dbp, const char *file, int dup, char *err, size_t errlen)
+{
+    u_int32_t flags = 0;
+    int     rc;
+
+    if ((rc = db_create(dbp, db->env, 0)) != 0) {
+        snprintf(err, errlen, "%s: %s", file, db_strerror(rc));
+        return rc;
+    }
+    if (dup && (rc = (*dbp)->set_flags(*dbp, DB_DUP | DB_DUPSORT)) != 0) {
+        snprintf(err, errlen, "%s: %s", file, db_strerror(rc));
+        return rc;
+    }
+    if (db->mode == ADB_READ)
+        flags |= DB_RDONLY;
+    else
+        flags |= DB_CREATE | DB_AUTO_COMMIT;
+    if ((rc = (*dbp)->open(*dbp, 0, file, 0, DB_BTREE, flags, 0640)) != 0) {
+        snprintf(err, errlen, "%s: %s", file, db_strerror(rc));
+        (*dbp)->close(*dbp, 0);
+        *dbp = 0;
+    }
+    return rc;
+}
+
+ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t errlen)
+{
+    ADB    *db = mycalloc(1, sizeof(*db));
+    VSTR   *home = vstr_alloc(256);
+    u_int32_t flags = DB_INIT_MPOOL | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_TXN;
+    int     rc;
+
+    db->mode = mode;
+    vstr_sprintf(home, "%s/db", cfg->data_dir);
+    if ((rc = db_env_create(&db->env, 0)) != 0)
+        goto fail;
+    db->env->set_errcall(db->env, adb_errcall);
+    db->env->set_cachesize(db->env, (u_int32_t) (cfg->db_cache_size >> 30),
+                           (u_int32_t) (cfg->db_cache_size & ((1L << 30) - 1)), 1);
+    db->env->set_lk_detect(db->env, DB_LOCK_DEFAULT);
+    db->env->set_lk_max_locks(db->env, 200000);
+    db->env->set_lk_max_objects(db->env, 200000);
+    db->env->set_lk_max_lockers(db->env, 4096);
+    db->env->set_lg_bsize(db->env, 4 * 1024 * 1024);
+    db->env->set_lg_max(db->env, 64 * 1024 * 1024);
+    db->env->set_thread_count(db->env, ADB_THREADS);
+    db->env->set_isalive(db->env, adb_is_alive);
+    if (mode == ADB_RECOVER) {
+        flags |= DB_CREATE | DB_RECOVER;
+        if (mkdir(home->s, 0750) < 0 && errno != EEXIST) {
+            snprintf(err, errlen, "%s: %s", home->s, strerror(errno));
+            *dberr = errno;
+            goto fail_env;
+        }
+    }
+    if ((rc = db->env->open(db->env, home->s, flags, 0640)) != 0)
+        goto fail;
+    if (mode != ADB_READ)
+        db->env->log_set_config(db->env, DB_LOG_AUTO_REMOVE, 1);
+    /* A reader is not recovery: if a writer died, say the archive needs it. */
+    if ((rc = adb_open_one(db, &db->msg, "msg.db", 0, err, errlen)) != 0
+        || (rc = adb_open_one(db, &db->id, "id.db", 0, err, errlen)) != 0
+        || (rc = adb_open_one(db, &db->qid, "qid.db", 0, err, errlen)) != 0
+        || (rc = adb_open_one(db, &db->term, "term.db", 1, err, errlen)) != 0
+        || (rc = adb_open_one(db, &db->date, "date.db", 1, err, errlen)) != 0
+        || (rc = adb_open_one(db, &db->size, "size.db", 1, err, errlen)) != 0
+        || (rc = adb_open_one(db, &db->meta, "meta.db", 0, err, errlen)) != 0) {
+        *dberr = rc;
+        vstr_free(home);
+        adb_close(db);
+        return 0;
+    }
+    if (mode == ADB_WRITE) {
+        DBT     key = {0};
+
+        key.data = "seq";
+        key.size = 3;
+        if ((rc = db_sequence_create(&db->seq, db->meta, 0)) != 0
+            || (rc = db->seq->initial_value(db->seq, 1)) != 0
+            || (rc = db->seq->open(db->seq, 0, &key, DB_CREATE | DB_AUTO_COMMIT)) != 0) {
+            snprintf(err, errlen, "sequence: %s", db_strerror(rc));
+            *dberr = rc;
+            vstr_free(home);
+            adb_close(db);
+            return 0;
+        }
+    }
+    vstr_free(home);
+    return db;
+fail:
+    snprintf(err, errlen, "%s: %s", home->s, db_strerror(rc));
+    *dberr = rc;
+fail_env:
+    vstr_free(home);
+    if (db->env)
+        db->env->close(db->env, 0);
+    myfree(db);
+    return 0;
+}
+
+void adb_close(ADB *db)
+{
+    if (db->seq)
+        db->seq->close(db->seq, 0);
+    DB     *all[] = {db->msg, db->id, db->qid, db->term, db->date, db->size, db->meta};
+
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        if (all[i])
+            all[i]->close(all[i], 0);
+    if (db->env)
+        db->env->close(db->env, 0);
+    myfree(db);
+}
+
+int adb_failchk(ADB *db)
+{
+    return db->env->failchk(db->env, 0);
+}
+
+uint64_t adb_meta_u64(ADB *db, DB_TXN *txn, const char *name)
+{
+    DBT     key = {0}, val = {0};
+    unsigned char buf[8];
+
+    key.data = (void *) name;
+    key.size = (u_int32_t) strlen(name);
+    val.data = buf;
+    val.ulen = sizeof(buf);
+    val.flags = DB_DBT_USERMEM;
+    if (db->meta->get(db->meta, txn, &key, &val, 0) != 0 || val.size != 8)
+        return 0;
+    return record_get_u64(buf);
+}
+
+int adb_meta_put_u64(ADB *db, DB_TXN *txn, const char *name, uint64_t v)
+{
+    DBT     key = {0}, val = {0};
+    unsigned char buf[8];
+
+    record_put_u64(buf, v);
+    key.data = (void *) name;
+    key.size = (u_int32_t) strlen(name);
+    val.data = buf;
+    val.size = 8;
+    return db->meta->put(db->meta, txn, &key, &val, 0);
+}

@@ -1,0 +1,53 @@
+/*
+ * adb.h - the archive's Berkeley DB environment and databases.
+ *
+ * Schema (all btree, keys big-endian where numeric):
+ *   msg.db    num(8)          -> record (record.h)
+ *   id.db     sha256(32)      -> num(8)
+ *   qid.db    queue id        -> num(8)      envelopes already merged
+ *   term.db   "k:value"       -> num(8)      DB_DUPSORT posting lists
+ *   date.db   date(8, biased) -> num(8)      DB_DUPSORT
+ *   size.db   size(8)         -> num(8)      DB_DUPSORT
+ *   meta.db   name            -> value       sequence, chain head, count
+ *
+ * Three ways in: the master creates/recovers the environment before any
+ * child exists (ADB_RECOVER); the indexer joins it to write (ADB_WRITE);
+ * the CLI and the web panel join it read-only (ADB_READ).  Every process
+ * registers for failchk, so a crashed writer is detected by the master.
+ */
+#ifndef MAILARC_ADB_H
+#define MAILARC_ADB_H
+
+#include <db.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cfg.h"
+
+typedef enum { ADB_RECOVER, ADB_WRITE, ADB_READ } ADB_MODE;
+
+typedef struct adb {
+    DB_ENV *env;
+    DB     *msg, *id, *qid, *term, *date, *size, *meta;
+    DB_SEQUENCE *seq;
+    ADB_MODE mode;
+} ADB;
+
+/* Open; NULL with err set.  *dberr gets the Berkeley DB code. */
+ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t errlen);
+void adb_close(ADB *db);
+
+/* Master: 0 ok; DB_RUNRECOVERY when recovery is needed. */
+int adb_failchk(ADB *db);
+
+/* Keys. */
+void adb_num_key(uint64_t num, unsigned char key[8]);
+uint64_t adb_key_num(const void *key);
+void adb_date_key(int64_t date, unsigned char key[8]);
+int64_t adb_key_date(const void *key);
+
+/* Read a meta counter (0 if absent). */
+uint64_t adb_meta_u64(ADB *db, DB_TXN *txn, const char *name);
+int adb_meta_put_u64(ADB *db, DB_TXN *txn, const char *name, uint64_t v);
+
+#endif

@@ -1,0 +1,374 @@
+/*
+ * cfg.c - the configuration parser (see cfg.h).
+ *
+ * Table-driven: one row per key with its type, default and bounds, so the
+ * parser, the defaults and the dump cannot disagree.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "cidr.h"
+#include "hostport.h"
+#include "mymalloc.h"
+#include "vstr.h"
+
+enum cfg_type { T_STR, T_LONG, T_SIZE, T_BOOL, T_CIDRS, T_LISTEN };
+
+struct cfg_key {
+    const char *name;
+    enum cfg_type type;
+    size_t  off;
+    const char *def;
+    long    min;
+    long    max;
+};
+
+#define S(f) offsetof(CONFIG, f)
+
+static const struct cfg_key cfg_keys[] = {
+    {"data_dir", T_STR, S(data_dir), "/var/lib/mailarc", 0, 0},
+    {"user", T_STR, S(user), "mailarc", 0, 0},
+    {"smtp_listen", T_LISTEN, S(smtp_listen), "0.0.0.0:25", 0, 0},
+    {"smtp_allow", T_CIDRS, S(smtp_allow), "127.0.0.0/8, ::1/128", 0, 0},
+    {"smtp_hostname", T_STR, S(smtp_hostname), "", 0, 0},
+    {"smtpd_min_idle", T_LONG, S(smtpd_min_idle), "2", 1, 1000},
+    {"smtpd_max_idle", T_LONG, S(smtpd_max_idle), "10", 1, 1000},
+    {"smtpd_max_procs", T_LONG, S(smtpd_max_procs), "20", 1, 1000},
+    {"smtpd_max_use", T_LONG, S(smtpd_max_use), "1000", 1, 1000000},
+    {"message_size_limit", T_SIZE, S(message_size_limit), "52428800", 1024, 2147483647L},
+    {"recipient_limit", T_LONG, S(recipient_limit), "1000", 1, 100000},
+    {"smtp_line_limit", T_LONG, S(smtp_line_limit), "2048", 512, 65536},
+    {"smtp_timeout", T_LONG, S(smtp_timeout), "300", 1, 3600},
+    {"smtp_tls_cert", T_STR, S(smtp_tls_cert), "", 0, 0},
+    {"smtp_tls_key", T_STR, S(smtp_tls_key), "", 0, 0},
+    {"milter_listen", T_STR, S(milter_listen), "", 0, 0},
+    {"web_listen", T_LISTEN, S(web_listen), "127.0.0.1:8080", 0, 0},
+    {"web_tls_cert", T_STR, S(web_tls_cert), "", 0, 0},
+    {"web_tls_key", T_STR, S(web_tls_key), "", 0, 0},
+    {"pam_service", T_STR, S(pam_service), "mailarc", 0, 0},
+    {"pam_confdir", T_STR, S(pam_confdir), "", 0, 0},
+    {"admin_users", T_STR, S(admin_users), "root", 0, 0},
+    {"auditor_users", T_STR, S(auditor_users), "", 0, 0},
+    {"user_addresses", T_STR, S(user_addresses), "", 0, 0},
+    {"default_domain", T_STR, S(default_domain), "", 0, 0},
+    {"relay_host", T_STR, S(relay_host), "127.0.0.1:25", 0, 0},
+    {"daemon_control", T_STR, S(daemon_control), "sudo -n /etc/init.d/mailarc", 0, 0},
+    {"mta_logs", T_STR, S(mta_logs), "/var/log/mail.log*", 0, 0},
+    {"archive_password", T_STR, S(archive_password), "", 0, 0},
+    {"indexer_batch", T_LONG, S(indexer_batch), "500", 1, 100000},
+    {"indexer_sweep_interval", T_LONG, S(indexer_sweep_interval), "5", 1, 3600},
+    {"store_compress_level", T_LONG, S(store_compress_level), "3", 1, 19},
+    {"ipc_ring_slots", T_LONG, S(ipc_ring_slots), "256", 8, 65536},
+    {"ipc_queue_max", T_SIZE, S(ipc_queue_max), "65536", 1024, 16777216},
+    {"db_cache_size", T_SIZE, S(db_cache_size), "67108864", 1048576, 4294967295L},
+    {"restart_backoff_max", T_LONG, S(restart_backoff_max), "60", 1, 3600},
+    {"log_syslog", T_BOOL, S(log_syslog), "yes", 0, 1},
+};
+
+#define NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
+
+static char **cfg_strp(CONFIG *cfg, const struct cfg_key *k)
+{
+    return (char **) ((char *) cfg + k->off);
+}
+
+static long *cfg_longp(CONFIG *cfg, const struct cfg_key *k)
+{
+    return (long *) ((char *) cfg + k->off);
+}
+
+static int cfg_parse_long(const char *val, int sizes, long *out)
+{
+    char   *end;
+    long    n;
+
+    errno = 0;
+    if (!isdigit((unsigned char) *val))
+        return -1;
+    n = strtol(val, &end, 10);
+    if (errno)
+        return -1;
+    if (sizes && *end) {
+        long    mul = 1;
+
+        switch (toupper((unsigned char) *end)) {
+        case 'K': mul = 1024L; break;
+        case 'M': mul = 1024L * 1024; break;
+        case 'G': mul = 1024L * 1024 * 1024; break;
+        default: return -1;
+        }
+        end++;
+        if (n > LONG_MAX / mul)
+            return -1;
+        n *= mul;
+    }
+    if (*end)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+static int cfg_parse_bool(const char *val, long *out)
+{
+    static const char *yes[] = {"yes", "true", "on", "1"};
+    static const char *no[] = {"no", "false", "off", "0"};
+
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(val, yes[i]) == 0)
+            return (*out = 1), 0;
+        if (strcasecmp(val, no[i]) == 0)
+            return (*out = 0), 0;
+    }
+    return -1;
+}
+
+/* Set one key; 0 ok, -1 with a reason in err. */
+static int cfg_set(CONFIG *cfg, const struct cfg_key *k, const char *val,
+                   char *err, size_t errlen)
+{
+    long    n = 0;
+
+    switch (k->type) {
+    case T_STR:
+    case T_CIDRS:
+    case T_LISTEN:
+        if (k->type == T_CIDRS && cidr_list_check(val, err, errlen) < 0)
+            return -1;
+        if (k->type == T_LISTEN && hostport_list_check(val, err, errlen) < 0)
+            return -1;
+        myfree(*cfg_strp(cfg, k));
+        *cfg_strp(cfg, k) = mystrdup(val);
+        return 0;
+    case T_LONG:
+    case T_SIZE:
+        if (cfg_parse_long(val, k->type == T_SIZE, &n) < 0) {
+            snprintf(err, errlen, "%s: \"%s\" is not a %s", k->name, val,
+                     k->type == T_SIZE ? "size (N, NK, NM or NG)" : "number");
+            return -1;
+        }
+        if (n < k->min || n > k->max) {
+            snprintf(err, errlen, "%s: %ld is out of range %ld..%ld",
+                     k->name, n, k->min, k->max);
+            return -1;
+        }
+        *cfg_longp(cfg, k) = n;
+        return 0;
+    case T_BOOL:
+        if (cfg_parse_bool(val, &n) < 0) {
+            snprintf(err, errlen, "%s: \"%s\" is not yes or no", k->name, val);
+            return -1;
+        }
+        *(int *) ((char *) cfg + k->off) = (int) n;
+        return 0;
+    }
+    return -1;
+}
+
+void cfg_defaults(CONFIG *cfg)
+{
+    char    err[256];
+
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->path = mystrdup("(built-in)");
+    for (size_t i = 0; i < NKEYS; i++)
+        if (cfg_set(cfg, &cfg_keys[i], cfg_keys[i].def, err, sizeof(err)) < 0)
+            abort();                    /* the table itself is wrong */
+}
+
+void cfg_free(CONFIG *cfg)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (cfg_keys[i].type == T_STR || cfg_keys[i].type == T_CIDRS
+            || cfg_keys[i].type == T_LISTEN) {
+            myfree(*cfg_strp(cfg, &cfg_keys[i]));
+            *cfg_strp(cfg, &cfg_keys[i]) = 0;
+        }
+    myfree(cfg->path);
+    cfg->path = 0;
+}
+
+static char *cfg_trim(char *s, char *e)
+{
+    while (s < e && isspace((unsigned char) *s))
+        s++;
+    while (e > s && isspace((unsigned char) e[-1]))
+        e--;
+    *e = 0;
+    return s;
+}
+
+/* Strip matching quotes, as php.ini allows key = "value". */
+static char *cfg_unquote(char *v)
+{
+    size_t  n = strlen(v);
+
+    if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+        v[n - 1] = 0;
+        return v + 1;
+    }
+    return v;
+}
+
+static void cfg_consistency(const CONFIG *cfg, const char *name, char *err, size_t errlen, int *bad)
+{
+    if (cfg->smtpd_min_idle > cfg->smtpd_max_procs) {
+        snprintf(err, errlen, "%s: smtpd_min_idle (%ld) exceeds smtpd_max_procs (%ld)",
+                 name, cfg->smtpd_min_idle, cfg->smtpd_max_procs);
+        *bad = 1;
+    } else if ((*cfg->smtp_tls_cert == 0) != (*cfg->smtp_tls_key == 0)) {
+        snprintf(err, errlen, "%s: smtp_tls_cert and smtp_tls_key must be set together", name);
+        *bad = 1;
+    } else if (*cfg->data_dir != '/') {
+        snprintf(err, errlen, "%s: data_dir must be an absolute path", name);
+        *bad = 1;
+    }
+}
+
+int cfg_parse(CONFIG *out, const char *name, const char *text, size_t len,
+              char *err, size_t errlen)
+{
+    CONFIG  cfg;
+    char   *buf = mystrndup(text, len);
+    char   *line = buf;
+    char   *next;
+    int     lineno = 0;
+    int     bad = 0;
+    char    why[512];
+
+    if (memchr(text, 0, len)) {
+        snprintf(err, errlen, "%s: contains a NUL byte", name);
+        myfree(buf);
+        return -1;
+    }
+    cfg_defaults(&cfg);
+    for (; line && !bad; line = next) {
+        char   *eq;
+        char   *key;
+        char   *val;
+        size_t  i;
+
+        lineno++;
+        if ((next = strchr(line, '\n')) != 0)
+            *next++ = 0;
+        key = cfg_trim(line, line + strlen(line));
+        if (*key == 0 || *key == ';' || *key == '#')
+            continue;
+        if (*key == '[') {
+            if (key[strlen(key) - 1] != ']') {
+                snprintf(err, errlen, "%s:%d: unterminated section header", name, lineno);
+                bad = 1;
+            }
+            continue;
+        }
+        if ((eq = strchr(key, '=')) == 0) {
+            snprintf(err, errlen, "%s:%d: expected \"key = value\"", name, lineno);
+            bad = 1;
+            continue;
+        }
+        val = cfg_unquote(cfg_trim(eq + 1, eq + 1 + strlen(eq + 1)));
+        key = cfg_trim(key, eq);
+        for (i = 0; i < NKEYS; i++)
+            if (strcmp(cfg_keys[i].name, key) == 0)
+                break;
+        if (i == NKEYS) {
+            snprintf(err, errlen, "%s:%d: unknown key \"%s\"", name, lineno, key);
+            bad = 1;
+        } else if (cfg_set(&cfg, &cfg_keys[i], val, why, sizeof(why)) < 0) {
+            snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
+            bad = 1;
+        }
+    }
+    myfree(buf);
+    if (!bad)
+        cfg_consistency(&cfg, name, err, errlen, &bad);
+    if (bad) {
+        cfg_free(&cfg);
+        return -1;
+    }
+    myfree(cfg.path);
+    cfg.path = mystrdup(name);
+    *out = cfg;
+    return 0;
+}
+
+int cfg_load(CONFIG *cfg, const char *path, char *err, size_t errlen)
+{
+    VSTR   *buf;
+    char    chunk[8192];
+    ssize_t n;
+    int     fd;
+    int     ret;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    buf = vstr_alloc(8192);
+    while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+            close(fd);
+            vstr_free(buf);
+            return -1;
+        }
+        if (buf->len + (size_t) n > 1024 * 1024) {
+            snprintf(err, errlen, "%s: larger than 1 MiB", path);
+            close(fd);
+            vstr_free(buf);
+            return -1;
+        }
+        vstr_add(buf, chunk, (size_t) n);
+    }
+    close(fd);
+    ret = cfg_parse(cfg, path, buf->s, buf->len, err, errlen);
+    vstr_free(buf);
+    return ret;
+}
+
+const char *cfg_path(const char *explicit_path)
+{
+    const char *env;
+
+    if (explicit_path)
+        return explicit_path;
+    if ((env = getenv("MAILARC_CONF")) != 0 && *env)
+        return env;
+    return CFG_DEFAULT_PATH;
+}
+
+void cfg_dump(const CONFIG *cfg, void (*out)(const char *, const char *, void *), void *ctx)
+{
+    char    num[32];
+
+    for (size_t i = 0; i < NKEYS; i++) {
+        const struct cfg_key *k = &cfg_keys[i];
+        const char *p = (const char *) cfg + k->off;
+
+        switch (k->type) {
+        case T_STR:
+        case T_CIDRS:
+        case T_LISTEN:
+            out(k->name, *(char *const *) p, ctx);
+            break;
+        case T_LONG:
+        case T_SIZE:
+            snprintf(num, sizeof(num), "%ld", *(const long *) p);
+            out(k->name, num, ctx);
+            break;
+        case T_BOOL:
+            out(k->name, *(const int *) p ? "yes" : "no", ctx);
+            break;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/*
+ * cfg.h - mailarc.conf: php.ini-like "key = value", "; comment", "[section]".
+ *
+ * Every key has a documented default (etc/mailarc.conf).  Unknown keys and
+ * bad values are errors naming the file and line; cfg_load() never
+ * half-applies a file: on error the CONFIG passed in is left unchanged.
+ */
+#ifndef MAILARC_CFG_H
+#define MAILARC_CFG_H
+
+#include <stddef.h>
+
+typedef struct config {
+    char   *path;                       /* file it came from, or "(built-in)" */
+    char   *data_dir;
+    char   *user;
+    char   *smtp_listen;
+    char   *smtp_allow;
+    char   *smtp_hostname;
+    long    smtpd_min_idle;
+    long    smtpd_max_idle;
+    long    smtpd_max_procs;
+    long    smtpd_max_use;
+    long    message_size_limit;
+    long    recipient_limit;
+    long    smtp_line_limit;
+    long    smtp_timeout;
+    char   *smtp_tls_cert;
+    char   *smtp_tls_key;
+    char   *milter_listen;
+    char   *web_listen;
+    char   *web_tls_cert;
+    char   *web_tls_key;
+    char   *pam_service;
+    char   *pam_confdir;
+    char   *admin_users;
+    char   *auditor_users;
+    char   *user_addresses;
+    char   *default_domain;
+    char   *relay_host;
+    char   *daemon_control;
+    char   *mta_logs;
+    char   *archive_password;
+    long    indexer_batch;
+    long    indexer_sweep_interval;
+    long    store_compress_level;
+    long    ipc_ring_slots;
+    long    ipc_queue_max;
+    long    db_cache_size;
+    long    restart_backoff_max;
+    int     log_syslog;
+} CONFIG;
+
+#define CFG_DEFAULT_PATH "/etc/mailarc/mailarc.conf"
+
+/* Fill cfg with the built-in defaults. */
+void cfg_defaults(CONFIG *cfg);
+
+/* Parse text (from file `name`) over defaults.  0 ok; -1 with err set. */
+int cfg_parse(CONFIG *cfg, const char *name, const char *text, size_t len,
+              char *err, size_t errlen);
+
+/* Load a file over defaults.  0 ok; -1 with err "file:line: ..." set. */
+int cfg_load(CONFIG *cfg, const char *path, char *err, size_t errlen);
+
+/* The path to use: explicit, else $MAILARC_CONF, else the default. */
+const char *cfg_path(const char *explicit_path);
+
+/* Release the strings held by cfg. */
+void cfg_free(CONFIG *cfg);
+
+/* Print every key and its value (for "mailarc status -v" and tests). */
+void cfg_dump(const CONFIG *cfg, void (*out)(const char *key, const char *val, void *ctx), void *ctx);
+
+#endif

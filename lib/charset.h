@@ -1,0 +1,26 @@
+/*
+ * charset.h - text in any declared charset to UTF-8.
+ *
+ * Never fails: an unknown charset or an invalid byte sequence becomes
+ * U+FFFD and conversion goes on.  UTF-8 input is validated the same way.
+ */
+#ifndef MAILARC_CHARSET_H
+#define MAILARC_CHARSET_H
+
+#include <stddef.h>
+
+#include "vstr.h"
+
+void charset_to_utf8(const char *charset, const char *in, size_t len, VSTR *out);
+
+/* Undeclared 8-bit text: UTF-8 if it is valid UTF-8, else windows-1252. */
+void charset_raw_to_utf8(const char *in, size_t len, VSTR *out);
+
+/* Append in, replacing invalid UTF-8 with U+FFFD. */
+void charset_utf8_clean(const char *in, size_t len, VSTR *out);
+
+/* Decode one UTF-8 code point; returns bytes used (>=1) and *cp (0xFFFD if bad). */
+size_t charset_utf8_next(const unsigned char *s, size_t len, unsigned *cp);
+void charset_utf8_put(VSTR *out, unsigned cp);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * hostport.c - parse, bind and connect "host:port" endpoints.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hostport.h"
+#include "mymalloc.h"
+
+int hostport_split(const char *text, char **host, char **port)
+{
+    const char *colon;
+    const char *h;
+    size_t  hlen;
+    char   *end;
+    long    p;
+
+    while (*text == ' ' || *text == '\t')
+        text++;
+    if (*text == '[') {
+        const char *rb = strchr(text, ']');
+
+        if (rb == 0 || rb[1] != ':')
+            return -1;
+        h = text + 1;
+        hlen = (size_t) (rb - h);
+        colon = rb + 1;
+    } else {
+        if ((colon = strrchr(text, ':')) == 0)
+            return -1;
+        h = text;
+        hlen = (size_t) (colon - text);
+        if (memchr(h, ':', hlen))
+            return -1;
+    }
+    p = strtol(colon + 1, &end, 10);
+    if (colon[1] == 0 || *end || p < 1 || p > 65535 || hlen == 0)
+        return -1;
+    *host = mystrndup(h, hlen);
+    *port = mystrdup(colon + 1);
+    return 0;
+}
+
+int hostport_list_check(const char *text, char *err, size_t errlen)
+{
+    char   *copy = mystrdup(text);
+    char   *save = 0;
+    int     ret = 0;
+
+    for (char *t = strtok_r(copy, ", \t", &save); t; t = strtok_r(0, ", \t", &save)) {
+        char   *h;
+        char   *p;
+
+        if (hostport_split(t, &h, &p) < 0) {
+            snprintf(err, errlen, "\"%s\" is not host:port", t);
+            ret = -1;
+            break;
+        }
+        myfree(h);
+        myfree(p);
+    }
+    myfree(copy);
+    return ret;
+}
+
+int hostport_listen(const char *endpoint, int backlog, char *err, size_t errlen)
+{
+    struct addrinfo hints = {0};
+    struct addrinfo *res;
+    char   *host;
+    char   *port;
+    int     fd = -1;
+    int     on = 1;
+    int     rc;
+
+    if (hostport_split(endpoint, &host, &port) < 0) {
+        snprintf(err, errlen, "\"%s\" is not host:port", endpoint);
+        return -1;
+    }
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+        snprintf(err, errlen, "%s: %s", endpoint, gai_strerror(rc));
+        myfree(host);
+        myfree(port);
+        return -1;
+    }
+    if ((fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0)) < 0
+        || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0
+        || bind(fd, res->ai_addr, res->ai_addrlen) < 0
+        || listen(fd, backlog) < 0) {
+        snprintf(err, errlen, "%s: %s", endpoint, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    myfree(host);
+    myfree(port);
+    return fd;
+}
+
+int hostport_connect(const char *endpoint, int timeout, char *err, size_t errlen)
+{
+    struct addrinfo hints = {0};
+    struct addrinfo *res;
+    char   *host;
+    char   *port;
+    int     fd;
+    int     rc;
+
+    *err = 0;
+    if (hostport_split(endpoint, &host, &port) < 0) {
+        snprintf(err, errlen, "\"%s\" is not host:port", endpoint);
+        return -1;
+    }
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    rc = getaddrinfo(host, port, &hints, &res);
+    myfree(host);
+    myfree(port);
+    if (rc != 0) {
+        snprintf(err, errlen, "%s: %s", endpoint, gai_strerror(rc));
+        return -1;
+    }
+    fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd >= 0 && connect(fd, res->ai_addr, res->ai_addrlen) < 0) {
+        struct pollfd pfd = {fd, POLLOUT, 0};
+        int     soerr = 0;
+        socklen_t sl = sizeof(soerr);
+
+        if (errno != EINPROGRESS || poll(&pfd, 1, timeout * 1000) != 1
+            || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr) {
+            snprintf(err, errlen, "%s: %s", endpoint,
+                     soerr ? strerror(soerr) : "connection timed out");
+            close(fd);
+            fd = -1;
+        }
+    }
+    if (fd >= 0)
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    else if (!*err)
+        snprintf(err, errlen, "%s: %s", endpoint, strerror(errno));
+    freeaddrinfo(res);
+    return fd;
+}

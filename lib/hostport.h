@@ -1,0 +1,19 @@
+/*
+ * hostport.h - "host:port" and "[v6]:port" endpoints, and lists of them.
+ */
+#ifndef MAILARC_HOSTPORT_H
+#define MAILARC_HOSTPORT_H
+
+#include <stddef.h>
+
+/* Split "host:port"; host and port are newly allocated.  0 ok, -1 bad. */
+int hostport_split(const char *text, char **host, char **port);
+int hostport_list_check(const char *text, char *err, size_t errlen);
+
+/* Open a listening TCP socket; returns fd or -1 with err set. */
+int hostport_listen(const char *endpoint, int backlog, char *err, size_t errlen);
+
+/* Connect to host:port with a timeout in seconds; fd or -1 with err set. */
+int hostport_connect(const char *endpoint, int timeout, char *err, size_t errlen);
+
+#endif

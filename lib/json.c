@@ -1,0 +1,31 @@
+/*
+ * json.c - JSON string escaping; invalid UTF-8 becomes U+FFFD.
+ */
+#include <string.h>
+
+#include "charset.h"
+#include "json.h"
+
+void json_str(VSTR *out, const char *s)
+{
+    VSTR   *clean = vstr_alloc(strlen(s) + 8);
+
+    charset_utf8_clean(s, strlen(s), clean);
+    vstr_addch(out, '"');
+    for (const unsigned char *p = (const unsigned char *) clean->s; *p; p++) {
+        switch (*p) {
+        case '"': vstr_addstr(out, "\\\""); break;
+        case '\\': vstr_addstr(out, "\\\\"); break;
+        case '\n': vstr_addstr(out, "\\n"); break;
+        case '\r': vstr_addstr(out, "\\r"); break;
+        case '\t': vstr_addstr(out, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                vstr_sprintf_append(out, "\\u%04x", *p);
+            else
+                vstr_addch(out, *p);
+        }
+    }
+    vstr_addch(out, '"');
+    vstr_free(clean);
+}

@@ -1,0 +1,239 @@
+/*
+ * query.c - query parsing (see query.h).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "date.h"
+#include "mymalloc.h"
+#include "query.h"
+#include "terms.h"
+#include "vstr.h"
+#include "words.h"
+
+static QTERM *query_add(QUERY *q, QKIND kind, int neg, int group)
+{
+    QTERM  *t;
+
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 8;
+        q->t = myrealloc(q->t, (size_t) q->cap * sizeof(QTERM));
+    }
+    t = &q->t[q->n++];
+    memset(t, 0, sizeof(*t));
+    t->kind = kind;
+    t->neg = neg;
+    t->group = group;
+    return t;
+}
+
+void query_free(QUERY *q)
+{
+    for (int i = 0; i < q->n; i++)
+        myfree(q->t[i].key);
+    myfree(q->t);
+    memset(q, 0, sizeof(*q));
+}
+
+struct word_ctx {
+    QUERY  *q;
+    char    kind;
+    int     neg;
+    int     group;
+    int     count;
+};
+
+static void query_word(const char *w, size_t len, void *ctx)
+{
+    struct word_ctx *wc = ctx;
+    VSTR   *k = vstr_alloc(64);
+    QTERM  *t;
+
+    terms_key(wc->kind, w, len, k);
+    t = query_add(wc->q, Q_POSTING, wc->neg, wc->group);
+    t->key = vstr_export(k);
+    wc->count++;
+}
+
+static int query_size(const char *v, int64_t *out)
+{
+    char   *end;
+    long long n;
+
+    if (!isdigit((unsigned char) *v))
+        return -1;
+    n = strtoll(v, &end, 10);
+    if (*end == 'k' || *end == 'K')
+        n *= 1024, end++;
+    else if (*end == 'm' || *end == 'M')
+        n *= 1024 * 1024, end++;
+    else if (*end == 'g' || *end == 'G')
+        n *= 1024LL * 1024 * 1024, end++;
+    if (*end || n < 0)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+/* One term: field (may be empty), value, its original text for errors. */
+static int query_term(QUERY *q, const char *field, const char *value, int neg, int group,
+                      const char *orig, char *err, size_t errlen)
+{
+    struct word_ctx wc = {q, 0, neg, group, 0};
+    time_t  t;
+    int64_t n;
+
+    if (*value == 0) {
+        snprintf(err, errlen, "empty value in term \"%s\"", orig);
+        return -1;
+    }
+    if (*field == 0 || strcasecmp(field, "subject") == 0) {
+        wc.kind = 's';
+        words_each(value, strlen(value), query_word, &wc);
+    } else if (strcasecmp(field, "from") == 0 || strcasecmp(field, "to") == 0
+               || strcasecmp(field, "cc") == 0) {
+        VSTR   *v = vstr_alloc(64);
+        size_t  len = strlen(value);
+
+        wc.kind = (char) tolower((unsigned char) field[0]);
+        if (len >= 2 && value[0] == '<' && value[len - 1] == '>')
+            value++, len -= 2;
+        vstr_add(v, value, len);
+        if (strpbrk(v->s, "@.") && !strpbrk(v->s, " \t"))
+            query_word(v->s, v->len, &wc);      /* an address, domain or local part */
+        else
+            words_each(v->s, v->len, query_word, &wc);
+        vstr_free(v);
+    } else if (strcasecmp(field, "msgid") == 0) {
+        size_t  len = strlen(value);
+
+        wc.kind = 'm';
+        if (len >= 2 && value[0] == '<' && value[len - 1] == '>')
+            value++, len -= 2;
+        query_word(value, len, &wc);
+    } else if (strcasecmp(field, "after") == 0 || strcasecmp(field, "before") == 0
+               || strcasecmp(field, "on") == 0) {
+        if (date_parse_day(value, &t) < 0) {
+            snprintf(err, errlen, "bad date in term \"%s\" (want YYYY-MM-DD)", orig);
+            return -1;
+        }
+        if (neg) {
+            snprintf(err, errlen, "cannot negate a date term: \"%s\"", orig);
+            return -1;
+        }
+        if (strcasecmp(field, "after") == 0) {
+            query_add(q, Q_DATE_GE, 0, group)->val = t;
+        } else if (strcasecmp(field, "before") == 0) {
+            query_add(q, Q_DATE_LT, 0, group)->val = t;
+        } else {
+            query_add(q, Q_DATE_GE, 0, group)->val = t;
+            query_add(q, Q_DATE_LT, 0, group)->val = t + 86400;
+        }
+        return 0;
+    } else if (strcasecmp(field, "larger") == 0 || strcasecmp(field, "smaller") == 0) {
+        if (query_size(value, &n) < 0) {
+            snprintf(err, errlen, "bad size in term \"%s\" (want N, NK or NM)", orig);
+            return -1;
+        }
+        if (neg) {
+            snprintf(err, errlen, "cannot negate a size term: \"%s\"", orig);
+            return -1;
+        }
+        query_add(q, tolower((unsigned char) field[0]) == 'l' ? Q_SIZE_GT : Q_SIZE_LT, 0,
+                  group)->val = n;
+        return 0;
+    } else if (strcasecmp(field, "body") == 0 || strcasecmp(field, "filename") == 0
+               || strcasecmp(field, "has") == 0) {
+        snprintf(err, errlen, "term \"%s\": %s: searches need the full-text index, "
+                 "not available in this version", orig, field);
+        return -1;
+    } else {
+        snprintf(err, errlen, "unknown search field \"%s\" in term \"%s\"", field, orig);
+        return -1;
+    }
+    if (wc.count == 0) {
+        snprintf(err, errlen, "no searchable word in term \"%s\"", orig);
+        return -1;
+    }
+    return 0;
+}
+
+int query_parse(const char *text, QUERY *q, char *err, size_t errlen)
+{
+    const char *p = text;
+    int     group = 0;
+
+    memset(q, 0, sizeof(*q));
+    for (;;) {
+        VSTR   *field = vstr_alloc(16);
+        VSTR   *value = vstr_alloc(64);
+        const char *start;
+        int     neg = 0;
+        int     quoted = 0;
+        int     rc;
+        char   *orig;
+
+        while (isspace((unsigned char) *p))
+            p++;
+        if (*p == 0) {
+            vstr_free(field);
+            vstr_free(value);
+            break;
+        }
+        start = p;
+        if (*p == '-') {
+            neg = 1;
+            p++;
+        }
+        /* field: letters followed by ':' */
+        {
+            const char *f = p;
+
+            while (isalpha((unsigned char) *f))
+                f++;
+            if (*f == ':' && f > p) {
+                vstr_add(field, p, (size_t) (f - p));
+                p = f + 1;
+            }
+        }
+        while (*p && !isspace((unsigned char) *p)) {
+            if (*p == '"') {
+                quoted = 1;
+                for (p++; *p && *p != '"'; p++)
+                    vstr_addch(value, *p);
+                if (*p != '"') {
+                    snprintf(err, errlen, "unbalanced quote in term \"%s\"", start);
+                    vstr_free(field);
+                    vstr_free(value);
+                    query_free(q);
+                    return -1;
+                }
+                p++;
+            } else {
+                vstr_addch(value, *p++);
+            }
+        }
+        orig = mystrndup(start, (size_t) (p - start));
+        if (!quoted && field->len == 0 && !neg && strcmp(value->s, "OR") == 0) {
+            snprintf(err, errlen, "OR is not supported in this version (term %d)", group + 1);
+            rc = -1;
+        } else if (neg && field->len == 0 && value->len == 0) {
+            snprintf(err, errlen, "a lone \"-\" is not a term");
+            rc = -1;
+        } else {
+            rc = query_term(q, field->s, value->s, neg, group, orig, err, errlen);
+        }
+        myfree(orig);
+        vstr_free(field);
+        vstr_free(value);
+        if (rc < 0) {
+            query_free(q);
+            return -1;
+        }
+        group++;
+    }
+    return 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * query.h - the search language of DESIGN.md, parsed.
+ *
+ * Terms are ANDed; "-term" excludes; quotes keep words together.
+ * A value that holds several words (subject:"two words", a quoted display
+ * name) becomes one posting term per word.  Errors name the offending
+ * term.  (OR and body/filename terms come with the full-text index.)
+ */
+#ifndef MAILARC_QUERY_H
+#define MAILARC_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { Q_POSTING, Q_DATE_GE, Q_DATE_LT, Q_SIZE_GT, Q_SIZE_LT } QKIND;
+
+typedef struct qterm {
+    QKIND   kind;
+    int     neg;
+    char   *key;                    /* Q_POSTING: the term key, "f:acme.example" */
+    int     group;                  /* words of one negated value share a group */
+    int64_t val;
+} QTERM;
+
+typedef struct query {
+    int     n;
+    int     cap;
+    QTERM  *t;
+} QUERY;
+
+int query_parse(const char *text, QUERY *q, char *err, size_t errlen);
+void query_free(QUERY *q);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * rfc2047.c - encoded-word decoding (see rfc2047.h).
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "charset.h"
+#include "rfc2047.h"
+
+static int b64val(int c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+static void decode_b(const char *s, size_t len, VSTR *out)
+{
+    unsigned acc = 0;
+    int     bits = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        int     v = b64val((unsigned char) s[i]);
+
+        if (v < 0)
+            continue;
+        acc = acc << 6 | (unsigned) v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            vstr_addch(out, (int) ((acc >> bits) & 0xff));
+        }
+    }
+}
+
+static void decode_q(const char *s, size_t len, VSTR *out)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '_') {
+            vstr_addch(out, ' ');
+        } else if (s[i] == '=' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            vstr_addch(out, hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+            i += 2;
+        } else {
+            vstr_addch(out, s[i]);
+        }
+    }
+}
+
+/* Try an encoded word at s; returns its length, or 0 if it is not one. */
+static size_t encoded_word(const char *s, size_t len, VSTR *out)
+{
+    const char *cs, *enc, *text, *end;
+    char    charset[64];
+    size_t  cslen;
+    VSTR   *raw;
+
+    if (len < 8 || s[0] != '=' || s[1] != '?')
+        return 0;
+    cs = s + 2;
+    if ((enc = memchr(cs, '?', len - 2)) == 0 || enc + 3 > s + len || enc[2] != '?')
+        return 0;
+    text = enc + 3;
+    end = text;
+    while (end + 1 < s + len && !(end[0] == '?' && end[1] == '='))
+        end++;
+    if (end + 1 >= s + len)
+        return 0;
+    cslen = (size_t) (enc - cs);
+    if (cslen == 0 || cslen >= sizeof(charset))
+        return 0;
+    memcpy(charset, cs, cslen);
+    charset[cslen] = 0;
+    /* RFC 2231 language suffix: charset*lang */
+    if (strchr(charset, '*'))
+        *strchr(charset, '*') = 0;
+    for (const char *p = text; p < end; p++)
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+            return 0;
+    raw = vstr_alloc(end - text + 1);
+    switch (toupper((unsigned char) enc[1])) {
+    case 'B': decode_b(text, (size_t) (end - text), raw); break;
+    case 'Q': decode_q(text, (size_t) (end - text), raw); break;
+    default:
+        vstr_free(raw);
+        return 0;
+    }
+    charset_to_utf8(charset, raw->s, raw->len, out);
+    vstr_free(raw);
+    return (size_t) (end + 2 - s);
+}
+
+void rfc2047_decode(const char *in, size_t len, VSTR *out)
+{
+    size_t  i = 0;
+    size_t  plain = 0;
+    int     last_was_word = 0;
+
+    while (i < len) {
+        size_t  n;
+
+        if (in[i] == '=' && i + 1 < len && in[i + 1] == '?') {
+            size_t  mark = out->len;
+
+            n = encoded_word(in + i, len - i, out);
+            if (n > 0) {
+                /* Flush plain text before it, unless it is only the gap
+                 * between two encoded words. */
+                int     gap_only = last_was_word;
+
+                for (size_t k = plain; k < i && gap_only; k++)
+                    if (!strchr(" \t\r\n", in[k]))
+                        gap_only = 0;
+                if (!gap_only && i > plain) {
+                    VSTR   *tmp = vstr_alloc(out->len - mark + 1);
+
+                    vstr_add(tmp, out->s + mark, out->len - mark);
+                    vstr_truncate(out, mark);
+                    charset_raw_to_utf8(in + plain, i - plain, out);
+                    vstr_add(out, tmp->s, tmp->len);
+                    vstr_free(tmp);
+                }
+                i += n;
+                plain = i;
+                last_was_word = 1;
+                continue;
+            }
+        }
+        if (!strchr(" \t\r\n", in[i]))
+            last_was_word = 0;
+        i++;
+    }
+    if (plain < len)
+        charset_raw_to_utf8(in + plain, len - plain, out);
+}

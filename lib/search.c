@@ -1,0 +1,246 @@
+/*
+ * search.c - query execution (see search.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mymalloc.h"
+#include "record.h"
+#include "search.h"
+
+typedef struct numvec {
+    uint64_t *v;
+    size_t  n;
+    size_t  cap;
+} NUMVEC;
+
+static void nv_add(NUMVEC *nv, uint64_t x)
+{
+    if (nv->n == nv->cap) {
+        nv->cap = nv->cap ? nv->cap * 2 : 64;
+        nv->v = myrealloc(nv->v, nv->cap * sizeof(uint64_t));
+    }
+    nv->v[nv->n++] = x;
+}
+
+static int nv_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+static void nv_sort_unique(NUMVEC *nv)
+{
+    size_t  o = 0;
+
+    qsort(nv->v, nv->n, sizeof(uint64_t), nv_cmp);
+    for (size_t i = 0; i < nv->n; i++)
+        if (o == 0 || nv->v[o - 1] != nv->v[i])
+            nv->v[o++] = nv->v[i];
+    nv->n = o;
+}
+
+static int nv_has(const NUMVEC *nv, uint64_t x)
+{
+    return bsearch(&x, nv->v, nv->n, sizeof(uint64_t), nv_cmp) != 0;
+}
+
+/* The posting list of a term, sorted ascending (as stored). */
+static int search_postings(ADB *db, const char *term, NUMVEC *out)
+{
+    DBC    *cur;
+    DBT     key = {0}, val = {0};
+    unsigned char buf[8];
+    int     rc;
+
+    if ((rc = db->term->cursor(db->term, 0, &cur, DB_READ_COMMITTED)) != 0)
+        return rc;
+    key.data = (void *) term;
+    key.size = (u_int32_t) strlen(term);
+    val.data = buf;
+    val.ulen = 8;
+    val.flags = DB_DBT_USERMEM;
+    for (rc = cur->get(cur, &key, &val, DB_SET); rc == 0;
+         rc = cur->get(cur, &key, &val, DB_NEXT_DUP))
+        if (val.size == 8)
+            nv_add(out, adb_key_num(buf));
+    cur->close(cur);
+    return rc == DB_NOTFOUND ? 0 : rc;
+}
+
+/* Numbers from date.db between lo (incl.) and hi (excl.). */
+static int search_dates(ADB *db, int64_t lo, int64_t hi, NUMVEC *out)
+{
+    DBC    *cur;
+    DBT     key = {0}, val = {0};
+    unsigned char kbuf[8], vbuf[8];
+    int     rc;
+
+    if ((rc = db->date->cursor(db->date, 0, &cur, DB_READ_COMMITTED)) != 0)
+        return rc;
+    adb_date_key(lo, kbuf);
+    key.data = kbuf;
+    key.ulen = 8;
+    key.size = 8;
+    key.flags = DB_DBT_USERMEM;
+    val.data = vbuf;
+    val.ulen = 8;
+    val.flags = DB_DBT_USERMEM;
+    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE); rc == 0;
+         rc = cur->get(cur, &key, &val, DB_NEXT)) {
+        if (key.size != 8 || adb_key_date(kbuf) >= hi)
+            break;
+        nv_add(out, adb_key_num(vbuf));
+    }
+    cur->close(cur);
+    nv_sort_unique(out);
+    return rc == DB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+static void nv_intersect(NUMVEC *a, const NUMVEC *b)
+{
+    size_t  i = 0, j = 0, o = 0;
+
+    while (i < a->n && j < b->n) {
+        if (a->v[i] < b->v[j])
+            i++;
+        else if (a->v[i] > b->v[j])
+            j++;
+        else {
+            a->v[o++] = a->v[i];
+            i++, j++;
+        }
+    }
+    a->n = o;
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+    const SEARCH_HIT *x = a, *y = b;
+
+    if (x->date != y->date)
+        return x->date > y->date ? -1 : 1;
+    return x->num > y->num ? -1 : x->num < y->num;
+}
+
+int search_run(ADB *db, const QUERY *q, SEARCH_RESULT *res, char *err, size_t errlen)
+{
+    NUMVEC  cand = {0};
+    NUMVEC  tmp = {0};
+    int64_t date_lo = INT64_MIN / 2, date_hi = INT64_MAX / 2;
+    int64_t size_gt = -1, size_lt = INT64_MAX;
+    int     have_pos = 0;
+    int     rc = 0;
+
+    memset(res, 0, sizeof(*res));
+    for (int i = 0; i < q->n; i++) {
+        const QTERM *t = &q->t[i];
+
+        switch (t->kind) {
+        case Q_DATE_GE: if (t->val > date_lo) date_lo = t->val; break;
+        case Q_DATE_LT: if (t->val < date_hi) date_hi = t->val; break;
+        case Q_SIZE_GT: if (t->val > size_gt) size_gt = t->val; break;
+        case Q_SIZE_LT: if (t->val < size_lt) size_lt = t->val; break;
+        case Q_POSTING:
+            if (t->neg)
+                break;
+            tmp.n = 0;
+            if ((rc = search_postings(db, t->key, &tmp)) != 0)
+                goto fail;
+            if (!have_pos) {
+                cand.n = 0;
+                for (size_t k = 0; k < tmp.n; k++)
+                    nv_add(&cand, tmp.v[k]);
+                have_pos = 1;
+            } else {
+                nv_intersect(&cand, &tmp);
+            }
+            break;
+        }
+        if (have_pos && cand.n == 0)
+            break;
+    }
+    if (!have_pos && (rc = search_dates(db, date_lo, date_hi, &cand)) != 0)
+        goto fail;
+    /* Negated values: drop messages that match every word of the value. */
+    for (int i = 0; i < q->n && cand.n > 0; i++) {
+        NUMVEC  ex = {0};
+        int     first = 1;
+        int     group = q->t[i].group;
+
+        if (q->t[i].kind != Q_POSTING || !q->t[i].neg)
+            continue;
+        if (i > 0 && q->t[i - 1].neg && q->t[i - 1].group == group && q->t[i - 1].kind == Q_POSTING)
+            continue;                   /* handled with the group's first word */
+        for (int k = i; k < q->n && q->t[k].group == group; k++) {
+            tmp.n = 0;
+            if ((rc = search_postings(db, q->t[k].key, &tmp)) != 0) {
+                myfree(ex.v);
+                goto fail;
+            }
+            if (first) {
+                for (size_t m = 0; m < tmp.n; m++)
+                    nv_add(&ex, tmp.v[m]);
+                first = 0;
+            } else {
+                nv_intersect(&ex, &tmp);
+            }
+        }
+        {
+            size_t  o = 0;
+
+            for (size_t k = 0; k < cand.n; k++)
+                if (!nv_has(&ex, cand.v[k]))
+                    cand.v[o++] = cand.v[k];
+            cand.n = o;
+        }
+        myfree(ex.v);
+    }
+    res->hits = mymalloc((cand.n ? cand.n : 1) * sizeof(SEARCH_HIT));
+    for (size_t i = 0; i < cand.n; i++) {
+        DBT     key = {0}, val = {0};
+        unsigned char kbuf[8], vbuf[RECORD_FIXED];
+        int64_t date, size;
+
+        adb_num_key(cand.v[i], kbuf);
+        key.data = kbuf;
+        key.size = 8;
+        val.data = vbuf;
+        val.ulen = sizeof(vbuf);
+        val.dlen = sizeof(vbuf);
+        val.doff = 0;
+        val.flags = DB_DBT_USERMEM | DB_DBT_PARTIAL;
+        rc = db->msg->get(db->msg, 0, &key, &val, DB_READ_COMMITTED);
+        if (rc == DB_NOTFOUND)
+            continue;
+        if (rc != 0)
+            goto fail;
+        if (record_peek(vbuf, val.size, &date, &size) < 0)
+            continue;
+        if (date < date_lo || date >= date_hi || size <= size_gt || size >= size_lt)
+            continue;
+        res->hits[res->n].num = cand.v[i];
+        res->hits[res->n].date = date;
+        res->hits[res->n].size = size;
+        res->n++;
+    }
+    rc = 0;
+    qsort(res->hits, res->n, sizeof(SEARCH_HIT), hit_cmp);
+    myfree(cand.v);
+    myfree(tmp.v);
+    return 0;
+fail:
+    snprintf(err, errlen, "search: %s", db_strerror(rc));
+    myfree(cand.v);
+    myfree(tmp.v);
+    search_result_free(res);
+    return rc;
+}
+
+void search_result_free(SEARCH_RESULT *res)
+{
+    myfree(res->hits);
+    memset(res, 0, sizeof(*res));
+}

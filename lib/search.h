@@ -1,0 +1,33 @@
+/*
+ * search.h - run a parsed query against the index.
+ *
+ * Posting lists are read sorted (DB_DUPSORT on big-endian numbers) and
+ * intersected; date and size conditions come from date.db/size.db or from
+ * the fixed part of each candidate's record.  Results are ordered newest
+ * first (date, then arrival order).
+ */
+#ifndef MAILARC_SEARCH_H
+#define MAILARC_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adb.h"
+#include "query.h"
+
+typedef struct search_hit {
+    uint64_t num;
+    int64_t date;
+    int64_t size;
+} SEARCH_HIT;
+
+typedef struct search_result {
+    SEARCH_HIT *hits;
+    size_t  n;
+} SEARCH_RESULT;
+
+/* 0 ok; a Berkeley DB error code otherwise (err set). */
+int search_run(ADB *db, const QUERY *q, SEARCH_RESULT *res, char *err, size_t errlen);
+void search_result_free(SEARCH_RESULT *res);
+
+#endif

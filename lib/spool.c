@@ -1,0 +1,240 @@
+/*
+ * spool.c - spool files (see spool.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "mymalloc.h"
+#include "spool.h"
+
+#define SPOOL_BUF 65536
+
+struct spool_file {
+    int     fd;
+    int     failed;
+    char   *tmp_path;
+    char   *new_path;
+    char   *new_dir;
+    DIGEST *digest;
+    long    size;
+    size_t  buf_len;
+    char    buf[SPOOL_BUF];
+};
+
+static int spool_write_all(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+SPOOL_FILE *spool_create(const char *data_dir, ENVELOPE *env, char *err, size_t errlen)
+{
+    SPOOL_FILE *sp = mycalloc(1, sizeof(*sp));
+    VSTR   *path = vstr_alloc(256);
+    VSTR   *pro = vstr_alloc(1024);
+
+    envelope_new_qid(env->qid);
+    vstr_sprintf(path, "%s/spool/tmp/%s", data_dir, env->qid);
+    sp->tmp_path = mystrdup(path->s);
+    vstr_sprintf(path, "%s/spool/new/%s", data_dir, env->qid);
+    sp->new_path = mystrdup(path->s);
+    vstr_sprintf(path, "%s/spool/new", data_dir);
+    sp->new_dir = mystrdup(path->s);
+    vstr_free(path);
+    sp->fd = open(sp->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    env->size = 0;
+    env->sha256[0] = 0;
+    envelope_format(env, pro);
+    if (sp->fd < 0 || spool_write_all(sp->fd, pro->s, pro->len) < 0) {
+        snprintf(err, errlen, "%s: %s", sp->tmp_path, strerror(errno));
+        vstr_free(pro);
+        spool_abort(sp);
+        return 0;
+    }
+    vstr_free(pro);
+    sp->digest = digest_create();
+    return sp;
+}
+
+int spool_write(SPOOL_FILE *sp, const void *data, size_t len)
+{
+    if (sp->failed)
+        return -1;
+    digest_update(sp->digest, data, len);
+    sp->size += (long) len;
+    if (sp->buf_len + len > SPOOL_BUF) {
+        if (spool_write_all(sp->fd, sp->buf, sp->buf_len) < 0) {
+            sp->failed = errno;
+            return -1;
+        }
+        sp->buf_len = 0;
+    }
+    if (len >= SPOOL_BUF) {
+        if (spool_write_all(sp->fd, data, len) < 0) {
+            sp->failed = errno;
+            return -1;
+        }
+        return 0;
+    }
+    memcpy(sp->buf + sp->buf_len, data, len);
+    sp->buf_len += len;
+    return 0;
+}
+
+long spool_size(const SPOOL_FILE *sp)
+{
+    return sp->size;
+}
+
+static int spool_fsync_dir(const char *dir)
+{
+    int     fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int     ret;
+
+    if (fd < 0)
+        return -1;
+    ret = fsync(fd);
+    close(fd);
+    return ret;
+}
+
+int spool_commit(SPOOL_FILE *sp, ENVELOPE *env)
+{
+    unsigned char bin[DIGEST_LEN];
+    char    num[ENVELOPE_SIZE_WIDTH + 1];
+    int     saved;
+
+    digest_final(sp->digest, bin);
+    sp->digest = 0;
+    digest_hex(bin, env->sha256);
+    env->size = sp->size;
+    snprintf(num, sizeof(num), "%0*ld", ENVELOPE_SIZE_WIDTH, env->size);
+    if (sp->failed) {
+        errno = sp->failed;
+        goto fail;
+    }
+    if (spool_write_all(sp->fd, sp->buf, sp->buf_len) < 0
+        || pwrite(sp->fd, num, ENVELOPE_SIZE_WIDTH, ENVELOPE_SIZE_OFF) != ENVELOPE_SIZE_WIDTH
+        || pwrite(sp->fd, env->sha256, 64, ENVELOPE_SHA_OFF) != 64
+        || fsync(sp->fd) < 0)
+        goto fail;
+    if (close(sp->fd) < 0) {
+        sp->fd = -1;
+        goto fail;
+    }
+    sp->fd = -1;
+    if (rename(sp->tmp_path, sp->new_path) < 0)
+        goto fail;
+    if (spool_fsync_dir(sp->new_dir) < 0) {
+        /* Not durable: take it back so the client's retry is the only copy. */
+        saved = errno;
+        unlink(sp->new_path);
+        errno = saved;
+        goto fail;
+    }
+    myfree(sp->tmp_path);
+    myfree(sp->new_path);
+    myfree(sp->new_dir);
+    myfree(sp);
+    return 0;
+fail:
+    saved = errno;
+    spool_abort(sp);
+    errno = saved;
+    return -1;
+}
+
+void spool_abort(SPOOL_FILE *sp)
+{
+    unsigned char bin[DIGEST_LEN];
+
+    if (sp->digest)
+        digest_final(sp->digest, bin);
+    if (sp->fd >= 0)
+        close(sp->fd);
+    unlink(sp->tmp_path);
+    myfree(sp->tmp_path);
+    myfree(sp->new_path);
+    myfree(sp->new_dir);
+    myfree(sp);
+}
+
+int spool_read(const char *path, const char *known, size_t known_len, ENVELOPE *env,
+               VSTR *msg, int max_rcpt, char *err, size_t errlen)
+{
+    struct stat st;
+    long    off = 0;
+    int     fd;
+    unsigned char bin[DIGEST_LEN];
+    char    hex[DIGEST_HEXLEN + 1];
+
+    if (known && (off = envelope_parse(env, known, known_len, max_rcpt, err, errlen)) < 0)
+        return -1;
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    vstr_reset(msg);
+    vstr_reserve(msg, (size_t) st.st_size + 1);
+    if (known && lseek(fd, off, SEEK_SET) < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    for (;;) {
+        ssize_t n;
+
+        vstr_reserve(msg, 65536);
+        n = read(fd, msg->s + msg->len, msg->cap - msg->len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        msg->len += (size_t) n;
+    }
+    close(fd);
+    msg->s[msg->len] = 0;
+    if (!known) {
+        if ((off = envelope_parse(env, msg->s, msg->len, max_rcpt, err, errlen)) < 0)
+            return -1;
+        /* Drop the prologue: what remains is the message, byte for byte. */
+        memmove(msg->s, msg->s + off, msg->len - (size_t) off + 1);
+        msg->len -= (size_t) off;
+    }
+    if (msg->len != (size_t) env->size) {
+        snprintf(err, errlen, "%s: size %ld in envelope, %zu bytes in file", path,
+                 env->size, msg->len);
+        return -1;
+    }
+    digest_buffer(msg->s, msg->len, bin);
+    digest_hex(bin, hex);
+    if (strcmp(hex, env->sha256) != 0) {
+        snprintf(err, errlen, "%s: digest mismatch (envelope %s, content %s)", path,
+                 env->sha256, hex);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * terms.c - index terms of a record (see terms.h).
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "addr.h"
+#include "terms.h"
+#include "words.h"
+
+void terms_key(char kind, const char *value, size_t len, VSTR *out)
+{
+    vstr_reset(out);
+    vstr_addch(out, kind);
+    vstr_addch(out, ':');
+    if (len > TERMS_MAX_VALUE)
+        len = TERMS_MAX_VALUE;
+    for (size_t i = 0; i < len; i++)
+        vstr_addch(out, tolower((unsigned char) value[i]));
+}
+
+struct tctx {
+    char    kind;
+    VSTR   *key;
+    void    (*fn)(const char *, size_t, void *);
+    void   *ctx;
+};
+
+static void terms_emit(const char *v, size_t len, void *ctx)
+{
+    struct tctx *t = ctx;
+
+    terms_key(t->kind, v, len, t->key);
+    t->fn(t->key->s, t->key->len, t->ctx);
+}
+
+static void terms_addr(struct tctx *t, char kind, const char *name, const char *addr)
+{
+    t->kind = kind;
+    addr_terms(name, addr, terms_emit, t);
+}
+
+static void terms_list(struct tctx *t, char kind, const STRLIST *addrs, const STRLIST *names)
+{
+    for (int i = 0; i < addrs->n; i++)
+        terms_addr(t, kind, names && i < names->n ? names->v[i] : "", addrs->v[i]);
+}
+
+void terms_of_record(const MSGREC *r, void (*fn)(const char *, size_t, void *), void *ctx)
+{
+    struct tctx t = {0, vstr_alloc(128), fn, ctx};
+
+    if (r->from_addr && (*r->from_addr || (r->from_name && *r->from_name)))
+        terms_addr(&t, 'f', r->from_name, r->from_addr);
+    if (r->sender_addr && *r->sender_addr)
+        terms_addr(&t, 'f', "", r->sender_addr);
+    terms_list(&t, 'f', &r->env_from, 0);
+    terms_list(&t, 't', &r->to_addr, &r->to_name);
+    terms_list(&t, 't', &r->cc_addr, &r->cc_name);
+    terms_list(&t, 't', &r->bcc_addr, 0);
+    terms_list(&t, 't', &r->env_rcpt, 0);
+    terms_list(&t, 'c', &r->cc_addr, &r->cc_name);
+    if (r->subject) {
+        t.kind = 's';
+        words_each(r->subject, strlen(r->subject), terms_emit, &t);
+    }
+    if (r->msgid && *r->msgid) {
+        t.kind = 'm';
+        terms_emit(r->msgid, strlen(r->msgid), &t);
+    }
+    vstr_free(t.key);
+}

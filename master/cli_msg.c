@@ -1,0 +1,131 @@
+/*
+ * cli_msg.c - "mailarc cat" (exact bytes, digest checked) and "mailarc
+ * show" (metadata, envelope and the header section).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/date.h"
+#include "../lib/digest.h"
+#include "../lib/hdr.h"
+#include "../lib/store.h"
+#include "cli.h"
+
+static int cli_one_id(int argc, const char *what)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: mailarc %s ID\n", what);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_cat(const CONFIG *cfg, int argc, char **argv)
+{
+    ADB    *db;
+    MSGREC  r;
+    uint64_t num;
+    char    hex[DIGEST_HEXLEN + 1];
+    char    err[1024];
+    VSTR   *msg;
+    size_t  off = 0;
+
+    if (cli_one_id(argc, "cat") < 0)
+        return EXIT_USAGE;
+    db = cli_open_db(cfg);
+    cli_resolve(db, argv[1], &num, &r);
+    digest_hex(r.sha, hex);
+    msg = vstr_alloc((size_t) r.size + 1);
+    if (store_get(cfg->data_dir, r.arrival, hex, msg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: cannot read message %s: %s\n", hex, err);
+        vstr_free(msg);
+        record_free(&r);
+        adb_close(db);
+        return EXIT_UNAVAILABLE;
+    }
+    while (off < msg->len) {
+        ssize_t n = write(1, msg->s + off, msg->len - off);
+
+        if (n <= 0) {
+            perror("mailarc: write");
+            break;
+        }
+        off += (size_t) n;
+    }
+    num = off == msg->len ? 0 : EXIT_UNAVAILABLE;
+    vstr_free(msg);
+    record_free(&r);
+    adb_close(db);
+    return (int) num;
+}
+
+static void show_list(const char *label, const STRLIST *addrs, const STRLIST *names)
+{
+    if (addrs->n == 0)
+        return;
+    printf("%-12s", label);
+    for (int i = 0; i < addrs->n; i++) {
+        const char *name = names && i < names->n ? names->v[i] : "";
+
+        printf("%s%s%s%s%s", i ? ", " : "", *name ? name : "", *name ? " <" : "",
+               addrs->v[i], *name ? ">" : "");
+    }
+    printf("\n");
+}
+
+int cli_show(const CONFIG *cfg, int argc, char **argv)
+{
+    ADB    *db;
+    MSGREC  r;
+    uint64_t num;
+    char    hex[DIGEST_HEXLEN + 1];
+    char    date[32], arrival[32];
+    char    err[1024];
+    VSTR   *msg;
+
+    if (cli_one_id(argc, "show") < 0)
+        return EXIT_USAGE;
+    db = cli_open_db(cfg);
+    cli_resolve(db, argv[1], &num, &r);
+    digest_hex(r.sha, hex);
+    date_iso((time_t) r.date, date, sizeof(date));
+    date_iso((time_t) r.arrival, arrival, sizeof(arrival));
+    printf("%-12s%s\n", "Id:", hex);
+    printf("%-12s%s%s\n", "Date:", date, r.flags & REC_F_HAS_DATE ? "" : " (no Date header: arrival)");
+    printf("%-12s%s%s%s%s\n", "From:", *r.from_name ? r.from_name : "", *r.from_name ? " <" : "",
+           r.from_addr, *r.from_name ? ">" : "");
+    if (*r.sender_addr)
+        printf("%-12s%s\n", "Sender:", r.sender_addr);
+    show_list("To:", &r.to_addr, &r.to_name);
+    show_list("Cc:", &r.cc_addr, &r.cc_name);
+    show_list("Bcc:", &r.bcc_addr, 0);
+    printf("%-12s%s\n", "Subject:", r.subject);
+    printf("%-12s%s\n", "Message-ID:", r.msgid);
+    printf("%-12s%lld bytes\n", "Size:", (long long) r.size);
+    printf("%-12s%s (%u arrival%s)\n", "Received:", arrival, r.arrivals, r.arrivals == 1 ? "" : "s");
+    show_list("Env-From:", &r.env_from, 0);
+    show_list("Env-To:", &r.env_rcpt, 0);
+    printf("%-12s%s helo=%s%s%s source=%s\n", "Client:", r.client, r.helo,
+           *r.tls ? " tls=" : "", r.tls, r.source);
+    show_list("Queue-IDs:", &r.qids, 0);
+    msg = vstr_alloc((size_t) r.size + 1);
+    if (store_get(cfg->data_dir, r.arrival, hex, msg, err, sizeof(err)) < 0) {
+        printf("\n[message body unavailable: %s]\n", err);
+        num = EXIT_UNAVAILABLE;
+    } else {
+        size_t  he = hdr_end(msg->s, msg->len);
+        size_t  show = msg->len - he > 65536 ? 65536 : msg->len - he;
+
+        printf("\n");
+        fwrite(msg->s, 1, he, stdout);
+        fwrite(msg->s + he, 1, show, stdout);
+        if (show < msg->len - he)
+            printf("\n[... %zu more bytes; use mailarc cat]\n", msg->len - he - show);
+        num = 0;
+    }
+    vstr_free(msg);
+    record_free(&r);
+    adb_close(db);
+    return (int) num;
+}

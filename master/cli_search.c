@@ -1,0 +1,130 @@
+/*
+ * cli_search.c - "mailarc search": the query language on the command line.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/date.h"
+#include "../lib/digest.h"
+#include "../lib/json.h"
+#include "../lib/query.h"
+#include "../lib/search.h"
+#include "../lib/vstr.h"
+#include "cli.h"
+
+static long cli_num(const char *s, const char *opt)
+{
+    char   *end;
+    long    n = strtol(s, &end, 10);
+
+    if (*s == 0 || *end || n < 0) {
+        fprintf(stderr, "mailarc: %s needs a number >= 0, not \"%s\"\n", opt, s);
+        exit(EXIT_USAGE);
+    }
+    return n;
+}
+
+static void cli_print_hit(const MSGREC *r, int json, VSTR *out)
+{
+    char    hex[DIGEST_HEXLEN + 1];
+    char    date[32];
+
+    digest_hex(r->sha, hex);
+    date_iso((time_t) r->date, date, sizeof(date));
+    vstr_reset(out);
+    if (json) {
+        vstr_addstr(out, "{\"id\":\"");
+        vstr_addstr(out, hex);
+        vstr_addstr(out, "\",\"date\":\"");
+        vstr_addstr(out, date);
+        vstr_addstr(out, "\",\"from\":");
+        json_str(out, r->from_addr);
+        vstr_addstr(out, ",\"to\":[");
+        for (int i = 0; i < r->to_addr.n; i++) {
+            if (i)
+                vstr_addch(out, ',');
+            json_str(out, r->to_addr.v[i]);
+        }
+        vstr_addstr(out, "],\"subject\":");
+        json_str(out, r->subject);
+        vstr_sprintf_append(out, ",\"size\":%lld}\n", (long long) r->size);
+    } else {
+        vstr_sprintf_append(out, "%s  %s  %-30s  %s\n", hex, date, r->from_addr, r->subject);
+    }
+    fwrite(out->s, 1, out->len, stdout);
+}
+
+int cli_search(const CONFIG *cfg, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, 0, 'j'},
+        {"count", no_argument, 0, 'n'},
+        {"limit", required_argument, 0, 'l'},
+        {"offset", required_argument, 0, 'o'},
+        {"as", required_argument, 0, 'a'},
+        {0, 0, 0, 0},
+    };
+    int     json = 0, count = 0;
+    long    limit = -1, offset = 0;
+    VSTR   *text = vstr_alloc(256);
+    QUERY   q;
+    SEARCH_RESULT res;
+    ADB    *db;
+    char    err[1024];
+    int     ch;
+
+    while ((ch = getopt_long(argc, argv, "+", opts, 0)) != -1) {
+        switch (ch) {
+        case 'j': json = 1; break;
+        case 'n': count = 1; break;
+        case 'l': limit = cli_num(optarg, "--limit"); break;
+        case 'o': offset = cli_num(optarg, "--offset"); break;
+        case 'a':
+            fprintf(stderr, "mailarc: --as needs per-user access, not available in this version\n");
+            return EXIT_USAGE;
+        default:
+            fprintf(stderr, "usage: mailarc search [--json] [--count] [--limit N] [--offset N] QUERY...\n");
+            return EXIT_USAGE;
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (text->len)
+            vstr_addch(text, ' ');
+        vstr_addstr(text, argv[i]);
+    }
+    if (query_parse(text->s, &q, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: bad query: %s\n", err);
+        vstr_free(text);
+        return EXIT_USAGE;
+    }
+    vstr_free(text);
+    db = cli_open_db(cfg);
+    if (search_run(db, &q, &res, err, sizeof(err)) != 0) {
+        fprintf(stderr, "mailarc: %s\n", err);
+        query_free(&q);
+        adb_close(db);
+        return EXIT_UNAVAILABLE;
+    }
+    query_free(&q);
+    if (count) {
+        printf("%zu\n", res.n);
+    } else {
+        VSTR   *out = vstr_alloc(1024);
+
+        for (size_t i = (size_t) offset; i < res.n && (limit < 0 || i < (size_t) (offset + limit)); i++) {
+            MSGREC  r;
+
+            if (cli_record(db, res.hits[i].num, &r) < 0)
+                continue;
+            cli_print_hit(&r, json, out);
+            record_free(&r);
+        }
+        vstr_free(out);
+    }
+    ch = res.n > 0 ? 0 : EXIT_NOTFOUND;
+    search_result_free(&res);
+    adb_close(db);
+    return ch;
+}

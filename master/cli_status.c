@@ -1,0 +1,92 @@
+/*
+ * cli_status.c - "mailarc status": is the archive running, how much is in
+ * it, and how much waits to be indexed (so "archived but not found" can
+ * always be explained).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../ipc/ipc_ids.h"
+#include "../ipc/ipc_score.h"
+#include "master_data.h"
+#include "cli.h"
+
+static long cli_count_dir(const char *data_dir, const char *sub)
+{
+    char    path[4096];
+    DIR    *dir;
+    struct dirent *de;
+    long    n = 0;
+
+    snprintf(path, sizeof(path), "%s/%s", data_dir, sub);
+    if ((dir = opendir(path)) == 0)
+        return -1;
+    while ((de = readdir(dir)) != 0)
+        if (de->d_name[0] != '.')
+            n++;
+    closedir(dir);
+    return n;
+}
+
+int cli_status(const CONFIG *cfg, int argc, char **argv)
+{
+    pid_t   master = master_running(cfg);
+    char    run[4096];
+    IPC_IDS ids;
+    IPC_SCORE *sc = 0;
+    char    err[1024];
+    int     dberr = 0;
+    ADB    *db;
+
+    (void) argv;
+    if (argc != 1) {
+        fprintf(stderr, "usage: mailarc status\n");
+        return EXIT_USAGE;
+    }
+    printf("data_dir:      %s\n", cfg->data_dir);
+    if (master)
+        printf("mailarcd:      running (pid %ld)\n", (long) master);
+    else
+        printf("mailarcd:      not running\n");
+    snprintf(run, sizeof(run), "%s/run", cfg->data_dir);
+    if (master && ipc_ids_read(&ids, run) == 0 && (sc = ipc_score_attach(ids.score, 1)) != 0
+        && sc->magic == IPC_SCORE_MAGIC) {
+        int     busy = 0, idle = 0, idx = 0;
+
+        for (int i = 0; i < IPC_SCORE_SLOTS; i++) {
+            SCORE_SLOT *s = &sc->slot[i];
+
+            if (s->pid <= 0)
+                continue;
+            if (s->kind == SCORE_SMTPD && s->state == SCORE_BUSY)
+                busy++;
+            else if (s->kind == SCORE_SMTPD)
+                idle++;
+            else if (s->kind == SCORE_INDEXER)
+                idx = s->pid;
+        }
+        printf("receivers:     %d busy, %d idle\n", busy, idle);
+        if (idx)
+            printf("indexer:       running (pid %d)\n", idx);
+        else
+            printf("indexer:       not running\n");
+        printf("since start:   %llu indexed, %llu duplicate arrivals merged, %llu set aside\n",
+               (unsigned long long) sc->indexed, (unsigned long long) sc->duplicates,
+               (unsigned long long) sc->rejected);
+    }
+    if (sc)
+        ipc_score_detach(sc);
+    printf("waiting:       %ld message(s) in the spool to be indexed\n",
+           cli_count_dir(cfg->data_dir, "spool/new"));
+    printf("damaged:       %ld spool file(s) set aside in spool/bad\n",
+           cli_count_dir(cfg->data_dir, "spool/bad"));
+    if ((db = adb_open(cfg, ADB_READ, &dberr, err, sizeof(err))) != 0) {
+        printf("messages:      %llu stored\n", (unsigned long long) adb_meta_u64(db, 0, "count"));
+        adb_close(db);
+    } else {
+        printf("messages:      unknown (%s)\n", err);
+    }
+    return master ? 0 : EXIT_UNAVAILABLE;
+}

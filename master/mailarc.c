@@ -1,0 +1,68 @@
+/*
+ * mailarc.c - the admin command: option parsing and dispatch.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/msg.h"
+#include "../lib/words.h"
+#include "cli.h"
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: mailarc [-c FILE] status\n"
+            "       mailarc [-c FILE] search [--json] [--count] [--limit N] [--offset N] QUERY...\n"
+            "       mailarc [-c FILE] cat ID\n"
+            "       mailarc [-c FILE] show ID\n");
+    exit(EXIT_USAGE);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int     (*fn)(const CONFIG *, int, char **);
+    } cmds[] = {
+        {"search", cli_search}, {"cat", cli_cat}, {"show", cli_show}, {"status", cli_status},
+    };
+    const char *conf = 0;
+    CONFIG  cfg;
+    char    err[1024];
+    int     i = 1;
+
+    msg_init(argv[0], 0);
+    msg_fatal_status(EXIT_USAGE);
+    words_init();
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+            conf = argv[i + 1];
+            i += 2;
+        } else if (strcmp(argv[i], "-v") == 0) {
+            msg_verbose_set(1);
+            i++;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage();
+        } else {
+            fprintf(stderr, "mailarc: unknown option %s\n", argv[i]);
+            usage();
+        }
+    }
+    if (i >= argc)
+        usage();
+    for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
+        if (strcmp(argv[i], cmds[k].name) == 0) {
+            if (cfg_load(&cfg, cfg_path(conf), err, sizeof(err)) < 0) {
+                fprintf(stderr, "mailarc: %s\n", err);
+                return EXIT_USAGE;
+            }
+            optind = 1;
+            return cmds[k].fn(&cfg, argc - i, argv + i);
+        }
+    }
+    fprintf(stderr, "mailarc: unknown command \"%s\"\n", argv[i]);
+    usage();
+    return EXIT_USAGE;
+}

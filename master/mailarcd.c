@@ -1,0 +1,317 @@
+/*
+ * mailarcd.c - the master: sockets, IPC, database recovery, supervision.
+ *
+ * Order at start: config, instance lock, stale children and SysV objects
+ * of a dead master removed, data directory, fresh IPC objects (ids in
+ * run/ipc.ids), listeners bound, Berkeley DB opened with DB_RECOVER, and
+ * only then the children.  After a child's crash it runs failchk and, if
+ * the environment needs recovery, stops the indexer, recovers, and starts
+ * it again.  SIGTERM drains; SIGHUP reloads a config only if it is valid.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../ipc/ipc_ids.h"
+#include "../ipc/ipc_ring.h"
+#include "../ipc/ipc_score.h"
+#include "../lib/adb.h"
+#include "../lib/hostport.h"
+#include "../lib/msg.h"
+#include "../lib/mymalloc.h"
+#include "master_data.h"
+#include "master_sig.h"
+#include "master_spawn.h"
+
+#ifndef LIBEXECDIR
+#define LIBEXECDIR "/usr/lib/mailarc"
+#endif
+
+static ADB *master_db;
+static IPC_IDS master_ids;
+
+static void master_usage(void)
+{
+    fprintf(stderr, "usage: mailarcd [-f] [-v] [-c FILE]\n");
+    exit(2);
+}
+
+static char *master_libexec(void)
+{
+    char    self[PATH_MAX];
+    char    probe[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    const char *env = getenv("MAILARC_LIBEXEC");
+
+    if (env && *env)
+        return mystrdup(env);
+    if (n > 0) {
+        self[n] = 0;
+        if (strrchr(self, '/'))
+            *strrchr(self, '/') = 0;
+        snprintf(probe, sizeof(probe), "%s/mailarc-smtpd", self);
+        if (access(probe, X_OK) == 0)
+            return mystrdup(self);
+    }
+    return mystrdup(LIBEXECDIR);
+}
+
+static void master_bind(MASTER *m)
+{
+    char   *copy = mystrdup(m->cfg.smtp_listen);
+    char   *save = 0;
+    char    err[512];
+
+    m->nlisten = 0;
+    for (char *t = strtok_r(copy, ", \t", &save); t; t = strtok_r(0, ", \t", &save)) {
+        int     fd;
+
+        if (m->nlisten == 16)
+            msg_fatal("smtp_listen: more than 16 endpoints");
+        if ((fd = hostport_listen(t, 1024, err, sizeof(err))) < 0)
+            msg_fatal("cannot listen on %s", err);
+        m->listen_fd[m->nlisten++] = fd;
+        msg_info("listening for SMTP on %s", t);
+    }
+    myfree(copy);
+}
+
+static void master_open_db(MASTER *m)
+{
+    char    err[1024];
+    int     dberr = 0;
+
+    if ((master_db = adb_open(&m->cfg, ADB_RECOVER, &dberr, err, sizeof(err))) == 0) {
+        msg_fatal_status(3);
+        msg_fatal("cannot open or recover the database: %s", err);
+    }
+    if (m->drop)
+        master_data_chown_db(&m->cfg, m->uid, m->gid);
+}
+
+/* After a crash: failchk; recover when the environment needs it. */
+static int master_on_crash(MASTER *m, SERVICE *svc)
+{
+    int     rc;
+
+    (void) svc;
+    if (master_db == 0)
+        return 0;
+    rc = adb_failchk(master_db);
+    if (rc == 0)
+        return 0;
+    msg_warn("database needs recovery after a crash (%s); recovering", db_strerror(rc));
+    /* Stop the only other database user, then recover with no one inside. */
+    master_signal_all(m, &m->indexer, SIGTERM);
+    for (int i = 0; i < 100 && master_count(m, &m->indexer, 0) > 0; i++) {
+        usleep(100000);
+        m->on_crash = 0;
+        master_reap(m);
+        m->on_crash = master_on_crash;
+    }
+    master_signal_all(m, &m->indexer, SIGKILL);
+    adb_close(master_db);
+    master_db = 0;
+    master_open_db(m);
+    msg_info("database recovered");
+    return 1;
+}
+
+static void master_setup_user(MASTER *m)
+{
+    struct passwd *pw;
+
+    m->drop = 0;
+    if (geteuid() != 0)
+        return;
+    if ((pw = getpwnam(m->cfg.user)) == 0)
+        msg_fatal("user \"%s\" (the user key) does not exist", m->cfg.user);
+    if (pw->pw_uid == 0)
+        msg_fatal("user \"%s\" is root; children must run unprivileged", m->cfg.user);
+    m->uid = pw->pw_uid;
+    m->gid = pw->pw_gid;
+    m->drop = 1;
+}
+
+static void master_ipc(MASTER *m)
+{
+    char    run[4096];
+    void   *ring;
+
+    if (ipc_ids_create(&master_ids, m->cfg.ipc_ring_slots, m->cfg.ipc_queue_max,
+                       m->drop ? m->uid : geteuid(), m->drop ? m->gid : getegid()) < 0)
+        msg_fatal("cannot create SysV IPC objects: %s", strerror(errno));
+    if ((ring = shmat(master_ids.ring, 0, 0)) == (void *) -1)
+        msg_fatal("shmat: %s", strerror(errno));
+    ipc_ring_format(ring, m->cfg.ipc_ring_slots);
+    shmdt(ring);
+    if ((m->score = ipc_score_attach(master_ids.score, 0)) == 0)
+        msg_fatal("shmat: %s", strerror(errno));
+    memset(m->score, 0, sizeof(*m->score));
+    m->score->magic = IPC_SCORE_MAGIC;
+    m->score->master_pid = (int32_t) getpid();
+    m->score->master_started = (int64_t) time(0);
+    snprintf(run, sizeof(run), "%s/run", m->cfg.data_dir);
+    if (ipc_ids_write(&master_ids, run) < 0)
+        msg_fatal("%s/ipc.ids: %s", run, strerror(errno));
+}
+
+static void master_reload(MASTER *m)
+{
+    CONFIG  next;
+    char    err[1024];
+
+    if (cfg_load(&next, m->conf_path, err, sizeof(err)) < 0) {
+        msg_warn("reload refused, keeping the running configuration: %s", err);
+        return;
+    }
+    if (strcmp(next.data_dir, m->cfg.data_dir) != 0 || strcmp(next.smtp_listen, m->cfg.smtp_listen) != 0
+        || strcmp(next.user, m->cfg.user) != 0) {
+        msg_warn("reload: data_dir, smtp_listen and user take effect only at restart");
+    }
+    myfree(next.data_dir);
+    next.data_dir = mystrdup(m->cfg.data_dir);
+    cfg_free(&m->cfg);
+    m->cfg = next;
+    msg_info("configuration reloaded; rolling the children");
+    master_signal_all(m, 0, SIGTERM);
+}
+
+static void master_drain(MASTER *m)
+{
+    time_t  deadline = time(0) + 60;
+
+    m->stopping = 1;
+    for (int i = 0; i < m->nlisten; i++)
+        close(m->listen_fd[i]);
+    m->nlisten = 0;
+    master_signal_all(m, 0, SIGTERM);
+    while (time(0) < deadline) {
+        int     any = 0;
+
+        master_reap(m);
+        for (int i = 0; i < IPC_SCORE_SLOTS; i++)
+            if (m->score->slot[i].pid > 0)
+                any = 1;
+        if (!any)
+            return;
+        usleep(50000);
+    }
+    msg_warn("children did not stop in time; killing them");
+    master_signal_all(m, 0, SIGKILL);
+    master_reap(m);
+}
+
+int main(int argc, char **argv)
+{
+    MASTER  m;
+    const char *conf = 0;
+    char    err[1024];
+    char    real[PATH_MAX];
+    int     foreground = 0;
+    int     sigfd;
+    int     pidfd;
+    pid_t   other = 0;
+    int     pipefd[2];
+    int     ch;
+
+    memset(&m, 0, sizeof(m));
+    msg_init(argv[0], 0);
+    while ((ch = getopt(argc, argv, "fc:v")) != -1) {
+        switch (ch) {
+        case 'f': foreground = 1; break;
+        case 'c': conf = optarg; break;
+        case 'v': msg_verbose_set(1); break;
+        default: master_usage();
+        }
+    }
+    if (optind != argc)
+        master_usage();
+    conf = cfg_path(conf);
+    if (cfg_load(&m.cfg, conf, err, sizeof(err)) < 0)
+        msg_fatal("%s", err);
+    m.conf_path = mystrdup(realpath(conf, real) ? real : conf);
+    m.libexec = master_libexec();
+    master_setup_user(&m);
+    master_data_init(&m.cfg, m.drop, m.uid, m.gid);
+    if ((pidfd = master_pidfile_lock(&m.cfg, &other)) < 0) {
+        msg_fatal_status(1);
+        msg_fatal("another mailarcd (pid %ld) is running for %s", (long) other, m.cfg.data_dir);
+    }
+    if (!foreground) {
+        pid_t   pid = fork();
+
+        if (pid < 0)
+            msg_fatal("fork: %s", strerror(errno));
+        if (pid > 0)
+            _exit(0);
+        setsid();
+        {
+            int     null = open("/dev/null", O_RDWR);
+
+            dup2(null, 0);
+            dup2(null, 1);
+            dup2(null, 2);
+            if (null > 2)
+                close(null);
+        }
+        /* The lock moved with the fd; record the daemon's pid. */
+        snprintf(err, sizeof(err), "%ld\n", (long) getpid());
+        if (ftruncate(pidfd, 0) < 0 || pwrite(pidfd, err, strlen(err), 0) < 0)
+            msg_fatal("pid file: %s", strerror(errno));
+    }
+    msg_init(argv[0], m.cfg.log_syslog || !foreground);
+    master_stale_cleanup(&m.cfg);
+    master_data_clean_tmp(&m.cfg);
+    sigfd = master_sig_init();
+    master_ipc(&m);
+    master_bind(&m);
+    master_open_db(&m);
+    if (pipe2(pipefd, O_CLOEXEC) < 0)
+        msg_fatal("pipe: %s", strerror(errno));
+    m.status_rd = pipefd[0];
+    m.status_wr = pipefd[1];
+    fcntl(m.status_rd, F_SETFL, O_NONBLOCK);
+    m.smtpd = (SERVICE) {"smtpd", "mailarc-smtpd", SCORE_SMTPD, 0, 0};
+    m.indexer = (SERVICE) {"indexer", "mailarc-indexer", SCORE_INDEXER, 0, 0};
+    m.on_crash = master_on_crash;
+    msg_info("mailarcd started: data in %s, pid %ld", m.cfg.data_dir, (long) getpid());
+    while (!master_sig_term) {
+        struct pollfd pfd[2] = {{sigfd, POLLIN, 0}, {m.status_rd, POLLIN, 0}};
+
+        master_maintain(&m);
+        poll(pfd, 2, 1000);
+        master_sig_drain();
+        master_reap(&m);
+        master_status_read(&m);
+        if (master_sig_hup) {
+            master_sig_hup = 0;
+            master_reload(&m);
+        }
+    }
+    msg_info("stopping: letting sessions and the indexer finish");
+    master_drain(&m);
+    adb_close(master_db);
+    ipc_score_detach(m.score);
+    ipc_ids_remove(&master_ids);
+    snprintf(err, sizeof(err), "%s/run/ipc.ids", m.cfg.data_dir);
+    unlink(err);
+    master_pidfile_remove(&m.cfg, pidfd);
+    msg_info("stopped");
+    cfg_free(&m.cfg);
+    myfree(m.conf_path);
+    myfree(m.libexec);
+    return 0;
+}

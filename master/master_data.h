@@ -1,0 +1,32 @@
+/*
+ * master_data.h - the data directory and the instance lock.
+ */
+#ifndef MAILARC_MASTER_DATA_H
+#define MAILARC_MASTER_DATA_H
+
+#include <sys/types.h>
+
+#include "../lib/cfg.h"
+
+/* Create the layout of DESIGN.md; chown to uid/gid when drop is set. */
+void master_data_init(const CONFIG *cfg, int drop, uid_t uid, gid_t gid);
+
+/* Remove receivers' unfinished files in spool/tmp (never acknowledged). */
+void master_data_clean_tmp(const CONFIG *cfg);
+
+/* chown every file in data_dir/db (after recovery as root). */
+void master_data_chown_db(const CONFIG *cfg, uid_t uid, gid_t gid);
+
+/* Take the instance lock and write the pid file; fd kept open, or -1 if
+ * another master holds it (its pid in *other). */
+int master_pidfile_lock(const CONFIG *cfg, pid_t *other);
+void master_pidfile_remove(const CONFIG *cfg, int fd);
+
+/* Is a master running for this data_dir?  Its pid, or 0. */
+pid_t master_running(const CONFIG *cfg);
+
+/* Stop processes left from a master that died: they are in the stale
+ * scoreboard; then remove the stale SysV objects. */
+void master_stale_cleanup(const CONFIG *cfg);
+
+#endif
