@@ -22,6 +22,7 @@ struct netio {
     size_t  in_off;
     size_t  in_len;
     VSTR   *out;
+    volatile sig_atomic_t *intr;
 };
 
 NETIO *netio_create(int fd, int timeout)
@@ -57,6 +58,11 @@ void netio_set_ssl(NETIO *nio, SSL *ssl)
     nio->ssl = ssl;
 }
 
+void netio_set_interrupt(NETIO *nio, volatile sig_atomic_t *flag)
+{
+    nio->intr = flag;
+}
+
 SSL    *netio_ssl(const NETIO *nio)
 {
     return nio->ssl;
@@ -90,6 +96,8 @@ static int netio_wait(NETIO *nio, short events, long deadline)
 
         if (left <= 0)
             return NETIO_TIMEOUT;
+        if ((events & POLLIN) && nio->intr && *nio->intr)
+            return NETIO_INTR;
         n = poll(&pfd, 1, (int) left);
         if (n > 0)
             return NETIO_OK;

@@ -9,6 +9,7 @@
 #define MAILARC_NETIO_H
 
 #include <openssl/ssl.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -22,6 +23,7 @@ enum {
     NETIO_TIMEOUT = -2,
     NETIO_TOOLONG = -3,
     NETIO_ERROR = -4,
+    NETIO_INTR = -5,                /* the interrupt flag was set */
 };
 
 NETIO *netio_create(int fd, int timeout);
@@ -30,6 +32,9 @@ int netio_fd(const NETIO *nio);
 void netio_set_timeout(NETIO *nio, int timeout);
 void netio_set_ssl(NETIO *nio, SSL *ssl);    /* read/write through TLS now */
 SSL *netio_ssl(const NETIO *nio);
+
+/* While *flag is set, waiting for input ends with NETIO_INTR (NULL: off). */
+void netio_set_interrupt(NETIO *nio, volatile sig_atomic_t *flag);
 
 /* Read a line without its CR LF; NETIO_OK or an error code. */
 int netio_getline(NETIO *nio, VSTR *line, size_t limit);

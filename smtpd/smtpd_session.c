@@ -296,7 +296,13 @@ void smtpd_session(CHILD *child, int fd, SSL_CTX *tls_ctx, const char *hostname)
 
         if (netio_pending(st.nio) == 0 && smtpd_flush(&st) < 0)
             break;
+        /* Between transactions a shutdown need not wait for the client. */
+        netio_set_interrupt(st.nio, st.in_mail ? 0 : &child_stop);
         r = netio_getline(st.nio, line, (size_t) st.cfg->smtp_line_limit);
+        if (r == NETIO_INTR) {
+            smtpd_reply(&st, "421 4.3.2 %s Service shutting down", hostname);
+            break;
+        }
         if (r == NETIO_TOOLONG) {
             smtpd_reply(&st, "500 5.5.2 Error: command line too long (limit %ld)",
                         st.cfg->smtp_line_limit);
@@ -319,10 +325,6 @@ void smtpd_session(CHILD *child, int fd, SSL_CTX *tls_ctx, const char *hostname)
             break;
         if (st.errors >= SMTPD_MAX_ERRORS)
             goto too_many;
-        if (child_stop && netio_pending(st.nio) == 0 && !st.in_mail) {
-            smtpd_reply(&st, "421 4.3.2 %s Service shutting down", hostname);
-            break;
-        }
     }
     goto done;
 too_many:

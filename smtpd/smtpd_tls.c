@@ -5,8 +5,11 @@
  * (a bad file is fatal at start, not at the first client); TLS 1.2 is the
  * minimum.  The negotiated protocol and cipher go into the envelope.
  */
+#include <errno.h>
 #include <openssl/err.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "../lib/msg.h"
 #include "smtpd_session.h"
@@ -17,6 +20,10 @@ SSL_CTX *smtpd_tls_init(const CONFIG *cfg)
 
     if (*cfg->smtp_tls_cert == 0)
         return 0;
+    if (access(cfg->smtp_tls_cert, R_OK) < 0)
+        msg_fatal("smtp_tls_cert %s: %s", cfg->smtp_tls_cert, strerror(errno));
+    if (access(cfg->smtp_tls_key, R_OK) < 0)
+        msg_fatal("smtp_tls_key %s: %s", cfg->smtp_tls_key, strerror(errno));
     if ((ctx = SSL_CTX_new(TLS_server_method())) == 0)
         msg_fatal("cannot create TLS context");
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);

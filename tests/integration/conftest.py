@@ -1,0 +1,212 @@
+"""Fixtures: a real mailarcd on loopback ports with a temporary data_dir.
+
+Every test talks to the real binaries with real clients (smtplib, raw
+sockets, the mailarc command).  As root the children run as `nobody`, so
+the data directory lives under a world-traversable temporary directory.
+"""
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+BIN = os.environ.get("MAILARC_BIN", os.path.join(ROOT, "bin"))
+GENCORPUS = os.path.abspath(os.path.join(ROOT, "..", "shared", "tools", "gencorpus.py"))
+ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+class Archive:
+    """One mailarc instance: config, data dir, master process, CLI."""
+
+    def __init__(self, base, **conf):
+        self.base = base
+        self.data = os.path.join(base, "data")
+        self.port = free_port()
+        self.conf_path = os.path.join(base, "mailarc.conf")
+        self.log_path = os.path.join(base, "mailarcd.log")
+        self.proc = None
+        settings = {
+            "data_dir": self.data,
+            "smtp_listen": f"127.0.0.1:{self.port}",
+            "log_syslog": "no",
+            "smtpd_min_idle": "2",
+            "indexer_sweep_interval": "1",
+            "db_cache_size": "8M",
+        }
+        if os.geteuid() == 0:
+            settings["user"] = "nobody"
+        settings.update({k: str(v) for k, v in conf.items()})
+        self.settings = settings
+        self.write_conf()
+
+    def write_conf(self, text=None):
+        if text is None:
+            text = "; written by the test suite\n" + "".join(
+                f"{k} = {v}\n" for k, v in self.settings.items())
+        with open(self.conf_path, "w") as f:
+            f.write(text)
+
+    def start(self, wait=True):
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [os.path.join(BIN, "mailarcd"), "-f", "-c", self.conf_path],
+            stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"mailarcd exited {self.proc.returncode}:\n{self.log()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
+                    if s.recv(512).startswith(b"220"):
+                        s.sendall(b"QUIT\r\n")
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"mailarcd did not become ready:\n{self.log()}")
+
+    def log(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self, timeout=60):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def kill9(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.proc = None
+
+    def cli(self, *args, input=None):
+        return subprocess.run([os.path.join(BIN, "mailarc"), "-c", self.conf_path, *args],
+                              capture_output=True, input=input, timeout=120)
+
+    def search(self, *query):
+        r = self.cli("search", "--json", *query)
+        assert r.returncode in (0, 1), r.stderr.decode()
+        return [json.loads(line) for line in r.stdout.decode().splitlines()]
+
+    def ids(self, *query):
+        return {h["id"] for h in self.search(*query)}
+
+    def count(self):
+        r = self.cli("search", "--count")
+        assert r.returncode in (0, 1), r.stderr.decode()
+        return int(r.stdout)
+
+    def cat(self, mid):
+        r = self.cli("cat", mid)
+        assert r.returncode == 0, r.stderr.decode()
+        return r.stdout
+
+    def wait_count(self, n, timeout=60):
+        deadline = time.time() + timeout
+        got = -1
+        while time.time() < deadline:
+            got = self.count()
+            if got >= n:
+                return got
+            time.sleep(0.2)
+        raise AssertionError(f"only {got} of {n} messages searchable:\n{self.log()[-3000:]}")
+
+    def spool_files(self, sub):
+        d = os.path.join(self.data, "spool", sub)
+        return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+    def children(self, kind):
+        """pids of live children of the master whose program is mailarc-<kind>."""
+        out = []
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmd = f.read().split(b"\0")[0]
+            except OSError:
+                continue
+            if self.proc and ppid == self.proc.pid and cmd.endswith(b"mailarc-" + kind.encode()):
+                out.append(int(pid))
+        return out
+
+
+def make_base():
+    base = tempfile.mkdtemp(prefix="mailarc-test-", dir="/tmp")
+    os.chmod(base, 0o755)
+    return base
+
+
+@pytest.fixture
+def archive_factory():
+    made = []
+
+    def make(**conf):
+        a = Archive(make_base(), **conf)
+        made.append(a)
+        return a
+
+    yield make
+    for a in made:
+        a.stop()
+        if os.path.ismount(a.data):
+            subprocess.run(["umount", "-l", a.data])
+        shutil.rmtree(a.base, ignore_errors=True)
+
+
+@pytest.fixture
+def archive(archive_factory):
+    return archive_factory().start()
+
+
+@pytest.fixture(scope="session")
+def corpus500():
+    """500 corpus messages with their envelopes (incl. Bcc), as written by gencorpus."""
+    d = tempfile.mkdtemp(prefix="mailarc-corpus-", dir="/tmp")
+    env = os.path.join(d, "envelopes.jsonl")
+    subprocess.run([sys.executable, GENCORPUS, "--count", "500", "--seed", "7",
+                    "--eml", os.path.join(d, "eml"), "--envelopes", env], check=True)
+    items = []
+    with open(env) as f:
+        for line in f:
+            e = json.loads(line)
+            with open(os.path.join(d, "eml", e["file"]), "rb") as m:
+                e["bytes"] = m.read()
+            items.append(e)
+    yield items
+    shutil.rmtree(d, ignore_errors=True)

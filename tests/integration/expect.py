@@ -1,0 +1,117 @@
+"""Expected search results, computed independently of mailarc with
+Python's email package and the rules of DESIGN.md."""
+import email
+import email.policy
+import email.utils
+import hashlib
+from datetime import datetime, timedelta, timezone
+
+
+def words(text):
+    out, cur = [], []
+    for ch in text:
+        if ch.isalnum():
+            cur.append(ch.lower())
+        elif cur:
+            out.append("".join(cur))
+            cur = []
+    if cur:
+        out.append("".join(cur))
+    return out
+
+
+def addr_terms(name, addr):
+    t = set()
+    a = addr.strip().lower()
+    if a:
+        t.add(a)
+        if "@" in a:
+            local, dom = a.rsplit("@", 1)
+            if local:
+                t.add(local)
+            parts = dom.split(".")
+            for i in range(len(parts)):
+                t.add(".".join(parts[i:]))
+    t.update(words(name or ""))
+    return t
+
+
+class Msg:
+    def __init__(self, raw):
+        self.raw = raw
+        self.id = hashlib.sha256(raw).hexdigest()
+        m = email.message_from_bytes(raw, policy=email.policy.default)
+        self.frm, self.to, self.cc, self.subj = set(), set(), set(), set()
+        for field, target in (("from", self.frm), ("sender", self.frm), ("to", self.to),
+                              ("cc", self.to), ("bcc", self.to), ("cc", self.cc)):
+            h = m.get(field)
+            if h is None:
+                continue
+            for a in getattr(h, "addresses", ()):
+                target.update(addr_terms(a.display_name, a.addr_spec))
+        self.subj = set(words(str(m.get("subject", ""))))
+        mid = (m.get("message-id") or "").strip().strip("<>").lower()
+        self.msgid = mid
+        d = m.get("date")
+        self.date = email.utils.parsedate_to_datetime(str(d)).astimezone(timezone.utc) if d else None
+        self.size = len(raw)
+
+    def add_envelope(self, mail_from, rcpts):
+        if mail_from:
+            self.frm.update(addr_terms("", mail_from))
+        for r in rcpts:
+            self.to.update(addr_terms("", r))
+
+
+def build(items):
+    """items: dicts with bytes, mail_from, rcpt_to -> {id: Msg} with envelopes merged."""
+    msgs = {}
+    for it in items:
+        h = hashlib.sha256(it["bytes"]).hexdigest()
+        if h not in msgs:
+            msgs[h] = Msg(it["bytes"])
+        msgs[h].add_envelope(it["mail_from"], it["rcpt_to"])
+    return msgs
+
+
+def day(s):
+    return datetime.strptime(s, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+
+
+def matches(m, term):
+    field, _, value = term.partition(":")
+    v = value.lower()
+    if field in ("from", "to", "cc"):
+        pool = {"from": m.frm, "to": m.to, "cc": m.cc}[field]
+        if "@" in v or "." in v:
+            return v in pool
+        return all(w in pool for w in words(v))
+    if field == "subject":
+        return all(w in m.subj for w in words(v))
+    if field == "msgid":
+        return m.msgid == v.strip("<>")
+    if field == "after":
+        return m.date >= day(value)
+    if field == "before":
+        return m.date < day(value)
+    if field == "on":
+        return day(value) <= m.date < day(value) + timedelta(days=1)
+    if field in ("larger", "smaller"):
+        n = int(value.rstrip("KkMm")) * (1024 if value[-1] in "Kk" else 1048576 if value[-1] in "Mm" else 1)
+        return m.size > n if field == "larger" else m.size < n
+    raise ValueError(term)
+
+
+def expected(msgs, query):
+    out = set()
+    for m in msgs.values():
+        ok = True
+        for term in query:
+            neg = term.startswith("-")
+            hit = matches(m, term[1:] if neg else term)
+            if hit == neg:
+                ok = False
+                break
+        if ok:
+            out.add(m.id)
+    return out

@@ -1,0 +1,149 @@
+"""Nothing acknowledged is lost: kill -9 under load, a full disk, bad
+configuration on start and on reload."""
+import hashlib
+import os
+import signal
+import smtplib
+import subprocess
+import threading
+import time
+
+import pytest
+
+
+def unique_message(tag, i):
+    return (f"From: load{tag}@stark.example\r\nTo: sink@wayne.example\r\n"
+            f"Subject: load {tag} {i}\r\nMessage-ID: <{tag}.{i}.{time.time_ns()}@stark.example>\r\n"
+            f"\r\n" + ("line of body text for the crash test\r\n" * (1 + i % 40))).encode()
+
+
+class Load:
+    """Senders that keep sending and remember what got 250."""
+
+    def __init__(self, port, threads=4):
+        self.port = port
+        self.acked = {}
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.run, args=(t,)) for t in range(threads)]
+
+    def run(self, tag):
+        i = 0
+        while not self.stop.is_set():
+            try:
+                with smtplib.SMTP("127.0.0.1", self.port, timeout=20) as s:
+                    while not self.stop.is_set():
+                        raw = unique_message(tag, i)
+                        i += 1
+                        s.sendmail(f"load{tag}@stark.example", ["sink@wayne.example"], raw)
+                        with self.lock:
+                            self.acked[hashlib.sha256(raw).hexdigest()] = raw
+            except (OSError, smtplib.SMTPException):
+                time.sleep(0.05)
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(60)
+
+
+def test_kill9_receiver_indexer_master_loses_nothing(archive):
+    with Load(archive.port) as load:
+        time.sleep(1.5)
+        smtpd = archive.children("smtpd")
+        assert smtpd
+        os.kill(smtpd[0], signal.SIGKILL)
+        time.sleep(1.5)
+        indexer = archive.children("indexer")
+        assert len(indexer) == 1
+        os.kill(indexer[0], signal.SIGKILL)
+        time.sleep(1.5)
+        archive.kill9()
+        time.sleep(0.5)
+        archive.start()
+        time.sleep(1.5)
+    acked = dict(load.acked)
+    print(f"acked {len(acked)}")
+    assert len(acked) > 50, "the load must have been running"
+    archive.wait_count(len(acked))
+    stored = archive.ids()
+    missing = set(acked) - stored
+    assert not missing, f"{len(missing)} acknowledged messages lost"
+    # Exactly once: one record per message, each with a single arrival.
+    out = archive.cli("search", "--count", "from:stark.example").stdout
+    assert int(out) == len(stored)
+    for h in list(acked)[:: max(1, len(acked) // 150)]:
+        show = archive.cli("show", h).stdout.decode()
+        assert "(1 arrival)" in show, show
+        assert archive.cat(h) == acked[h]
+    assert archive.spool_files("new") == [] and archive.spool_files("bad") == []
+    assert "killed by signal 9" in archive.log()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+def test_disk_full_answers_4xx_and_recovers(archive_factory):
+    a = archive_factory(db_cache_size="1M")
+    os.makedirs(a.data)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m,mode=755", "tmpfs", a.data], check=True)
+    a.start()
+    first = unique_message("disk", 1)
+    with smtplib.SMTP("127.0.0.1", a.port) as s:
+        s.sendmail("a@stark.example", ["b@wayne.example"], first)
+    a.wait_count(1)
+    filler = os.path.join(a.data, "filler")
+    subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=1M", "count=100"],
+                   capture_output=True)
+    new_before = a.spool_files("new")
+    big = unique_message("disk", 2) + b"x" * 300000 + b"\r\n"
+    with smtplib.SMTP("127.0.0.1", a.port) as s:
+        with pytest.raises(smtplib.SMTPDataError) as e:
+            s.sendmail("a@stark.example", ["b@wayne.example"], big)
+        assert e.value.smtp_code == 452
+    assert a.spool_files("tmp") == []
+    assert a.spool_files("new") == new_before
+    os.unlink(filler)
+    with smtplib.SMTP("127.0.0.1", a.port) as s:
+        s.sendmail("a@stark.example", ["b@wayne.example"], big)
+    a.wait_count(2)
+    assert a.cat(hashlib.sha256(big).hexdigest()) == big
+    a.stop()
+
+
+def test_bad_config_is_refused_with_file_and_line(archive_factory):
+    a = archive_factory()
+    a.write_conf(f"data_dir = {a.data}\nsmtp_listen = 127.0.0.1:{a.port}\n"
+                 "message_size_limit = lots\n")
+    r = subprocess.run([os.path.join(os.environ.get("MAILARC_BIN", "../../bin"), "mailarcd"),
+                        "-f", "-c", a.conf_path], capture_output=True, timeout=30)
+    assert r.returncode == 2
+    assert f"{a.conf_path}:3: message_size_limit" in r.stderr.decode()
+    a.write_conf(f"data_dir = {a.data}\nno_such_key = 1\n")
+    r = a.cli("status")
+    assert r.returncode == 2 and f"{a.conf_path}:2: unknown key" in r.stderr.decode()
+
+
+def test_reload_keeps_old_config_when_new_one_is_bad(archive):
+    good = open(archive.conf_path).read()
+    archive.write_conf(good + "smtpd_max_procs = -1\n")
+    archive.proc.send_signal(signal.SIGHUP)
+    time.sleep(1)
+    assert "reload refused" in archive.log()
+    with smtplib.SMTP("127.0.0.1", archive.port) as s:
+        assert s.ehlo()[0] == 250
+        assert s.esmtp_features["size"] == "52428800"
+    archive.write_conf(good + "message_size_limit = 1M\n")
+    archive.proc.send_signal(signal.SIGHUP)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        with smtplib.SMTP("127.0.0.1", archive.port) as s:
+            s.ehlo()
+            if s.esmtp_features["size"] == "1048576":
+                break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("new configuration not applied:\n" + archive.log())
