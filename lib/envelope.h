@@ -43,7 +43,8 @@ void envelope_format(const ENVELOPE *env, VSTR *out);
 #define ENVELOPE_SIZE_WIDTH 20
 #define ENVELOPE_SHA_OFF (ENVELOPE_SIZE_OFF + ENVELOPE_SIZE_WIDTH + 1 + 2)
 
-/* Parse; returns the bytes consumed (through the blank line) or -1. */
+/* Parse into an initialized env (its old contents are freed); returns the
+ * bytes consumed (through the blank line) or -1. */
 long envelope_parse(ENVELOPE *env, const char *buf, size_t len,
                     int max_rcpt, char *err, size_t errlen);
 

@@ -1,0 +1,112 @@
+/* test_query.c - dates and the query parser, including malformed input. */
+#include <string.h>
+
+#include "unit.h"
+#include "../../lib/date.h"
+#include "../../lib/query.h"
+#include "../../lib/words.h"
+
+static void test_dates(void **state)
+{
+    static const struct {
+        const char *in;
+        long    out;
+    } d[] = {
+        {"Tue, 3 Mar 2025 10:00:00 +0100", 1740992400},
+        {"3 Mar 2025 10:00 +0100", 1740992400},
+        {"Mon, 03 Mar 2025 09:00:00 GMT", 1740992400},
+        {"Mon, 3 Mar 2025 04:00:00 EST", 1740992400},
+        {"Mon, 3 Mar 25 09:00:00 +0000", 1740992400},
+        {"Mon, 3 Mar 2025 09:00:00 +0000 (UTC)", 1740992400},
+        {"Sat, 29 Feb 2020 00:00:00 +0000", 1582934400},
+    };
+    static const char *bad[] = {"", "yesterday", "31 Feb 2025 10:00:00 +0000",
+                                "3 Mar 2025 25:00:00 +0000", "3 Foo 2025 10:00 +0000",
+                                "3 Mar 2025 10:00:00 +0099"};
+    time_t  t;
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+        if (date_parse_rfc5322(d[i].in, &t) != 0 || (long) t != d[i].out)
+            fail_msg("%s -> %ld, want %ld", d[i].in, (long) t, d[i].out);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (date_parse_rfc5322(bad[i], &t) == 0)
+            fail_msg("accepted %s", bad[i]);
+    assert_int_equal(date_parse_day("2025-03-03", &t), 0);
+    assert_int_equal((long) t, 1740960000);
+    assert_int_equal(date_parse_day("2025-3-3", &t), -1);
+    assert_int_equal(date_parse_day("2025-02-30", &t), -1);
+}
+
+static void test_parse(void **state)
+{
+    QUERY   q;
+    char    err[256];
+
+    (void) state;
+    assert_int_equal(query_parse("from:Alice@Acme.Example subject:\"Quarterly Budget\" "
+                                 "-cc:globex.example after:2025-01-01 larger:10K", &q,
+                                 err, sizeof(err)), 0);
+    assert_int_equal(q.n, 6);
+    assert_string_equal(q.t[0].key, "f:alice@acme.example");
+    assert_string_equal(q.t[1].key, "s:quarterly");
+    assert_string_equal(q.t[2].key, "s:budget");
+    assert_int_equal(q.t[1].group, q.t[2].group);
+    assert_string_equal(q.t[3].key, "c:globex.example");
+    assert_true(q.t[3].neg);
+    assert_int_equal(q.t[4].kind, Q_DATE_GE);
+    assert_int_equal(q.t[5].kind, Q_SIZE_GT);
+    assert_int_equal(q.t[5].val, 10240);
+    query_free(&q);
+    assert_int_equal(query_parse("to:<Bob@X.example> \xc3\x9c" "berweisung msgid:<A@B>", &q,
+                                 err, sizeof(err)), 0);
+    assert_string_equal(q.t[0].key, "t:bob@x.example");
+    assert_string_equal(q.t[1].key, "s:\xc3\xbc" "berweisung");
+    assert_string_equal(q.t[2].key, "m:a@b");
+    query_free(&q);
+    assert_int_equal(query_parse("", &q, err, sizeof(err)), 0);
+    assert_int_equal(q.n, 0);
+}
+
+static void test_errors(void **state)
+{
+    static const struct {
+        const char *q;
+        const char *err;
+    } bad[] = {
+        {"frm:alice", "unknown search field \"frm\" in term \"frm:alice\""},
+        {"after:2025-13-01", "bad date in term \"after:2025-13-01\""},
+        {"larger:big", "bad size in term \"larger:big\""},
+        {"subject:\"open", "unbalanced quote in term \"subject:\"open\""},
+        {"from:", "empty value in term \"from:\""},
+        {"subject:!!!", "no searchable word in term \"subject:!!!\""},
+        {"-after:2025-01-01", "cannot negate a date term"},
+        {"a OR b", "OR is not supported"},
+        {"-", "a lone \"-\" is not a term"},
+        {"body:invoice", "term \"body:invoice\": body:"},
+    };
+    QUERY   q;
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char    err[256] = "";
+
+        if (query_parse(bad[i].q, &q, err, sizeof(err)) != -1)
+            fail_msg("accepted %s", bad[i].q);
+        if (strncmp(err, bad[i].err, strlen(bad[i].err)) != 0)
+            fail_msg("%s: got [%s] want [%s]", bad[i].q, err, bad[i].err);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_errors),
+    };
+
+    words_init();
+    return cmocka_run_group_tests(tests, 0, 0);
+}
