@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -52,28 +53,63 @@ static int index_seen_qid(ADB *db, const char *qid)
     return db->qid->get(db->qid, 0, &key, &val, 0) == 0;
 }
 
-struct put_ctx {
-    ADB    *db;
-    DB_TXN *txn;
-    unsigned char num[8];
-    int     rc;
-};
+/* The distinct terms of one record: an address expands into several
+ * terms and header and envelope recipients repeat each other, so collect,
+ * sort and write each term once. */
+typedef struct termset {
+    VSTR   *arena;                  /* NUL-separated terms */
+    size_t *off;
+    size_t  n, cap;
+} TERMSET;
 
-static void index_put_term(const char *term, size_t len, void *ctx)
+static void termset_add(const char *term, size_t len, void *ctx)
 {
-    struct put_ctx *p = ctx;
-    DBT     key = {0}, val = {0};
-    int     rc;
+    TERMSET *ts = ctx;
 
-    if (p->rc)
-        return;
-    key.data = (void *) term;
-    key.size = (u_int32_t) len;
-    val.data = p->num;
-    val.size = 8;
-    rc = p->db->term->put(p->db->term, p->txn, &key, &val, DB_NODUPDATA);
-    if (rc != 0 && rc != DB_KEYEXIST)
-        p->rc = rc;
+    if (ts->n == ts->cap) {
+        ts->cap = ts->cap ? ts->cap * 2 : 128;
+        ts->off = myrealloc(ts->off, ts->cap * sizeof(size_t));
+    }
+    ts->off[ts->n++] = ts->arena->len;
+    vstr_add(ts->arena, term, len);
+    vstr_addch(ts->arena, 0);
+}
+
+static const char *termset_base;
+
+static int termset_cmp(const void *a, const void *b)
+{
+    return strcmp(termset_base + *(const size_t *) a, termset_base + *(const size_t *) b);
+}
+
+static int index_put_terms(ADB *db, DB_TXN *txn, const MSGREC *rec, const unsigned char num[8])
+{
+    TERMSET ts = {vstr_alloc(4096), 0, 0, 0};
+    const char *prev = 0;
+    int     rc = 0;
+
+    terms_of_record(rec, termset_add, &ts);
+    termset_base = ts.arena->s;
+    if (ts.n > 1)
+        qsort(ts.off, ts.n, sizeof(size_t), termset_cmp);
+    for (size_t i = 0; i < ts.n && rc == 0; i++) {
+        const char *t = ts.arena->s + ts.off[i];
+        DBT     key = {0}, val = {0};
+
+        if (prev && strcmp(prev, t) == 0)
+            continue;
+        prev = t;
+        key.data = (void *) t;
+        key.size = (u_int32_t) strlen(t);
+        val.data = (void *) num;
+        val.size = 8;
+        rc = db->term->put(db->term, txn, &key, &val, DB_NODUPDATA);
+        if (rc == DB_KEYEXIST)
+            rc = 0;
+    }
+    vstr_free(ts.arena);
+    myfree(ts.off);
+    return rc;
 }
 
 static int index_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, size_t vlen,
@@ -96,7 +132,6 @@ static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[3
 {
     DBT     key = {0}, val = {0};
     unsigned char numk[8];
-    struct put_ctx pc = {db, txn, {0}, 0};
     int     rc;
 
     key.data = w->rec.sha;
@@ -127,12 +162,9 @@ static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[3
         index_meta_merge(&old, &w->env);
         record_encode(&old, buf);
         rc = index_put(db->msg, txn, numk, 8, buf->s, buf->len, 0);
-        memcpy(pc.num, numk, 8);
         if (rc == 0)
-            terms_of_record(&old, index_put_term, &pc);
+            rc = index_put_terms(db, txn, &old, numk);
         record_free(&old);
-        if (rc == 0)
-            rc = pc.rc;
     } else if (rc == DB_NOTFOUND) {
         db_seq_t num;
         unsigned char dk[8], sk[8];
@@ -152,14 +184,11 @@ static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[3
         record_encode(&w->rec, buf);
         adb_date_key(w->rec.date, dk);
         adb_num_key((uint64_t) w->rec.size, sk);
-        memcpy(pc.num, numk, 8);
         if ((rc = index_put(db->msg, txn, numk, 8, buf->s, buf->len, 0)) == 0
             && (rc = index_put(db->id, txn, w->rec.sha, 32, numk, 8, 0)) == 0
             && (rc = index_put(db->date, txn, dk, 8, numk, 8, DB_NODUPDATA)) == 0
-            && (rc = index_put(db->size, txn, sk, 8, numk, 8, DB_NODUPDATA)) == 0) {
-            terms_of_record(&w->rec, index_put_term, &pc);
-            rc = pc.rc;
-        }
+            && (rc = index_put(db->size, txn, sk, 8, numk, 8, DB_NODUPDATA)) == 0)
+            rc = index_put_terms(db, txn, &w->rec, numk);
     } else {
         return rc;
     }

@@ -181,12 +181,11 @@ int main(int argc, char **argv)
             last_ckp = time(0);
         }
     }
-    child_state(&child, SCORE_EXITING);
     batch_clear(&b);
     myfree(b.items);
     vstr_free(tmp);
     db->env->txn_checkpoint(db->env, 0, 0, 0);
     adb_close(db);
-    cfg_free(&child.cfg);
+    child_exit(&child);
     return 0;
 }

@@ -128,3 +128,15 @@ SCORE_SLOT *child_slot(CHILD *c)
 {
     return c->score ? &c->score->slot[c->slot] : 0;
 }
+
+void child_exit(CHILD *c)
+{
+    child_state(c, SCORE_EXITING);
+    if (c->ring)
+        ipc_ring_detach(c->ring);
+    if (c->score)
+        ipc_score_detach(c->score);
+    c->ring = 0;
+    c->score = 0;
+    cfg_free(&c->cfg);
+}

@@ -39,4 +39,7 @@ int child_master_gone(const CHILD *c);
 void child_state(CHILD *c, enum score_state st);
 SCORE_SLOT *child_slot(CHILD *c);           /* NULL without a scoreboard */
 
+/* Report EXITING, detach the shared memory, release the config. */
+void child_exit(CHILD *c);
+
 #endif

@@ -78,6 +78,7 @@ int hostport_listen(const char *endpoint, int backlog, char *err, size_t errlen)
     char   *port;
     int     fd = -1;
     int     on = 1;
+    int     saved = 0;
     int     rc;
 
     if (hostport_split(endpoint, &host, &port) < 0) {
@@ -96,6 +97,7 @@ int hostport_listen(const char *endpoint, int backlog, char *err, size_t errlen)
         || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0
         || bind(fd, res->ai_addr, res->ai_addrlen) < 0
         || listen(fd, backlog) < 0) {
+        saved = errno;
         snprintf(err, errlen, "%s: %s", endpoint, strerror(errno));
         if (fd >= 0)
             close(fd);
@@ -104,6 +106,7 @@ int hostport_listen(const char *endpoint, int backlog, char *err, size_t errlen)
     freeaddrinfo(res);
     myfree(host);
     myfree(port);
+    errno = saved;                      /* the caller retries EADDRINUSE */
     return fd;
 }
 

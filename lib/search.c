@@ -35,6 +35,8 @@ static void nv_sort_unique(NUMVEC *nv)
 {
     size_t  o = 0;
 
+    if (nv->n == 0)
+        return;
     qsort(nv->v, nv->n, sizeof(uint64_t), nv_cmp);
     for (size_t i = 0; i < nv->n; i++)
         if (o == 0 || nv->v[o - 1] != nv->v[i])
@@ -44,7 +46,7 @@ static void nv_sort_unique(NUMVEC *nv)
 
 static int nv_has(const NUMVEC *nv, uint64_t x)
 {
-    return bsearch(&x, nv->v, nv->n, sizeof(uint64_t), nv_cmp) != 0;
+    return nv->n > 0 && bsearch(&x, nv->v, nv->n, sizeof(uint64_t), nv_cmp) != 0;
 }
 
 /* The posting list of a term, sorted ascending (as stored). */
@@ -227,7 +229,8 @@ int search_run(ADB *db, const QUERY *q, SEARCH_RESULT *res, char *err, size_t er
         res->n++;
     }
     rc = 0;
-    qsort(res->hits, res->n, sizeof(SEARCH_HIT), hit_cmp);
+    if (res->n > 1)
+        qsort(res->hits, res->n, sizeof(SEARCH_HIT), hit_cmp);
     myfree(cand.v);
     myfree(tmp.v);
     return 0;

@@ -58,8 +58,16 @@ int main(int argc, char **argv)
                 fprintf(stderr, "mailarc: %s\n", err);
                 return EXIT_USAGE;
             }
+            int     rc;
+
             optind = 1;
-            return cmds[k].fn(&cfg, argc - i, argv + i);
+            rc = cmds[k].fn(&cfg, argc - i, argv + i);
+            cfg_free(&cfg);
+            if (fflush(stdout) != 0) {
+                perror("mailarc: stdout");
+                return rc ? rc : EXIT_UNAVAILABLE;
+            }
+            return rc;
         }
     }
     fprintf(stderr, "mailarc: unknown command \"%s\"\n", argv[i]);

@@ -80,7 +80,11 @@ static void master_bind(MASTER *m)
 
         if (m->nlisten == 16)
             msg_fatal("smtp_listen: more than 16 endpoints");
-        if ((fd = hostport_listen(t, 1024, err, sizeof(err))) < 0)
+        /* A port still held by a process on its way out frees up shortly. */
+        for (int tries = 0; (fd = hostport_listen(t, 1024, err, sizeof(err))) < 0
+             && errno == EADDRINUSE && tries < 20; tries++)
+            usleep(250000);
+        if (fd < 0)
             msg_fatal("cannot listen on %s", err);
         m->listen_fd[m->nlisten++] = fd;
         msg_info("listening for SMTP on %s", t);

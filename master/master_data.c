@@ -192,6 +192,17 @@ void master_stale_cleanup(const CONFIG *cfg)
             msg_warn("killing leftover process %ld", (long) pids[i]);
             kill(pids[i], SIGKILL);
         }
+    /* A killed process still holds its sockets until it is really gone. */
+    for (int tries = 0; tries < 100; tries++) {
+        int     alive = 0;
+
+        for (int i = 0; i < n; i++)
+            if (kill(pids[i], 0) == 0 && master_is_ours(pids[i]))
+                alive++;
+        if (alive == 0)
+            break;
+        usleep(50000);
+    }
     if (n)
         msg_info("stopped %d process(es) left by a previous master", n);
     ipc_ids_remove(&ids);

@@ -76,9 +76,8 @@ int main(int argc, char **argv)
             child_state(&child, SCORE_IDLE);
         }
     }
-    child_state(&child, SCORE_EXITING);
     if (tls)
         SSL_CTX_free(tls);
-    cfg_free(&child.cfg);
+    child_exit(&child);
     return 0;
 }
