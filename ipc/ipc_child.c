@@ -14,11 +14,18 @@
 
 volatile sig_atomic_t child_stop;
 volatile sig_atomic_t child_tick;
+volatile sig_atomic_t child_retire;
 
 static void child_on_term(int sig)
 {
     (void) sig;
     child_stop = 1;
+}
+
+static void child_on_retire(int sig)
+{
+    (void) sig;
+    child_retire = 1;
 }
 
 static void child_on_alarm(int sig)
@@ -87,6 +94,8 @@ void child_init(CHILD *c, int argc, char **argv, enum score_kind kind)
     sigaction(SIGINT, &sa, 0);
     sa.sa_handler = child_on_alarm;
     sigaction(SIGALRM, &sa, 0);
+    sa.sa_handler = child_on_retire;
+    sigaction(SIGUSR1, &sa, 0);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, 0);
     sigaction(SIGXFSZ, &sa, 0);

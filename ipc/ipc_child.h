@@ -33,6 +33,7 @@ typedef struct child {
 
 extern volatile sig_atomic_t child_stop;       /* SIGTERM seen */
 extern volatile sig_atomic_t child_tick;       /* SIGALRM seen */
+extern volatile sig_atomic_t child_retire;     /* SIGUSR1: finish the session, then exit */
 
 void child_init(CHILD *c, int argc, char **argv, enum score_kind kind);
 int child_master_gone(const CHILD *c);

@@ -21,8 +21,8 @@ enum score_state { SCORE_STARTING = 0, SCORE_IDLE, SCORE_BUSY, SCORE_EXITING };
 typedef struct score_slot {
     int32_t pid;
     uint32_t kind;
-    uint32_t state;
-    uint32_t pad;
+    uint32_t state;                 /* written by the child */
+    uint32_t retiring;              /* written by the master: asked to leave */
     uint64_t sessions;
     uint64_t messages;
     uint64_t bytes;

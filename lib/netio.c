@@ -13,7 +13,6 @@
 #include "netio.h"
 
 #define NETIO_BUFSIZE 65536
-#define NETIO_DRAIN_MS 5000
 
 struct netio {
     int     fd;
@@ -90,28 +89,20 @@ static long netio_now_ms(void)
 /* Wait until fd is ready or the deadline passes. */
 static int netio_wait(NETIO *nio, short events, long deadline)
 {
-    long    drain_deadline = 0;
-
     for (;;) {
         long    left = deadline - netio_now_ms();
         struct pollfd pfd = {nio->fd, events, 0};
         int     n;
 
-        int     draining = (events & POLLIN) && nio->intr && *nio->intr;
-
-        /* Stopping: a peer that stays silent for the grace period is let go. */
-        if (draining && left > NETIO_DRAIN_MS) {
-            if (drain_deadline == 0)
-                drain_deadline = netio_now_ms() + NETIO_DRAIN_MS;
-            left = drain_deadline - netio_now_ms();
-        }
+        if ((events & POLLIN) && nio->intr && *nio->intr)
+            return NETIO_INTR;
         if (left <= 0)
-            return draining ? NETIO_INTR : NETIO_TIMEOUT;
+            return NETIO_TIMEOUT;
         n = poll(&pfd, 1, (int) left);
         if (n > 0)
             return NETIO_OK;
         if (n == 0)
-            return draining ? NETIO_INTR : NETIO_TIMEOUT;
+            return NETIO_TIMEOUT;
         if (errno != EINTR)
             return NETIO_ERROR;
     }

@@ -33,8 +33,8 @@ void netio_set_timeout(NETIO *nio, int timeout);
 void netio_set_ssl(NETIO *nio, SSL *ssl);    /* read/write through TLS now */
 SSL *netio_ssl(const NETIO *nio);
 
-/* While *flag is set, waiting more than a few seconds for input ends with
- * NETIO_INTR (NULL: off): how a stopping server lets idle peers go. */
+/* While *flag is set, waiting for input ends with NETIO_INTR (NULL: off):
+ * how a stopping server lets peers go between transactions. */
 void netio_set_interrupt(NETIO *nio, volatile sig_atomic_t *flag);
 
 /* Read a line without its CR LF; NETIO_OK or an error code. */

@@ -59,25 +59,61 @@ static int store_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
+/*
+ * The day directory of the last blob stays open: blobs of one batch share
+ * it, so a blob costs open, write, close and rename relative to it, and
+ * directories are created only when the day changes.
+ */
+static int store_day_fd = -1;
+static char store_day_path[4096];
+
+static int store_day_dir(const char *path, char *err, size_t errlen)
+{
+    char    dir[4096];
+    char   *slash;
+
+    snprintf(dir, sizeof(dir), "%s", path);
+    if ((slash = strrchr(dir, '/')) == 0) {
+        snprintf(err, errlen, "%s: not a store path", path);
+        return -1;
+    }
+    *slash = 0;
+    if (store_day_fd >= 0 && strcmp(dir, store_day_path) == 0)
+        return store_day_fd;
+    if (store_day_fd >= 0)
+        close(store_day_fd);
+    store_day_fd = -1;
+    *slash = '/';
+    if (store_mkdirs(dir) < 0) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    *slash = 0;
+    if ((store_day_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    snprintf(store_day_path, sizeof(store_day_path), "%s", dir);
+    return store_day_fd;
+}
+
 int store_put(const char *data_dir, int64_t arrival, const char *hex,
               const char *msg, size_t len, int level, char *err, size_t errlen)
 {
     static ZSTD_CCtx *cctx;
     VSTR   *path = vstr_alloc(256);
-    VSTR   *tmp = vstr_alloc(256);
+    char    tmp[DIGEST_HEXLEN + 8];
     size_t  bound = ZSTD_compressBound(len);
-    char   *buf;
+    char   *buf = 0;
     size_t  clen;
-    struct stat st;
+    int     dfd;
     int     fd;
     int     ret = -1;
 
+    /* Same bytes stored before: rename would replace them with themselves. */
     store_path(data_dir, arrival, hex, path);
-    if (stat(path->s, &st) == 0 && st.st_size > STORE_HDR) {
-        vstr_free(path);
-        vstr_free(tmp);
-        return 0;                       /* same bytes already stored */
-    }
+    if ((dfd = store_day_dir(path->s, err, errlen)) < 0)
+        goto out;
     if (cctx == 0 && (cctx = ZSTD_createCCtx()) == 0) {
         snprintf(err, errlen, "cannot create zstd context");
         goto out;
@@ -88,33 +124,28 @@ int store_put(const char *data_dir, int64_t arrival, const char *hex,
     clen = ZSTD_compressCCtx(cctx, buf + STORE_HDR, bound, msg, len, level);
     if (ZSTD_isError(clen)) {
         snprintf(err, errlen, "zstd: %s", ZSTD_getErrorName(clen));
-        myfree(buf);
         goto out;
     }
-    vstr_sprintf(tmp, "%s.tmp", path->s);
-    if (store_mkdirs(path->s) < 0
-        || (fd = open(tmp->s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0) {
+    snprintf(tmp, sizeof(tmp), ".%s.tmp", hex);
+    if ((fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0) {
         snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
-        myfree(buf);
         goto out;
     }
     if (store_write_all(fd, buf, clen + STORE_HDR) < 0 || close(fd) < 0) {
-        snprintf(err, errlen, "%s: %s", tmp->s, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
         close(fd);
-        unlink(tmp->s);
-        myfree(buf);
+        unlinkat(dfd, tmp, 0);
         goto out;
     }
-    myfree(buf);
-    if (rename(tmp->s, path->s) < 0) {
+    if (renameat(dfd, tmp, dfd, hex) < 0) {
         snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
-        unlink(tmp->s);
+        unlinkat(dfd, tmp, 0);
         goto out;
     }
     ret = 0;
 out:
+    myfree(buf);
     vstr_free(path);
-    vstr_free(tmp);
     return ret;
 }
 

@@ -190,7 +190,8 @@ static void master_reload(MASTER *m)
     cfg_free(&m->cfg);
     m->cfg = next;
     msg_info("configuration reloaded; rolling the children");
-    master_signal_all(m, 0, SIGTERM);
+    master_retire(m, &m->smtpd);
+    master_signal_all(m, &m->indexer, SIGTERM);
 }
 
 static void master_drain(MASTER *m)

@@ -195,7 +195,8 @@ int master_count(MASTER *m, SERVICE *svc, int *idle)
     for (int i = 0; i < IPC_SCORE_SLOTS; i++) {
         SCORE_SLOT *s = &m->score->slot[i];
 
-        if (s->pid == 0 || s->kind != (uint32_t) svc->kind || s->state == SCORE_EXITING)
+        if (s->pid == 0 || s->kind != (uint32_t) svc->kind || s->state == SCORE_EXITING
+            || s->retiring)
             continue;
         n++;
         if (s->state == SCORE_IDLE || s->state == SCORE_STARTING)
@@ -213,6 +214,18 @@ void master_signal_all(MASTER *m, SERVICE *svc, int sig)
 
         if (s->pid > 0 && (svc == 0 || s->kind == (uint32_t) svc->kind))
             kill(s->pid, sig);
+    }
+}
+
+void master_retire(MASTER *m, SERVICE *svc)
+{
+    for (int i = 0; i < IPC_SCORE_SLOTS; i++) {
+        SCORE_SLOT *s = &m->score->slot[i];
+
+        if (s->pid > 0 && s->kind == (uint32_t) svc->kind && !s->retiring) {
+            s->retiring = 1;                    /* not counted: replacements start now */
+            kill(s->pid, SIGUSR1);
+        }
     }
 }
 
@@ -243,8 +256,8 @@ void master_maintain(MASTER *m)
         for (int i = IPC_SCORE_SLOTS - 1; i >= 0 && surplus > 0; i--) {
             SCORE_SLOT *s = &m->score->slot[i];
 
-            if (s->pid > 0 && s->kind == SCORE_SMTPD && s->state == SCORE_IDLE) {
-                s->state = SCORE_EXITING;
+            if (s->pid > 0 && s->kind == SCORE_SMTPD && s->state == SCORE_IDLE && !s->retiring) {
+                s->retiring = 1;
                 kill(s->pid, SIGTERM);
                 surplus--;
             }

@@ -53,4 +53,7 @@ int master_count(MASTER *m, SERVICE *svc, int *idle);
 /* Signal every child of a service (NULL: all). */
 void master_signal_all(MASTER *m, SERVICE *svc, int sig);
 
+/* Replace the receivers: the old ones finish their sessions and exit. */
+void master_retire(MASTER *m, SERVICE *svc);
+
 #endif

@@ -4,8 +4,9 @@
  * Started by mailarcd with the listening sockets inherited.  Waits on
  * them, accepts one connection at a time, reports idle/busy to the master
  * through the status pipe and the scoreboard, and exits after
- * smtpd_max_use sessions, on SIGTERM once idle, or when the master is
- * gone.  It never touches the database.
+ * smtpd_max_use sessions, when retired (SIGUSR1: after the session in
+ * hand), on SIGTERM (at the next transaction boundary), or when the
+ * master is gone.  It never touches the database.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +50,7 @@ int main(int argc, char **argv)
     if (child_slot(&child))
         child_slot(&child)->started = (int64_t) time(0);
     child_state(&child, SCORE_IDLE);
-    while (!child_stop && uses < child.cfg.smtpd_max_use) {
+    while (!child_stop && !child_retire && uses < child.cfg.smtpd_max_use) {
         int     n = poll(pfd, (nfds_t) child.nlisten, 1000);
 
         if (child_master_gone(&child))

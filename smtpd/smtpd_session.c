@@ -296,9 +296,10 @@ void smtpd_session(CHILD *child, int fd, SSL_CTX *tls_ctx, const char *hostname)
 
         if (netio_pending(st.nio) == 0 && smtpd_flush(&st) < 0)
             break;
-        /* Between transactions a shutdown need not wait for the client. */
+        /* Stopping: the transaction in progress finishes, no new one starts. */
         netio_set_interrupt(st.nio, st.in_mail ? 0 : &child_stop);
-        r = netio_getline(st.nio, line, (size_t) st.cfg->smtp_line_limit);
+        r = (child_stop && !st.in_mail) ? NETIO_INTR
+            : netio_getline(st.nio, line, (size_t) st.cfg->smtp_line_limit);
         if (r == NETIO_INTR) {
             smtpd_reply(&st, "421 4.3.2 %s Service shutting down", hostname);
             break;

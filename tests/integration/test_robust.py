@@ -147,3 +147,26 @@ def test_reload_keeps_old_config_when_new_one_is_bad(archive):
         time.sleep(0.2)
     else:
         raise AssertionError("new configuration not applied:\n" + archive.log())
+
+
+def test_sigterm_lets_the_transaction_in_progress_finish(archive):
+    from smtpraw import Raw
+    raw = unique_message("drain", 1)
+    r = Raw(archive.port)
+    assert r.reply()[0] == 220
+    assert r.cmd(b"EHLO drain.example")[0] == 250
+    assert r.cmd(b"MAIL FROM:<a@stark.example>")[0] == 250
+    assert r.cmd(b"RCPT TO:<b@wayne.example>")[0] == 250
+    assert r.cmd(b"DATA")[0] == 354
+    r.send(raw[:40])
+    archive.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    r.send(raw[40:] + b".\r\n")
+    assert r.reply()[0] == 250
+    code, text = r.cmd(b"MAIL FROM:<a@stark.example>")
+    assert code == 421 and "shutting down" in text
+    assert archive.proc.wait(60) == 0
+    archive.proc = None
+    archive.start()
+    archive.wait_count(1)
+    assert archive.cat(hashlib.sha256(raw).hexdigest()) == raw
