@@ -1,0 +1,137 @@
+"""The master: prefork bounds, SysV objects, the CLI's exit codes, install."""
+import hashlib
+import os
+import signal
+import smtplib
+import socket
+import subprocess
+import time
+
+from conftest import BIN, ROOT
+from smtpraw import Raw
+
+
+def greeting(sock, timeout):
+    sock.settimeout(timeout)
+    try:
+        return sock.recv(512)
+    except socket.timeout:
+        return b""
+
+
+def test_prefork_pool_stays_within_bounds(archive_factory):
+    a = archive_factory(smtpd_min_idle=1, smtpd_max_idle=2, smtpd_max_procs=3).start()
+    held = [socket.create_connection(("127.0.0.1", a.port)) for _ in range(3)]
+    for s in held:
+        assert greeting(s, 10).startswith(b"220")
+    time.sleep(1)
+    assert len(a.children("smtpd")) == 3
+    status = a.cli("status").stdout.decode()
+    assert "3 busy, 0 idle" in status, status
+    # A fourth client waits in the backlog: no receiver is free.
+    extra = socket.create_connection(("127.0.0.1", a.port))
+    assert greeting(extra, 1.5) == b""
+    held[0].sendall(b"QUIT\r\n")
+    held[0].close()
+    assert greeting(extra, 10).startswith(b"220")
+    for s in held[1:] + [extra]:
+        s.close()
+    # Idle receivers beyond smtpd_max_idle are retired.
+    deadline = time.time() + 15
+    while time.time() < deadline and len(a.children("smtpd")) > 2:
+        time.sleep(0.2)
+    assert 1 <= len(a.children("smtpd")) <= 2
+
+
+def ipc_exists(kind, ident):
+    out = subprocess.run(["ipcs", f"-{kind}"], capture_output=True, text=True).stdout
+    return any(line.split()[1:2] == [str(ident)] for line in out.splitlines() if line[:2] == "0x")
+
+
+def read_ids(a):
+    with open(os.path.join(a.data, "run", "ipc.ids")) as f:
+        return dict(line.split() for line in f)
+
+
+def test_stale_sysv_objects_are_removed_after_a_crash(archive):
+    old = read_ids(archive)
+    assert ipc_exists("q", old["msq"]) and ipc_exists("m", old["score"])
+    archive.kill9()
+    archive.start()
+    new = read_ids(archive)
+    assert new["msq"] != old["msq"]
+    assert not ipc_exists("q", old["msq"])
+    assert not ipc_exists("s", old["sem"])
+    assert not ipc_exists("m", old["ring"]) and not ipc_exists("m", old["score"])
+    archive.stop()
+    assert not ipc_exists("q", new["msq"]), "a clean stop removes its objects"
+    assert not os.path.exists(os.path.join(archive.data, "run", "ipc.ids"))
+
+
+def test_second_master_refuses_to_start(archive):
+    r = subprocess.run([os.path.join(BIN, "mailarcd"), "-f", "-c", archive.conf_path],
+                       capture_output=True, timeout=30)
+    assert r.returncode == 1
+    assert b"another mailarcd" in r.stderr
+
+
+def test_cli_exit_codes(archive):
+    raw = b"From: x@stark.example\r\nSubject: exit codes\r\n\r\nbody\r\n"
+    with smtplib.SMTP("127.0.0.1", archive.port) as s:
+        s.sendmail("x@stark.example", ["y@wayne.example"], raw)
+    archive.wait_count(1)
+    h = hashlib.sha256(raw).hexdigest()
+    assert archive.cli("search", "subject:exit").returncode == 0
+    assert archive.cli("search", "subject:nothing").returncode == 1
+    r = archive.cli("search", "frm:x")
+    assert r.returncode == 2 and b"unknown search field \"frm\"" in r.stderr
+    assert archive.cli("cat", "0" * 64).returncode == 1
+    assert archive.cli("cat", "xyz").returncode == 2
+    assert archive.cli("cat", h[:6]).returncode == 2
+    assert archive.cli("search", "--limit", "x").returncode == 2
+    assert archive.cli("bogus").returncode == 2
+    assert archive.cli("status").returncode == 0
+    r = archive.cli("search", "--json", "--limit", "1", "--offset", "0")
+    assert r.returncode == 0 and h in r.stdout.decode()
+    assert archive.cli("search", "--count", "--offset", "5").stdout.strip() == b"1"
+    archive.stop()
+    assert archive.cli("status").returncode == 3
+    # A data directory with no archive in it: unavailable.
+    other = os.path.join(archive.base, "other.conf")
+    with open(other, "w") as f:
+        f.write(f"data_dir = {archive.base}/nothing-here\n")
+    r = subprocess.run([os.path.join(BIN, "mailarc"), "-c", other, "search", "x"],
+                       capture_output=True)
+    assert r.returncode == 3 and b"unavailable" in r.stderr
+
+
+def test_smtputf8_addresses(archive):
+    raw = "From: Jürgen <jürgen@bücher.example>\r\nSubject: Grüße\r\n\r\nHallo\r\n".encode()
+    r = Raw(archive.port)
+    r.reply()
+    assert r.cmd(b"EHLO utf8.example")[0] == 250
+    code, _ = r.cmd("MAIL FROM:<jürgen@bücher.example>".encode())
+    assert code == 553
+    assert r.cmd("MAIL FROM:<jürgen@bücher.example> SMTPUTF8".encode())[0] == 250
+    assert r.cmd("RCPT TO:<zoë@example.org>".encode())[0] == 250
+    assert r.cmd(b"DATA")[0] == 354
+    r.send(raw + b".\r\n")
+    assert r.reply()[0] == 250
+    r.cmd(b"QUIT")
+    archive.wait_count(1)
+    h = hashlib.sha256(raw).hexdigest()
+    assert archive.ids("to:zoë@example.org") == {h}
+    assert archive.ids("subject:grüße") == {h}
+    assert archive.ids("from:jürgen") == {h}
+
+
+def test_make_install_honours_destdir(tmp_path):
+    dest = tmp_path / "root"
+    r = subprocess.run(["make", "-s", "-C", ROOT, "install", f"DESTDIR={dest}"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for p in ("usr/sbin/mailarcd", "usr/bin/mailarc", "usr/lib/mailarc/mailarc-smtpd",
+              "usr/lib/mailarc/mailarc-indexer", "etc/mailarc/mailarc.conf",
+              "usr/share/man/man8/mailarcd.8", "usr/share/man/man5/mailarc.conf.5"):
+        assert (dest / p).exists(), p
+    assert os.access(dest / "usr/sbin/mailarcd", os.X_OK)
