@@ -118,8 +118,8 @@ int index_meta_merge(MSGREC *r, const ENVELOPE *env)
 
     if (env->sender && *env->sender)
         meta_env_addr(&r->env_from, env->sender);
-    for (int i = 0; i < env->nrcpt; i++)
-        meta_env_addr(&r->env_rcpt, env->rcpt[i]);
+    for (int i = 0; i < env->rcpt.n; i++)
+        meta_env_addr(&r->env_rcpt, env->rcpt.v[i]);
     strlist_add_unique(&r->qids, env->qid);
     return r->env_from.n + r->env_rcpt.n != before;
 }

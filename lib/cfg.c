@@ -17,6 +17,7 @@
 
 #include "cfg.h"
 #include "cidr.h"
+#include "fileio.h"
 #include "hostport.h"
 #include "mymalloc.h"
 #include "vstr.h"
@@ -303,8 +304,6 @@ int cfg_parse(CONFIG *out, const char *name, const char *text, size_t len,
 int cfg_load(CONFIG *cfg, const char *path, char *err, size_t errlen)
 {
     VSTR   *buf;
-    char    chunk[8192];
-    ssize_t n;
     int     fd;
     int     ret;
 
@@ -313,22 +312,12 @@ int cfg_load(CONFIG *cfg, const char *path, char *err, size_t errlen)
         return -1;
     }
     buf = vstr_alloc(8192);
-    while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
-            close(fd);
-            vstr_free(buf);
-            return -1;
-        }
-        if (buf->len + (size_t) n > 1024 * 1024) {
-            snprintf(err, errlen, "%s: larger than 1 MiB", path);
-            close(fd);
-            vstr_free(buf);
-            return -1;
-        }
-        vstr_add(buf, chunk, (size_t) n);
+    if (fileio_read_all(fd, buf, 1024 * 1024) < 0) {
+        snprintf(err, errlen, "%s: %s", path,
+                 errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+        close(fd);
+        vstr_free(buf);
+        return -1;
     }
     close(fd);
     ret = cfg_parse(cfg, path, buf->s, buf->len, err, errlen);

@@ -56,7 +56,7 @@ void digest_hex(const unsigned char bin[DIGEST_LEN], char hex[DIGEST_HEXLEN + 1]
     hex[DIGEST_HEXLEN] = 0;
 }
 
-static int digest_nibble(int c)
+int digest_hexval(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -72,8 +72,8 @@ int digest_unhex(const char *hex, unsigned char bin[DIGEST_LEN])
     if (strlen(hex) != DIGEST_HEXLEN)
         return -1;
     for (int i = 0; i < DIGEST_LEN; i++) {
-        int     hi = digest_nibble(hex[2 * i]);
-        int     lo = digest_nibble(hex[2 * i + 1]);
+        int     hi = digest_hexval(hex[2 * i]);
+        int     lo = digest_hexval(hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0)
             return -1;
@@ -89,7 +89,7 @@ int digest_is_hex(const char *s, size_t minlen, size_t maxlen)
     if (n < minlen || n > maxlen)
         return 0;
     for (size_t i = 0; i < n; i++)
-        if (digest_nibble(s[i]) < 0)
+        if (digest_hexval(s[i]) < 0)
             return 0;
     return 1;
 }

@@ -19,4 +19,7 @@ void digest_hex(const unsigned char bin[DIGEST_LEN], char hex[DIGEST_HEXLEN + 1]
 int digest_unhex(const char *hex, unsigned char bin[DIGEST_LEN]);    /* 0 ok */
 int digest_is_hex(const char *s, size_t minlen, size_t maxlen);
 
+/* The value of one hex digit (either case), or -1. */
+int digest_hexval(int c);
+
 #endif

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "envelope.h"
 #include "mymalloc.h"
 
@@ -31,9 +32,7 @@ void envelope_free(ENVELOPE *env)
     myfree(env->tls);
     myfree(env->source);
     myfree(env->sender);
-    for (int i = 0; i < env->nrcpt; i++)
-        myfree(env->rcpt[i]);
-    myfree(env->rcpt);
+    strlist_free(&env->rcpt);
     envelope_init(env);
 }
 
@@ -45,11 +44,7 @@ void envelope_set(char **field, const char *value)
 
 void envelope_add_rcpt(ENVELOPE *env, const char *rcpt)
 {
-    if (env->nrcpt == env->rcpt_cap) {
-        env->rcpt_cap = env->rcpt_cap ? env->rcpt_cap * 2 : 8;
-        env->rcpt = myrealloc(env->rcpt, (size_t) env->rcpt_cap * sizeof(char *));
-    }
-    env->rcpt[env->nrcpt++] = mystrdup(rcpt);
+    strlist_add(&env->rcpt, rcpt);
 }
 
 void envelope_new_qid(char qid[ENVELOPE_QID_MAX])
@@ -89,20 +84,9 @@ void envelope_format(const ENVELOPE *env, VSTR *out)
     envelope_put(out, 'L', env->tls);
     envelope_put(out, 'O', env->source);
     envelope_put(out, 'F', env->sender);
-    for (int i = 0; i < env->nrcpt; i++)
-        envelope_put(out, 'R', env->rcpt[i]);
+    for (int i = 0; i < env->rcpt.n; i++)
+        envelope_put(out, 'R', env->rcpt.v[i]);
     vstr_addch(out, '\n');
-}
-
-static int envelope_hex(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
 }
 
 static char *envelope_unescape(const char *s, size_t len)
@@ -112,8 +96,8 @@ static char *envelope_unescape(const char *s, size_t len)
 
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '%' && i + 2 < len
-            && envelope_hex(s[i + 1]) >= 0 && envelope_hex(s[i + 2]) >= 0) {
-            int     c = envelope_hex(s[i + 1]) << 4 | envelope_hex(s[i + 2]);
+            && digest_hexval(s[i + 1]) >= 0 && digest_hexval(s[i + 2]) >= 0) {
+            int     c = digest_hexval(s[i + 1]) << 4 | digest_hexval(s[i + 2]);
 
             out[o++] = (char) (c ? c : '?');
             i += 2;
@@ -197,7 +181,7 @@ long envelope_parse(ENVELOPE *env, const char *buf, size_t len,
         case 'O': envelope_set(&env->source, val); break;
         case 'F': envelope_set(&env->sender, val); break;
         case 'R':
-            if (env->nrcpt >= max_rcpt) {
+            if (env->rcpt.n >= max_rcpt) {
                 snprintf(err, errlen, "more than %d recipients in envelope", max_rcpt);
                 myfree(val);
                 goto bad;

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "strlist.h"
 #include "vstr.h"
 
 #define ENVELOPE_MAGIC "MAILARC-SPOOL 1\n"
@@ -25,9 +26,7 @@ typedef struct envelope {
     char   *tls;
     char   *source;                 /* smtp, milter, import */
     char   *sender;                 /* MAIL FROM, "" for <> */
-    int     nrcpt;
-    int     rcpt_cap;
-    char  **rcpt;
+    STRLIST rcpt;                   /* every RCPT TO, Bcc included */
 } ENVELOPE;
 
 void envelope_init(ENVELOPE *env);

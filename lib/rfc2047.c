@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "charset.h"
+#include "digest.h"
 #include "rfc2047.h"
 
 static int b64val(int c)
@@ -14,14 +15,6 @@ static int b64val(int c)
     if (c >= '0' && c <= '9') return c - '0' + 52;
     if (c == '+') return 62;
     if (c == '/') return 63;
-    return -1;
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     return -1;
 }
 
@@ -49,8 +42,8 @@ static void decode_q(const char *s, size_t len, VSTR *out)
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '_') {
             vstr_addch(out, ' ');
-        } else if (s[i] == '=' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            vstr_addch(out, hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+        } else if (s[i] == '=' && i + 2 < len && digest_hexval(s[i + 1]) >= 0 && digest_hexval(s[i + 2]) >= 0) {
+            vstr_addch(out, digest_hexval(s[i + 1]) << 4 | digest_hexval(s[i + 2]));
             i += 2;
         } else {
             vstr_addch(out, s[i]);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "fileio.h"
 #include "mymalloc.h"
 #include "spool.h"
 
@@ -26,22 +27,6 @@ struct spool_file {
     size_t  buf_len;
     char    buf[SPOOL_BUF];
 };
-
-static int spool_write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t) n;
-    }
-    return 0;
-}
 
 SPOOL_FILE *spool_create(const char *data_dir, ENVELOPE *env, char *err, size_t errlen)
 {
@@ -61,7 +46,7 @@ SPOOL_FILE *spool_create(const char *data_dir, ENVELOPE *env, char *err, size_t 
     env->size = 0;
     env->sha256[0] = 0;
     envelope_format(env, pro);
-    if (sp->fd < 0 || spool_write_all(sp->fd, pro->s, pro->len) < 0) {
+    if (sp->fd < 0 || fileio_write_all(sp->fd, pro->s, pro->len) < 0) {
         snprintf(err, errlen, "%s: %s", sp->tmp_path, strerror(errno));
         vstr_free(pro);
         spool_abort(sp);
@@ -79,14 +64,14 @@ int spool_write(SPOOL_FILE *sp, const void *data, size_t len)
     digest_update(sp->digest, data, len);
     sp->size += (long) len;
     if (sp->buf_len + len > SPOOL_BUF) {
-        if (spool_write_all(sp->fd, sp->buf, sp->buf_len) < 0) {
+        if (fileio_write_all(sp->fd, sp->buf, sp->buf_len) < 0) {
             sp->failed = errno;
             return -1;
         }
         sp->buf_len = 0;
     }
     if (len >= SPOOL_BUF) {
-        if (spool_write_all(sp->fd, data, len) < 0) {
+        if (fileio_write_all(sp->fd, data, len) < 0) {
             sp->failed = errno;
             return -1;
         }
@@ -129,7 +114,7 @@ int spool_commit(SPOOL_FILE *sp, ENVELOPE *env)
         errno = sp->failed;
         goto fail;
     }
-    if (spool_write_all(sp->fd, sp->buf, sp->buf_len) < 0
+    if (fileio_write_all(sp->fd, sp->buf, sp->buf_len) < 0
         || pwrite(sp->fd, num, ENVELOPE_SIZE_WIDTH, ENVELOPE_SIZE_OFF) != ENVELOPE_SIZE_WIDTH
         || pwrite(sp->fd, env->sha256, 64, ENVELOPE_SHA_OFF) != 64
         || fsync(sp->fd) < 0)
@@ -199,24 +184,12 @@ int spool_read(const char *path, const char *known, size_t known_len, ENVELOPE *
         close(fd);
         return -1;
     }
-    for (;;) {
-        ssize_t n;
-
-        vstr_reserve(msg, 65536);
-        n = read(fd, msg->s + msg->len, msg->cap - msg->len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            snprintf(err, errlen, "%s: %s", path, strerror(errno));
-            close(fd);
-            return -1;
-        }
-        if (n == 0)
-            break;
-        msg->len += (size_t) n;
+    if (fileio_read_all(fd, msg, 0) < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
     }
     close(fd);
-    msg->s[msg->len] = 0;
     if (!known) {
         if ((off = envelope_parse(env, msg->s, msg->len, max_rcpt, err, errlen)) < 0)
             return -1;

@@ -11,6 +11,7 @@
 #include <zstd.h>
 
 #include "digest.h"
+#include "fileio.h"
 #include "mymalloc.h"
 #include "record.h"
 #include "store.h"
@@ -37,24 +38,6 @@ static int store_mkdirs(char *path)
             return -1;
         }
         *p = '/';
-    }
-    return 0;
-}
-
-static int store_write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t) n;
     }
     return 0;
 }
@@ -131,7 +114,7 @@ int store_put(const char *data_dir, int64_t arrival, const char *hex,
         snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
         goto out;
     }
-    if (store_write_all(fd, buf, clen + STORE_HDR) < 0 || close(fd) < 0) {
+    if (fileio_write_all(fd, buf, clen + STORE_HDR) < 0 || close(fd) < 0) {
         snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
         close(fd);
         unlinkat(dfd, tmp, 0);
@@ -178,29 +161,17 @@ int store_get(const char *data_dir, int64_t arrival, const char *hex, VSTR *out,
     int     fd;
     int     ret = -1;
 
-    *err = 0;
     store_path(data_dir, arrival, hex, path);
     if ((fd = open(path->s, O_RDONLY | O_CLOEXEC)) < 0) {
         snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
         goto out;
     }
-    for (;;) {
-        ssize_t n;
-
-        vstr_reserve(blob, 65536);
-        n = read(fd, blob->s + blob->len, blob->cap - blob->len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n < 0)
-                snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
-            break;
-        }
-        blob->len += (size_t) n;
+    if (fileio_read_all(fd, blob, 0) < 0) {
+        snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
+        close(fd);
+        goto out;
     }
     close(fd);
-    if (*err)
-        goto out;
     if (blob->len < STORE_HDR || memcmp(blob->s, STORE_MAGIC, 4) != 0) {
         snprintf(err, errlen, "%s: not a mailarc blob", path->s);
         goto out;

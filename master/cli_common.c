@@ -56,8 +56,7 @@ void cli_resolve(ADB *db, const char *id, uint64_t *num, MSGREC *rec)
     /* The smallest key with this prefix: the prefix, then zero bits. */
     memset(lo, 0, sizeof(lo));
     for (size_t i = 0; i < len; i++) {
-        int     c = id[i];
-        int     v = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+        int     v = digest_hexval(id[i]);
 
         lo[i / 2] |= (unsigned char) (i % 2 ? v : v << 4);
     }

@@ -87,7 +87,7 @@ static void smtpd_finish(SMTPD_STATE *st, SPOOL_FILE *sp, int too_big, int werr)
     } else {
         smtpd_reply(st, "250 2.0.0 Ok: queued as %s", st->env.qid);
         msg_info("%s: client=%s from=<%s> nrcpt=%d size=%ld sha256=%s", st->env.qid,
-                 st->client, st->env.sender, st->env.nrcpt, st->env.size, st->env.sha256);
+                 st->client, st->env.sender, st->env.rcpt.n, st->env.size, st->env.sha256);
         if (slot) {
             ipc_score_add(&slot->messages, 1);
             ipc_score_add(&slot->bytes, (uint64_t) st->env.size);
@@ -196,7 +196,7 @@ int smtpd_data(SMTPD_STATE *st)
 int smtpd_bdat(SMTPD_STATE *st, long size, int last)
 {
     long    left = size;
-    int     usable = st->in_mail && st->env.nrcpt > 0;
+    int     usable = st->in_mail && st->env.rcpt.n > 0;
 
     if (usable && st->bdat == 0 && !st->bdat_error && !st->bdat_too_big) {
         if ((st->bdat = smtpd_spool_open(st)) == 0)

@@ -137,7 +137,7 @@ static void smtpd_rcpt(SMTPD_STATE *st, const char *args)
         st->errors++;
         return;
     }
-    if (st->env.nrcpt >= st->cfg->recipient_limit) {
+    if (st->env.rcpt.n >= st->cfg->recipient_limit) {
         smtpd_reply(st, "452 4.5.3 Error: too many recipients");
         return;
     }
@@ -166,7 +166,7 @@ static int smtpd_starttls(SMTPD_STATE *st, const char *args)
         return 0;
     }
     if (st->tls_ctx == 0 || netio_ssl(st->nio)) {
-        smtpd_reply(st, "502 5.5.1 Error: command not implemented");
+        smtpd_reply(st, "502 5.5.1 Error: STARTTLS is not available here");
         return 0;
     }
     /* Anything pipelined after STARTTLS is plaintext injection: drop it. */
@@ -201,7 +201,7 @@ static int smtpd_command(SMTPD_STATE *st, const char *line)
             smtpd_reply(st, "501 5.5.4 Syntax: DATA");
         } else if (st->bdat) {
             smtpd_reply(st, "503 5.5.1 Error: DATA after BDAT");
-        } else if (!st->in_mail || st->env.nrcpt == 0) {
+        } else if (!st->in_mail || st->env.rcpt.n == 0) {
             smtpd_reply(st, "503 5.5.1 Error: need RCPT command");
             st->errors++;
         } else {

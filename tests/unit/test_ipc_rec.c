@@ -100,9 +100,9 @@ static void test_envelope(void **state)
     envelope_init(&d);
     used = envelope_parse(&d, v->s, v->len, 10, err, sizeof(err));
     assert_int_equal(used, (long) v->len);
-    assert_int_equal(d.nrcpt, 2);                 /* the CR LF did not inject */
+    assert_int_equal(d.rcpt.n, 2);                 /* the CR LF did not inject */
     assert_string_equal(d.helo, "evil\r\nR injected@x");
-    assert_string_equal(d.rcpt[1], "100%@b.example");
+    assert_string_equal(d.rcpt.v[1], "100%@b.example");
     assert_int_equal(d.size, 42);
     assert_int_equal(d.arrival, 1700000000);
     envelope_free(&d);
