@@ -2,9 +2,7 @@
  * hostport.c - parse, bind and connect "host:port" endpoints.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,15 +68,13 @@ int hostport_list_check(const char *text, char *err, size_t errlen)
     return ret;
 }
 
-int hostport_listen(const char *endpoint, int backlog, char *err, size_t errlen)
+/* Resolve an endpoint to its first address; 0, or -1 with err set. */
+static int hostport_resolve(const char *endpoint, int passive, struct addrinfo **res,
+                            char *err, size_t errlen)
 {
     struct addrinfo hints = {0};
-    struct addrinfo *res;
     char   *host;
     char   *port;
-    int     fd = -1;
-    int     on = 1;
-    int     saved = 0;
     int     rc;
 
     if (hostport_split(endpoint, &host, &port) < 0) {
@@ -86,11 +82,26 @@ int hostport_listen(const char *endpoint, int backlog, char *err, size_t errlen)
         return -1;
     }
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+    hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
+    rc = getaddrinfo(host, port, &hints, res);
+    myfree(host);
+    myfree(port);
+    if (rc != 0) {
         snprintf(err, errlen, "%s: %s", endpoint, gai_strerror(rc));
-        myfree(host);
-        myfree(port);
+        return -1;
+    }
+    return 0;
+}
+
+int hostport_listen(const char *endpoint, int backlog, char *err, size_t errlen)
+{
+    struct addrinfo *res;
+    int     fd = -1;
+    int     on = 1;
+    int     saved = 0;
+
+    if (hostport_resolve(endpoint, 1, &res, err, errlen) < 0) {
+        errno = EINVAL;
         return -1;
     }
     if ((fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0)) < 0
@@ -104,53 +115,6 @@ int hostport_listen(const char *endpoint, int backlog, char *err, size_t errlen)
         fd = -1;
     }
     freeaddrinfo(res);
-    myfree(host);
-    myfree(port);
     errno = saved;                      /* the caller retries EADDRINUSE */
-    return fd;
-}
-
-int hostport_connect(const char *endpoint, int timeout, char *err, size_t errlen)
-{
-    struct addrinfo hints = {0};
-    struct addrinfo *res;
-    char   *host;
-    char   *port;
-    int     fd;
-    int     rc;
-
-    *err = 0;
-    if (hostport_split(endpoint, &host, &port) < 0) {
-        snprintf(err, errlen, "\"%s\" is not host:port", endpoint);
-        return -1;
-    }
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    rc = getaddrinfo(host, port, &hints, &res);
-    myfree(host);
-    myfree(port);
-    if (rc != 0) {
-        snprintf(err, errlen, "%s: %s", endpoint, gai_strerror(rc));
-        return -1;
-    }
-    fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd >= 0 && connect(fd, res->ai_addr, res->ai_addrlen) < 0) {
-        struct pollfd pfd = {fd, POLLOUT, 0};
-        int     soerr = 0;
-        socklen_t sl = sizeof(soerr);
-
-        if (errno != EINPROGRESS || poll(&pfd, 1, timeout * 1000) != 1
-            || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr) {
-            snprintf(err, errlen, "%s: %s", endpoint,
-                     soerr ? strerror(soerr) : "connection timed out");
-            close(fd);
-            fd = -1;
-        }
-    }
-    if (fd >= 0)
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    else if (!*err)
-        snprintf(err, errlen, "%s: %s", endpoint, strerror(errno));
-    freeaddrinfo(res);
     return fd;
 }

@@ -13,7 +13,4 @@ int hostport_list_check(const char *text, char *err, size_t errlen);
 /* Open a listening TCP socket; returns fd or -1 with err set. */
 int hostport_listen(const char *endpoint, int backlog, char *err, size_t errlen);
 
-/* Connect to host:port with a timeout in seconds; fd or -1 with err set. */
-int hostport_connect(const char *endpoint, int timeout, char *err, size_t errlen);
-
 #endif

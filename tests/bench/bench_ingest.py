@@ -19,6 +19,8 @@ import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import procs  # noqa: E402
 GENCORPUS = os.path.join(ROOT, "..", "shared", "tools", "gencorpus.py")
 
 
@@ -80,19 +82,8 @@ def run_sink(bindir, sessions, env, eml):
 
 
 def indexer_pid(master):
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmd = f.read()
-        except OSError:
-            continue
-        if ppid == master and b"mailarc-indexer" in cmd:
-            return int(pid)
-    return None
+    pids = procs.children(master, "mailarc-indexer")
+    return pids[0] if pids else None
 
 
 def vm_hwm(pid):

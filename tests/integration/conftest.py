@@ -17,6 +17,9 @@ import time
 
 import pytest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import procs  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 BIN = os.environ.get("MAILARC_BIN", os.path.join(ROOT, "bin"))
@@ -150,20 +153,7 @@ class Archive:
 
     def children(self, kind):
         """pids of live children of the master whose program is mailarc-<kind>."""
-        out = []
-        for pid in os.listdir("/proc"):
-            if not pid.isdigit():
-                continue
-            try:
-                with open(f"/proc/{pid}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                with open(f"/proc/{pid}/cmdline", "rb") as f:
-                    cmd = f.read().split(b"\0")[0]
-            except OSError:
-                continue
-            if self.proc and ppid == self.proc.pid and cmd.endswith(b"mailarc-" + kind.encode()):
-                out.append(int(pid))
-        return out
+        return procs.children(self.proc.pid, "mailarc-" + kind) if self.proc else []
 
 
 def make_base():
