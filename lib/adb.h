@@ -46,6 +46,10 @@ uint64_t adb_key_num(const void *key);
 void adb_date_key(int64_t date, unsigned char key[8]);
 int64_t adb_key_date(const void *key);
 
+/* How often a reader retries an operation chosen as a deadlock victim
+ * while the indexer commits. */
+#define ADB_DEADLOCK_RETRIES 50
+
 /* Read a meta counter (0 if absent). */
 uint64_t adb_meta_u64(ADB *db, DB_TXN *txn, const char *name);
 int adb_meta_put_u64(ADB *db, DB_TXN *txn, const char *name, uint64_t v);

@@ -127,7 +127,7 @@ static int hit_cmp(const void *a, const void *b)
     return x->num > y->num ? -1 : x->num < y->num;
 }
 
-int search_run(ADB *db, const QUERY *q, SEARCH_RESULT *res, char *err, size_t errlen)
+static int search_once(ADB *db, const QUERY *q, SEARCH_RESULT *res, char *err, size_t errlen)
 {
     NUMVEC  cand = {0};
     NUMVEC  tmp = {0};
@@ -239,6 +239,17 @@ fail:
     myfree(cand.v);
     myfree(tmp.v);
     search_result_free(res);
+    return rc;
+}
+
+int search_run(ADB *db, const QUERY *q, SEARCH_RESULT *res, char *err, size_t errlen)
+{
+    int     rc;
+
+    /* A reader can be the victim the lock detector picks; it starts over. */
+    for (int i = 0; i < ADB_DEADLOCK_RETRIES; i++)
+        if ((rc = search_once(db, q, res, err, errlen)) != DB_LOCK_DEADLOCK)
+            break;
     return rc;
 }
 

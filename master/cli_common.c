@@ -32,7 +32,10 @@ int cli_record(ADB *db, uint64_t num, MSGREC *rec)
     key.data = k;
     key.size = 8;
     val.flags = DB_DBT_MALLOC;
-    if ((rc = db->msg->get(db->msg, 0, &key, &val, DB_READ_COMMITTED)) != 0)
+    for (int i = 0; i < ADB_DEADLOCK_RETRIES; i++)
+        if ((rc = db->msg->get(db->msg, 0, &key, &val, DB_READ_COMMITTED)) != DB_LOCK_DEADLOCK)
+            break;
+    if (rc != 0)
         return -1;
     rc = record_decode(val.data, val.size, rec);
     myfree(val.data);
@@ -60,31 +63,44 @@ void cli_resolve(ADB *db, const char *id, uint64_t *num, MSGREC *rec)
 
         lo[i / 2] |= (unsigned char) (i % 2 ? v : v << 4);
     }
-    if (db->id->cursor(db->id, 0, &cur, DB_READ_COMMITTED) != 0) {
-        fprintf(stderr, "mailarc: the archive is unavailable\n");
+    for (int attempt = 0;; attempt++) {
+        matches = 0;
+        if (db->id->cursor(db->id, 0, &cur, DB_READ_COMMITTED) != 0) {
+            fprintf(stderr, "mailarc: the archive is unavailable\n");
+            exit(EXIT_UNAVAILABLE);
+        }
+        memcpy(kbuf, lo, 32);
+        key.data = kbuf;
+        key.size = 32;
+        key.ulen = 32;
+        key.flags = DB_DBT_USERMEM;
+        val.data = vbuf;
+        val.ulen = 8;
+        val.flags = DB_DBT_USERMEM;
+        for (rc = cur->get(cur, &key, &val, DB_SET_RANGE); rc == 0 && matches < 2;
+             rc = cur->get(cur, &key, &val, DB_NEXT)) {
+            char    hex[DIGEST_HEXLEN + 1];
+
+            if (key.size != 32)
+                break;
+            digest_hex(kbuf, hex);
+            if (strncasecmp(hex, id, len) != 0)
+                break;
+            if (matches++ == 0)
+                *num = adb_key_num(vbuf);
+        }
+        cur->close(cur);
+        if (rc != DB_LOCK_DEADLOCK)
+            break;
+        if (attempt == ADB_DEADLOCK_RETRIES) {
+            fprintf(stderr, "mailarc: the archive is busy; try again\n");
+            exit(EXIT_UNAVAILABLE);
+        }
+    }
+    if (rc != 0 && rc != DB_NOTFOUND) {
+        fprintf(stderr, "mailarc: the archive is unavailable: %s\n", db_strerror(rc));
         exit(EXIT_UNAVAILABLE);
     }
-    memcpy(kbuf, lo, 32);
-    key.data = kbuf;
-    key.size = 32;
-    key.ulen = 32;
-    key.flags = DB_DBT_USERMEM;
-    val.data = vbuf;
-    val.ulen = 8;
-    val.flags = DB_DBT_USERMEM;
-    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE); rc == 0 && matches < 2;
-         rc = cur->get(cur, &key, &val, DB_NEXT)) {
-        char    hex[DIGEST_HEXLEN + 1];
-
-        if (key.size != 32)
-            break;
-        digest_hex(kbuf, hex);
-        if (strncasecmp(hex, id, len) != 0)
-            break;
-        if (matches++ == 0)
-            *num = adb_key_num(vbuf);
-    }
-    cur->close(cur);
     if (matches == 0) {
         fprintf(stderr, "mailarc: no message %s\n", id);
         exit(EXIT_NOTFOUND);
