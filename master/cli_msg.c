@@ -1,11 +1,12 @@
 /*
  * cli_msg.c - "mailarc cat" (exact bytes, digest checked) and "mailarc
- * show" (metadata, envelope and the header section).
+ * show" (metadata, envelope, and the message as clean text for a terminal).
  */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/charset.h"
 #include "../lib/date.h"
 #include "../lib/digest.h"
 #include "../lib/hdr.h"
@@ -58,6 +59,26 @@ int cli_cat(const CONFIG *cfg, int argc, char **argv)
     record_free(&r);
     adb_close(db);
     return (int) num;
+}
+
+/* Text for a terminal: invalid UTF-8 and control bytes become U+FFFD. */
+static void show_text(const char *p, size_t len)
+{
+    VSTR   *clean = vstr_alloc(len + 16);
+    VSTR   *out = vstr_alloc(len + 16);
+
+    charset_utf8_clean(p, len, clean);
+    for (size_t i = 0; i < clean->len; i++) {
+        unsigned char c = (unsigned char) clean->s[i];
+
+        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+            vstr_addstr(out, "\xef\xbf\xbd");
+        else if (c != '\r')
+            vstr_addch(out, c);
+    }
+    fwrite(out->s, 1, out->len, stdout);
+    vstr_free(clean);
+    vstr_free(out);
 }
 
 static void show_list(const char *label, const STRLIST *addrs, const STRLIST *names)
@@ -118,8 +139,7 @@ int cli_show(const CONFIG *cfg, int argc, char **argv)
         size_t  show = msg->len - he > 65536 ? 65536 : msg->len - he;
 
         printf("\n");
-        fwrite(msg->s, 1, he, stdout);
-        fwrite(msg->s + he, 1, show, stdout);
+        show_text(msg->s, he + show);
         if (show < msg->len - he)
             printf("\n[... %zu more bytes; use mailarc cat]\n", msg->len - he - show);
         num = 0;

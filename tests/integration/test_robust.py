@@ -170,3 +170,51 @@ def test_sigterm_lets_the_transaction_in_progress_finish(archive):
     archive.start()
     archive.wait_count(1)
     assert archive.cat(hashlib.sha256(raw).hexdigest()) == raw
+
+
+def test_silent_client_times_out(archive_factory):
+    from smtpraw import Raw
+    a = archive_factory(smtp_timeout=1).start()
+    r = Raw(a.port)
+    assert r.reply()[0] == 220
+    time.sleep(2.5)
+    code, text = r.reply()
+    assert code == 421 and "timeout" in text
+
+
+def test_damaged_spool_file_is_set_aside_not_indexed(archive):
+    good = unique_message("spool", 1)
+    with smtplib.SMTP("127.0.0.1", archive.port) as s:
+        s.sendmail("a@stark.example", ["b@wayne.example"], good)
+    archive.wait_count(1)
+    # A file whose digest does not match its content, as after disk damage.
+    body = b"Subject: tampered\r\n\r\nbody\r\n"
+    bad = (b"MAILARC-SPOOL 1\nS %020d\nD %s\nQ DAMAGED.1.1\nT 1700000000\nC 127.0.0.1\n"
+           b"H x\nL \nO smtp\nF a@b.example\nR c@d.example\n\n" % (len(body), b"0" * 64)) + body
+    path = os.path.join(archive.data, "spool", "new", "DAMAGED.1.1")
+    with open(path, "wb") as f:
+        f.write(bad)
+    os.chmod(path, 0o644)
+    deadline = time.time() + 20
+    while time.time() < deadline and "DAMAGED.1.1" not in archive.spool_files("bad"):
+        time.sleep(0.2)
+    assert archive.spool_files("bad") == ["DAMAGED.1.1"]
+    with open(os.path.join(archive.data, "spool", "bad", "DAMAGED.1.1"), "rb") as f:
+        assert f.read() == bad, "set aside unchanged"
+    assert archive.count() == 1
+    assert not archive.ids("subject:tampered")
+    status = archive.cli("status").stdout.decode()
+    assert "1 spool file(s) set aside" in status
+    assert "digest mismatch" in archive.log()
+
+
+def test_garbage_message_is_kept_exactly(archive):
+    raw = b"\x00\x01garbage without headers\r\n\xff\xfe\x00 more\r\n=?bogus?Q?x?=\r\n"
+    with smtplib.SMTP("127.0.0.1", archive.port) as s:
+        s.sendmail("", ["junk@wayne.example"], raw)
+    archive.wait_count(1)
+    h = hashlib.sha256(raw).hexdigest()
+    assert archive.cat(h) == raw
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    assert archive.ids("on:" + today) == {h}, "no Date header: dated by arrival"
+    assert "no Date header" in archive.cli("show", h).stdout.decode()
