@@ -258,6 +258,8 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
     int     live = 0;
     int     ret = 0;
     int     added = 0, dups = 0;
+    /* Files spooled before recipient_limit was lowered must still read. */
+    int     max_rcpt = (int) child->cfg.recipient_limit * 4 + 1000;
     int     rc = 0;
 
     for (int i = 0; i < n; i++) {
@@ -266,8 +268,11 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
         envelope_init(&x->env);
         record_init(&x->rec);
         snprintf(x->path, sizeof(x->path), "%s/spool/new/%s", dir, items[i].qid);
-        if (spool_read(x->path, items[i].ring_env, items[i].ring_len, &x->env, msgbuf, (int) child->cfg.recipient_limit * 4 + 1000,
-                       err, sizeof(err)) < 0) {
+        /* The ring only saves reading the prologue; the file is the truth. */
+        if ((items[i].ring_env == 0
+             || spool_read(x->path, items[i].ring_env, items[i].ring_len, &x->env, msgbuf,
+                           max_rcpt, err, sizeof(err)) < 0)
+            && spool_read(x->path, 0, 0, &x->env, msgbuf, max_rcpt, err, sizeof(err)) < 0) {
             if (access(x->path, F_OK) == 0)
                 index_quarantine(child, x->path, items[i].qid, err);
             continue;                   /* gone: done by an earlier batch */

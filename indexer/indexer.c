@@ -73,7 +73,7 @@ static void indexer_take(CHILD *c, BATCH *b, const struct ipc_wire *w, size_t go
     }
     if (rec.type != IPC_REC_SPOOLED)
         return;
-    if (rec.slot != IPC_SLOT_NONE && c->ring && ipc_ring_take(c->ring, rec.slot, tmp) == 0)
+    if (rec.slot != IPC_SLOT_NONE && c->ring && ipc_ring_take(c->ring, rec.slot, rec.qid, tmp) == 0)
         batch_add(b, rec.qid, tmp);
     else
         batch_add(b, rec.qid, 0);

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/shm.h>
@@ -23,6 +24,7 @@ struct ring_slot {
     uint32_t len;
     int32_t pid;
     int64_t stamp;
+    char    qid[ENVELOPE_QID_MAX];
     char    data[IPC_RING_SLOT_DATA];
 };
 
@@ -86,7 +88,7 @@ static int ring_pid_dead(int32_t pid)
     return pid > 0 && kill(pid, 0) < 0 && errno == ESRCH;
 }
 
-uint32_t ipc_ring_put(IPC_RING *ring, const char *data, size_t len)
+uint32_t ipc_ring_put(IPC_RING *ring, const char *qid, const char *data, size_t len)
 {
     struct ring_head *h = ring->head;
     uint32_t found = IPC_SLOT_NONE;
@@ -110,6 +112,7 @@ uint32_t ipc_ring_put(IPC_RING *ring, const char *data, size_t len)
     ipc_sem_op(ring->semid, 0, 1);
     if (found == IPC_SLOT_NONE)
         return found;
+    snprintf(h->slot[found].qid, sizeof(h->slot[found].qid), "%s", qid);
     memcpy(h->slot[found].data, data, len);
     h->slot[found].len = (uint32_t) len;
     h->slot[found].stamp = (int64_t) time(0);
@@ -117,7 +120,7 @@ uint32_t ipc_ring_put(IPC_RING *ring, const char *data, size_t len)
     return found;
 }
 
-int ipc_ring_take(IPC_RING *ring, uint32_t slot, VSTR *out)
+int ipc_ring_take(IPC_RING *ring, uint32_t slot, const char *qid, VSTR *out)
 {
     struct ring_slot *s;
     int     ret = -1;
@@ -128,13 +131,14 @@ int ipc_ring_take(IPC_RING *ring, uint32_t slot, VSTR *out)
     if (ipc_sem_op(ring->semid, 0, -1) < 0)
         return -1;
     if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == SLOT_READY
-        && s->len <= IPC_RING_SLOT_DATA) {
-        vstr_reset(out);
-        vstr_add(out, s->data, s->len);
-        ret = 0;
-    }
-    if (s->state == SLOT_READY)
+        && strncmp(s->qid, qid, sizeof(s->qid)) == 0) {
+        if (s->len <= IPC_RING_SLOT_DATA) {
+            vstr_reset(out);
+            vstr_add(out, s->data, s->len);
+            ret = 0;
+        }
         s->state = SLOT_FREE;
+    }
     ipc_sem_op(ring->semid, 0, 1);
     return ret;
 }

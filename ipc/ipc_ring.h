@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/envelope.h"
 #include "../lib/vstr.h"
 
 #define IPC_RING_SLOT_DATA 4096
@@ -28,11 +29,12 @@ IPC_RING *ipc_ring_attach(int shmid, int semid);
 void ipc_ring_detach(IPC_RING *ring);
 uint32_t ipc_ring_nslots(const IPC_RING *ring);
 
-/* Store data in a slot; the slot number, or IPC_SLOT_NONE. */
-uint32_t ipc_ring_put(IPC_RING *ring, const char *data, size_t len);
+/* Store the envelope of queue id qid; the slot number, or IPC_SLOT_NONE. */
+uint32_t ipc_ring_put(IPC_RING *ring, const char *qid, const char *data, size_t len);
 
-/* Copy the slot out for queue id qid and free it; 0 ok, -1 if stale. */
-int ipc_ring_take(IPC_RING *ring, uint32_t slot, VSTR *out);
+/* Copy out and free the slot if it still holds qid's envelope; 0 ok, -1
+ * if it holds something else (reaped and reused): then it is left alone. */
+int ipc_ring_take(IPC_RING *ring, uint32_t slot, const char *qid, VSTR *out);
 
 /* Free slots ready for longer than max_age seconds (lost notices). */
 int ipc_ring_reap(IPC_RING *ring, long max_age);

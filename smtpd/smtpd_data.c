@@ -55,7 +55,7 @@ static void smtpd_handoff(SMTPD_STATE *st)
     if (st->child->ring) {
         txt = vstr_alloc(1024);
         envelope_format(&st->env, txt);
-        rec.slot = ipc_ring_put(st->child->ring, txt->s, txt->len);
+        rec.slot = ipc_ring_put(st->child->ring, st->env.qid, txt->s, txt->len);
         vstr_free(txt);
     }
     if (ipc_rec_send(st->child->ids.msq, &rec, IPC_MTYPE_INDEXER) < 0)

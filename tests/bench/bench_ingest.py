@@ -94,8 +94,8 @@ def vm_hwm(pid):
     return 0.0
 
 
-def run_mailarc(bindir, sessions, env, eml, distinct):
-    base = tempfile.mkdtemp(prefix="mailarc-bench-", dir="/tmp")
+def run_mailarc(bindir, sessions, env, eml, distinct, parent):
+    base = tempfile.mkdtemp(prefix="mailarc-bench-", dir=parent)
     os.chmod(base, 0o755)
     port = free_port()
     conf = os.path.join(base, "mailarc.conf")
@@ -136,6 +136,8 @@ def main():
     ap.add_argument("--count", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sessions", type=int, default=16)
+    ap.add_argument("--data-parent", default="/tmp",
+                    help="where the archive's data_dir is made (a tmpfs shows the CPU bound)")
     a = ap.parse_args()
     d, env, distinct = corpus(a.count, a.seed)
     eml = os.path.join(d, "eml")
@@ -144,7 +146,11 @@ def main():
     ref_sent, ref_s = run_sink(a.bin, a.sessions, env, eml)
     ref_rate = ref_sent / ref_s
     print(f"smtp-sink (reference):  {ref_sent} messages in {ref_s:.2f} s = {ref_rate:.0f} msg/s")
-    sent, blast_s, total, rss, du = run_mailarc(a.bin, a.sessions, env, eml, distinct)
+    sent, blast_s, total, rss, du = run_mailarc(a.bin, a.sessions, env, eml, distinct,
+                                                a.data_parent)
+    fs = subprocess.run(["df", "--output=fstype", a.data_parent], capture_output=True,
+                        text=True).stdout.split()[-1]
+    print(f"data_dir on:            {a.data_parent} ({fs})")
     rate = sent / total
     print(f"mailarc acknowledged:   {sent} messages in {blast_s:.2f} s = {sent / blast_s:.0f} msg/s")
     print(f"mailarc searchable:     {distinct} distinct after {total:.2f} s = {rate:.0f} msg/s "

@@ -5,7 +5,11 @@
 #include <sys/msg.h>
 
 #include "unit.h"
+#include "../../ipc/ipc_ids.h"
 #include "../../ipc/ipc_rec.h"
+#include "../../ipc/ipc_ring.h"
+#include <sys/shm.h>
+#include <unistd.h>
 #include "../../lib/envelope.h"
 
 static void test_roundtrip(void **state)
@@ -115,6 +119,41 @@ static void test_envelope(void **state)
     vstr_free(v);
 }
 
+static void test_ring(void **state)
+{
+    IPC_IDS ids;
+    IPC_RING *ring;
+    void   *base;
+    VSTR   *out = vstr_alloc(64);
+    uint32_t a, b;
+    char    big[IPC_RING_SLOT_DATA + 1];
+
+    (void) state;
+    assert_int_equal(ipc_ids_create(&ids, 2, 0, getuid(), getgid()), 0);
+    base = shmat(ids.ring, 0, 0);
+    ipc_ring_format(base, 2);
+    shmdt(base);
+    assert_non_null(ring = ipc_ring_attach(ids.ring, ids.sem));
+    a = ipc_ring_put(ring, "Q.1", "env one", 7);
+    b = ipc_ring_put(ring, "Q.2", "env two", 7);
+    assert_int_not_equal(a, IPC_SLOT_NONE);
+    assert_int_not_equal(b, IPC_SLOT_NONE);
+    assert_int_equal(ipc_ring_put(ring, "Q.3", "x", 1), IPC_SLOT_NONE);      /* full */
+    memset(big, 'x', sizeof(big));
+    assert_int_equal(ipc_ring_put(ring, "Q.4", big, sizeof(big)), IPC_SLOT_NONE);
+    /* A stale notice naming another queue id gets nothing and frees nothing. */
+    assert_int_equal(ipc_ring_take(ring, a, "Q.2", out), -1);
+    assert_int_equal(ipc_ring_take(ring, a, "Q.1", out), 0);
+    assert_string_equal(out->s, "env one");
+    assert_int_equal(ipc_ring_take(ring, a, "Q.1", out), -1);               /* taken once */
+    assert_int_equal(ipc_ring_take(ring, 99, "Q.1", out), -1);
+    assert_int_equal(ipc_ring_reap(ring, -1), 1);                           /* b was never taken */
+    assert_int_equal(ipc_ring_take(ring, b, "Q.2", out), -1);
+    ipc_ring_detach(ring);
+    ipc_ids_remove(&ids);
+    vstr_free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_real_queue),
         cmocka_unit_test(test_envelope),
+        cmocka_unit_test(test_ring),
     };
 
     return cmocka_run_group_tests(tests, 0, 0);
