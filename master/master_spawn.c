@@ -16,6 +16,7 @@
 
 #define CHILD_STATUS_FD 3
 #define CHILD_LISTEN_FD 4
+#define MASTER_QUICK_CRASH 10       /* seconds */
 
 static int master_free_slot(MASTER *m)
 {
@@ -127,6 +128,7 @@ void master_reap(MASTER *m)
         SERVICE *svc;
         int     was_ready;
         int     abnormal;
+        time_t  lived;
 
         for (int i = 0; i < IPC_SCORE_SLOTS; i++)
             if (m->score->slot[i].pid == pid) {
@@ -137,6 +139,7 @@ void master_reap(MASTER *m)
             continue;
         svc = master_service_of(m, m->score->slot[slot].kind);
         was_ready = m->score->slot[slot].state != SCORE_STARTING;
+        lived = time(0) - (time_t) m->score->slot[slot].started;
         abnormal = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0);
         memset(&m->score->slot[slot], 0, sizeof(SCORE_SLOT));
         if (svc == 0)
@@ -150,13 +153,15 @@ void master_reap(MASTER *m)
             if (m->on_crash)
                 m->on_crash(m, svc);
         }
-        if (!was_ready && !m->stopping) {
-            /* Died before serving anything: throttle, do not loop. */
+        /* Died before serving anything, or crashed soon after (a poison
+         * message, a broken disk): throttle, do not loop. */
+        if ((!was_ready || (abnormal && lived < MASTER_QUICK_CRASH)) && !m->stopping) {
             svc->backoff = svc->backoff ? svc->backoff * 2 : 1;
             if (svc->backoff > m->cfg.restart_backoff_max)
                 svc->backoff = (int) m->cfg.restart_backoff_max;
             svc->throttle_until = time(0) + svc->backoff;
-            msg_warn("%s failed at start; throttling it for %d s", svc->name, svc->backoff);
+            msg_warn("%s %s; throttling it for %d s", svc->name,
+                     was_ready ? "crashed soon after start" : "failed at start", svc->backoff);
         } else if (!abnormal) {
             svc->backoff = 0;
         }
@@ -181,7 +186,8 @@ void master_status_read(MASTER *m)
         if (s->pid != rec.pid)
             continue;                   /* a record from a reaped child */
         s->state = rec.state;
-        if (rec.state == SCORE_IDLE && (svc = master_service_of(m, s->kind)) != 0)
+        if (rec.state == SCORE_IDLE && time(0) - (time_t) s->started >= MASTER_QUICK_CRASH
+            && (svc = master_service_of(m, s->kind)) != 0)
             svc->backoff = 0;
     }
     if (n > 0)
