@@ -269,13 +269,21 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
         record_init(&x->rec);
         snprintf(x->path, sizeof(x->path), "%s/spool/new/%s", dir, items[i].qid);
         /* The ring only saves reading the prologue; the file is the truth. */
-        if ((items[i].ring_env == 0
-             || spool_read(x->path, items[i].ring_env, items[i].ring_len, &x->env, msgbuf,
-                           max_rcpt, err, sizeof(err)) < 0)
-            && spool_read(x->path, 0, 0, &x->env, msgbuf, max_rcpt, err, sizeof(err)) < 0) {
-            if (access(x->path, F_OK) == 0)
-                index_quarantine(child, x->path, items[i].qid, err);
-            continue;                   /* gone: done by an earlier batch */
+        rc = items[i].ring_env == 0 ? SPOOL_DAMAGED
+            : spool_read(x->path, items[i].ring_env, items[i].ring_len, &x->env, msgbuf,
+                         max_rcpt, err, sizeof(err));
+        if (rc == SPOOL_DAMAGED)
+            rc = spool_read(x->path, 0, 0, &x->env, msgbuf, max_rcpt, err, sizeof(err));
+        if (rc == SPOOL_IOERR) {
+            if (errno != ENOENT)        /* ENOENT: done by an earlier batch */
+                msg_warn("cannot read %s: %s; will retry", items[i].qid, err);
+            rc = 0;
+            continue;
+        }
+        if (rc == SPOOL_DAMAGED) {
+            index_quarantine(child, x->path, items[i].qid, err);
+            rc = 0;
+            continue;
         }
         if (strcmp(x->env.qid, items[i].qid) != 0) {
             index_quarantine(child, x->path, items[i].qid, "queue id does not match file name");

@@ -170,29 +170,30 @@ int spool_read(const char *path, const char *known, size_t known_len, ENVELOPE *
     char    hex[DIGEST_HEXLEN + 1];
 
     if (known && (off = envelope_parse(env, known, known_len, max_rcpt, err, errlen)) < 0)
-        return -1;
+        return SPOOL_DAMAGED;
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+        int     saved = errno;
+
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         if (fd >= 0)
             close(fd);
-        return -1;
+        errno = saved;
+        return SPOOL_IOERR;
     }
     vstr_reset(msg);
     vstr_reserve(msg, (size_t) st.st_size + 1);
-    if (known && lseek(fd, off, SEEK_SET) < 0) {
+    if ((known && lseek(fd, off, SEEK_SET) < 0) || fileio_read_all(fd, msg, 0) < 0) {
+        int     saved = errno;
+
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         close(fd);
-        return -1;
-    }
-    if (fileio_read_all(fd, msg, 0) < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        close(fd);
-        return -1;
+        errno = saved;
+        return SPOOL_IOERR;
     }
     close(fd);
     if (!known) {
         if ((off = envelope_parse(env, msg->s, msg->len, max_rcpt, err, errlen)) < 0)
-            return -1;
+            return SPOOL_DAMAGED;
         /* Drop the prologue: what remains is the message, byte for byte. */
         memmove(msg->s, msg->s + off, msg->len - (size_t) off + 1);
         msg->len -= (size_t) off;
@@ -200,14 +201,14 @@ int spool_read(const char *path, const char *known, size_t known_len, ENVELOPE *
     if (msg->len != (size_t) env->size) {
         snprintf(err, errlen, "%s: size %ld in envelope, %zu bytes in file", path,
                  env->size, msg->len);
-        return -1;
+        return SPOOL_DAMAGED;
     }
     digest_buffer(msg->s, msg->len, bin);
     digest_hex(bin, hex);
     if (strcmp(hex, env->sha256) != 0) {
         snprintf(err, errlen, "%s: digest mismatch (envelope %s, content %s)", path,
                  env->sha256, hex);
-        return -1;
+        return SPOOL_DAMAGED;
     }
     return 0;
 }

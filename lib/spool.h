@@ -30,8 +30,11 @@ void spool_abort(SPOOL_FILE *sp);
  * Read a spool file: envelope and message bytes, size and digest checked.
  * When the envelope text is already known (from the ring: the same bytes
  * as the prologue), only the message part of the file is read.
- * 0, or -1 with err.
+ * 0; SPOOL_DAMAGED when the content is wrong (bad envelope, size, digest);
+ * SPOOL_IOERR when it could not be read (errno set): try again later.
  */
+#define SPOOL_DAMAGED (-1)
+#define SPOOL_IOERR (-2)
 int spool_read(const char *path, const char *known, size_t known_len, ENVELOPE *env,
                VSTR *msg, int max_rcpt, char *err, size_t errlen);
 
