@@ -279,7 +279,7 @@ int main(int argc, char **argv)
     }
     msg_init(argv[0], m.cfg.log_syslog || !foreground);
     master_stale_cleanup(&m.cfg);
-    master_data_clean_tmp(&m.cfg);
+    master_data_clean_tmp(&m.cfg, 0);
     sigfd = master_sig_init();
     master_ipc(&m);
     master_bind(&m);

@@ -40,7 +40,20 @@ void master_data_init(const CONFIG *cfg, int drop, uid_t uid, gid_t gid)
     }
 }
 
-void master_data_clean_tmp(const CONFIG *cfg)
+/* The writer's pid in a queue id "TIME.PID.COUNTER" (hex), or 0. */
+static pid_t master_qid_pid(const char *qid)
+{
+    const char *dot = strchr(qid, '.');
+    char   *end;
+    long    pid;
+
+    if (dot == 0)
+        return 0;
+    pid = strtol(dot + 1, &end, 16);
+    return *end == '.' ? (pid_t) pid : 0;
+}
+
+void master_data_clean_tmp(const CONFIG *cfg, pid_t pid)
 {
     char    path[4096];
     DIR    *dir;
@@ -53,7 +66,7 @@ void master_data_clean_tmp(const CONFIG *cfg)
     while ((de = readdir(dir)) != 0) {
         char    f[4400];
 
-        if (de->d_name[0] == '.')
+        if (de->d_name[0] == '.' || (pid && master_qid_pid(de->d_name) != pid))
             continue;
         snprintf(f, sizeof(f), "%s/%s", path, de->d_name);
         if (unlink(f) == 0)

@@ -11,8 +11,9 @@
 /* Create the layout of DESIGN.md; chown to uid/gid when drop is set. */
 void master_data_init(const CONFIG *cfg, int drop, uid_t uid, gid_t gid);
 
-/* Remove receivers' unfinished files in spool/tmp (never acknowledged). */
-void master_data_clean_tmp(const CONFIG *cfg);
+/* Remove receivers' unfinished files in spool/tmp (never acknowledged):
+ * all of them (pid 0, at start) or those of one receiver that exited. */
+void master_data_clean_tmp(const CONFIG *cfg, pid_t pid);
 
 /* chown every file in data_dir/db (after recovery as root). */
 void master_data_chown_db(const CONFIG *cfg, uid_t uid, gid_t gid);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../lib/msg.h"
+#include "master_data.h"
 #include "master_spawn.h"
 
 #define CHILD_STATUS_FD 3
@@ -144,6 +145,8 @@ void master_reap(MASTER *m)
         memset(&m->score->slot[slot], 0, sizeof(SCORE_SLOT));
         if (svc == 0)
             continue;
+        if (svc->kind == SCORE_SMTPD && abnormal)
+            master_data_clean_tmp(&m->cfg, pid);       /* its unfinished message */
         if (abnormal) {
             if (WIFSIGNALED(status))
                 msg_warn("%s pid %ld killed by signal %d", svc->name, (long) pid, WTERMSIG(status));

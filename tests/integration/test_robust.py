@@ -218,3 +218,27 @@ def test_garbage_message_is_kept_exactly(archive):
     today = time.strftime("%Y-%m-%d", time.gmtime())
     assert archive.ids("on:" + today) == {h}, "no Date header: dated by arrival"
     assert "no Date header" in archive.cli("show", h).stdout.decode()
+
+
+def test_receiver_killed_mid_data_leaves_nothing_behind(archive):
+    from smtpraw import Raw
+    r = Raw(archive.port)
+    assert r.reply()[0] == 220
+    assert r.cmd(b"EHLO partial.example")[0] == 250
+    assert r.cmd(b"MAIL FROM:<a@stark.example>")[0] == 250
+    assert r.cmd(b"RCPT TO:<b@wayne.example>")[0] == 250
+    assert r.cmd(b"DATA")[0] == 354
+    r.send(b"Subject: never finished\r\n\r\n" + b"x" * 200000)
+    deadline = time.time() + 10
+    while time.time() < deadline and not archive.spool_files("tmp"):
+        time.sleep(0.05)
+    assert len(archive.spool_files("tmp")) == 1, "the message is being received"
+    writer = int(archive.spool_files("tmp")[0].split(".")[1], 16)   # TIME.PID.N, hex
+    assert writer in archive.children("smtpd")
+    os.kill(writer, signal.SIGKILL)
+    deadline = time.time() + 10
+    while time.time() < deadline and archive.spool_files("tmp"):
+        time.sleep(0.05)
+    assert archive.spool_files("tmp") == []
+    assert archive.spool_files("new") == []
+    assert archive.count() == 0
