@@ -41,6 +41,9 @@ typedef struct config {
     char   *daemon_control;
     char   *mta_logs;
     char   *archive_password;
+    long    mime_max_parts;
+    long    mime_max_depth;
+    long    mime_max_text;
     long    indexer_batch;
     long    indexer_sweep_interval;
     long    store_compress_level;

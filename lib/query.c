@@ -2,6 +2,8 @@
  * query.c - query parsing (see query.h).
  */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,19 +64,22 @@ static int query_size(const char *v, int64_t *out)
 {
     char   *end;
     long long n;
+    long long mul = 1;
 
     if (!isdigit((unsigned char) *v))
         return -1;
+    errno = 0;
     n = strtoll(v, &end, 10);
-    if (*end == 'k' || *end == 'K')
-        n *= 1024, end++;
-    else if (*end == 'm' || *end == 'M')
-        n *= 1024 * 1024, end++;
-    else if (*end == 'g' || *end == 'G')
-        n *= 1024LL * 1024 * 1024, end++;
-    if (*end || n < 0)
+    if (errno == ERANGE)
         return -1;
-    *out = n;
+    switch (*end) {
+    case 'k': case 'K': mul = 1024LL; end++; break;
+    case 'm': case 'M': mul = 1024LL * 1024; end++; break;
+    case 'g': case 'G': mul = 1024LL * 1024 * 1024; end++; break;
+    }
+    if (*end || n < 0 || n > LLONG_MAX / mul)
+        return -1;
+    *out = n * mul;
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "../lib/date.h"
 #include "../lib/digest.h"
 #include "../lib/hdr.h"
+#include "../lib/mime.h"
 #include "../lib/store.h"
 #include "cli.h"
 
@@ -81,6 +82,23 @@ static void show_text(const char *p, size_t len)
     vstr_free(out);
 }
 
+static void show_part(const MIME_PART *p, void *ctx)
+{
+    (void) ctx;
+    if (p->attachment && p->text == 0) {
+        printf("--- attachment: %s (%s, %zu bytes) ---\n", *p->filename ? p->filename : "(unnamed)",
+               p->type, p->size);
+        return;
+    }
+    printf("--- %s%s%s%s%s ---\n", p->type, *p->charset ? "; charset=" : "", p->charset,
+           *p->filename ? "; " : "", p->filename);
+    if (p->text) {
+        show_text(p->text->s, p->text->len);
+        if (p->text->len && p->text->s[p->text->len - 1] != '\n')
+            printf("\n");
+    }
+}
+
 static void show_list(const char *label, const STRLIST *addrs, const STRLIST *names)
 {
     if (addrs->n == 0)
@@ -135,13 +153,15 @@ int cli_show(const CONFIG *cfg, int argc, char **argv)
         printf("\n[message body unavailable: %s]\n", err);
         num = EXIT_UNAVAILABLE;
     } else {
-        size_t  he = hdr_end(msg->s, msg->len);
-        size_t  show = msg->len - he > 65536 ? 65536 : msg->len - he;
+        MIME_LIMITS lim = {(int) cfg->mime_max_parts, (int) cfg->mime_max_depth,
+                           (size_t) cfg->mime_max_text};
+        int     truncated = 0;
 
         printf("\n");
-        show_text(msg->s, he + show);
-        if (show < msg->len - he)
-            printf("\n[... %zu more bytes; use mailarc cat]\n", msg->len - he - show);
+        show_text(msg->s, hdr_end(msg->s, msg->len));
+        mime_walk(msg->s, msg->len, &lim, show_part, 0, &truncated);
+        if (truncated)
+            printf("\n[MIME limits reached; the rest is not shown: use mailarc cat]\n");
         num = 0;
     }
     vstr_free(msg);

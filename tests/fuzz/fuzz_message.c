@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../indexer/index_meta.h"
+#include "../../lib/mime.h"
 #include "../../lib/record.h"
 #include "../../lib/terms.h"
 #include "../../lib/words.h"
@@ -15,6 +16,11 @@ static void count_term(const char *t, size_t len, void *ctx)
 {
     (void) t;
     *(size_t *) ctx += len;
+}
+
+static void count_part(const MIME_PART *p, void *ctx)
+{
+    *(size_t *) ctx += p->size + (p->text ? p->text->len : 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -42,6 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();                   /* what we write must read back */
     record_free(&back);
     record_decode(data, size, &back);       /* and garbage must not crash */
+    {
+        MIME_LIMITS lim = MIME_LIMITS_DEFAULT;
+
+        mime_walk((const char *) data, size, &lim, count_part, &total, 0);
+    }
     record_free(&back);
     record_free(&r);
     envelope_free(&env);

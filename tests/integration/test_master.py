@@ -135,3 +135,27 @@ def test_make_install_honours_destdir(tmp_path):
               "usr/share/man/man8/mailarcd.8", "usr/share/man/man5/mailarc.conf.5"):
         assert (dest / p).exists(), p
     assert os.access(dest / "usr/sbin/mailarcd", os.X_OK)
+
+
+def test_show_prints_decoded_text_and_lists_attachments(archive):
+    raw = (b"From: =?iso-8859-1?q?Fran=E7ois?= <f@stark.example>\r\nTo: g@wayne.example\r\n"
+           b"Subject: =?UTF-8?B?UHLDvGZiZXJpY2h0?=\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=\"xx\"\r\n\r\n--xx\r\n"
+           b"Content-Type: text/html; charset=iso-8859-1\r\n"
+           b"Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+           b"<html><head><style>p{}</style></head><body><p>Caf=E9 bud=\r\nget</p>"
+           b"<script>alert(1)</script></body></html>\r\n--xx\r\n"
+           b"Content-Type: application/pdf\r\n"
+           b"Content-Disposition: attachment; filename*=UTF-8''Pr%C3%BCfung.pdf\r\n"
+           b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--xx--\r\n")
+    with smtplib.SMTP("127.0.0.1", archive.port) as s:
+        s.sendmail("f@stark.example", ["g@wayne.example"], raw)
+    archive.wait_count(1)
+    h = hashlib.sha256(raw).hexdigest()
+    show = archive.cli("show", h).stdout.decode()
+    assert "From:       François <f@stark.example>" in show
+    assert "Subject:    Prüfbericht" in show
+    assert "--- text/html; charset=iso-8859-1 ---\nCafé budget\n" in show
+    assert "alert(1)" not in show and "p{}" not in show
+    assert "--- attachment: Prüfung.pdf (application/pdf, 9 bytes) ---" in show
+    assert archive.cat(h) == raw, "show decodes; cat stays exact"

@@ -78,6 +78,8 @@ static void test_errors(void **state)
         {"frm:alice", "unknown search field \"frm\" in term \"frm:alice\""},
         {"after:2025-13-01", "bad date in term \"after:2025-13-01\""},
         {"larger:big", "bad size in term \"larger:big\""},
+        {"larger:9223372036854775807K", "bad size in term"},
+        {"smaller:99999999999999999999", "bad size in term"},
         {"subject:\"open", "unbalanced quote in term \"subject:\"open\""},
         {"from:", "empty value in term \"from:\""},
         {"subject:!!!", "no searchable word in term \"subject:!!!\""},

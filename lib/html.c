@@ -1,0 +1,58 @@
+/*
+ * html.c - HTML to text (see html.h).
+ */
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <limits.h>
+#include <string.h>
+#include <strings.h>
+
+#include "html.h"
+
+#define HTML_MAX_DEPTH 256
+
+static int html_is(const xmlNode *n, const char *const *names)
+{
+    for (; *names; names++)
+        if (strcasecmp((const char *) n->name, *names) == 0)
+            return 1;
+    return 0;
+}
+
+static void html_walk(const xmlNode *n, VSTR *out, int depth)
+{
+    static const char *const skip[] = {"script", "style", "head", "title", "noscript", 0};
+    static const char *const block[] = {"p", "br", "div", "li", "tr", "td", "th", "h1", "h2",
+                                        "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre",
+                                        "blockquote", "hr", "section", "article", 0};
+
+    if (depth > HTML_MAX_DEPTH)
+        return;
+    for (; n; n = n->next) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            if (n->content)
+                vstr_addstr(out, (const char *) n->content);
+        } else if (n->type == XML_ELEMENT_NODE) {
+            if (html_is(n, skip))
+                continue;
+            html_walk(n->children, out, depth + 1);
+            if (html_is(n, block) && out->len && out->s[out->len - 1] != '\n')
+                vstr_addch(out, '\n');
+        }
+    }
+}
+
+void html_to_text(const char *utf8, size_t len, VSTR *out)
+{
+    htmlDocPtr doc;
+
+    if (len == 0 || len > INT_MAX)
+        return;
+    doc = htmlReadMemory(utf8, (int) len, 0, "UTF-8",
+                         HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR
+                         | HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED);
+    if (doc == 0)
+        return;
+    html_walk(xmlDocGetRootElement(doc) ? doc->children : 0, out, 0);
+    xmlFreeDoc(doc);
+}

@@ -1,0 +1,352 @@
+/*
+ * mime.c - the MIME walker (see mime.h).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "charset.h"
+#include "decode.h"
+#include "digest.h"
+#include "hdr.h"
+#include "html.h"
+#include "mime.h"
+#include "mymalloc.h"
+#include "rfc2047.h"
+
+typedef struct walk {
+    const MIME_LIMITS *lim;
+    MIME_CB cb;
+    void   *ctx;
+    int     parts;
+    size_t  text;
+    int     truncated;
+} WALK;
+
+typedef struct entity_hdr {
+    VSTR   *ctype;                  /* Content-Type value */
+    VSTR   *cte;                    /* Content-Transfer-Encoding */
+    VSTR   *cdisp;                  /* Content-Disposition */
+} ENTITY_HDR;
+
+/* ---- parameters -------------------------------------------------------- */
+
+/* Split "a; n1=v1; n2="v 2"" into (name, value) pairs; names lower-case. */
+static void mime_split_params(const char *v, size_t len, VSTR *names, VSTR *values, int *n)
+{
+    size_t  i = 0;
+
+    *n = 0;
+    /* Skip the leading value (type/subtype or disposition type). */
+    while (i < len && v[i] != ';')
+        i += v[i] == '"' ? 1 + strcspn(v + i + 1, "\"") + 1 : 1;
+    while (i < len) {
+        size_t  ns;
+
+        i++;                            /* the ';' */
+        while (i < len && isspace((unsigned char) v[i]))
+            i++;
+        ns = i;
+        while (i < len && v[i] != '=' && v[i] != ';')
+            i++;
+        if (i >= len || v[i] != '=') {
+            continue;
+        }
+        for (size_t k = ns; k < i; k++)
+            if (!isspace((unsigned char) v[k]))
+                vstr_addch(names, tolower((unsigned char) v[k]));
+        vstr_addch(names, 0);
+        i++;
+        while (i < len && isspace((unsigned char) v[i]))
+            i++;
+        if (i < len && v[i] == '"') {
+            for (i++; i < len && v[i] != '"'; i++) {
+                if (v[i] == '\\' && i + 1 < len)
+                    i++;
+                vstr_addch(values, v[i]);
+            }
+            if (i < len)
+                i++;
+            while (i < len && v[i] != ';')
+                i++;
+        } else {
+            size_t  vs = i;
+
+            while (i < len && v[i] != ';')
+                i++;
+            while (i > vs && isspace((unsigned char) v[i - 1]))
+                i--;
+            vstr_add(values, v + vs, i - vs);
+            while (i < len && v[i] != ';')
+                i++;
+        }
+        vstr_addch(values, 0);
+        (*n)++;
+    }
+}
+
+static const char *mime_nth(const VSTR *v, int k)
+{
+    const char *p = v->s;
+
+    while (k-- > 0)
+        p += strlen(p) + 1;
+    return p;
+}
+
+/* RFC 2231 extended value: charset'language'%XX... */
+static void mime_ext_value(const char *val, int first, VSTR *raw, char *charset, size_t cslen)
+{
+    const char *p = val;
+
+    if (first) {
+        const char *q1 = strchr(val, '\'');
+        const char *q2 = q1 ? strchr(q1 + 1, '\'') : 0;
+
+        if (q2) {
+            snprintf(charset, cslen, "%.*s", (int) (q1 - val), val);
+            p = q2 + 1;
+        }
+    }
+    for (; *p; p++) {
+        if (*p == '%' && digest_hexval(p[1]) >= 0 && digest_hexval(p[2]) >= 0) {
+            vstr_addch(raw, digest_hexval(p[1]) << 4 | digest_hexval(p[2]));
+            p += 2;
+        } else {
+            vstr_addch(raw, *p);
+        }
+    }
+}
+
+int mime_param(const char *value, size_t len, const char *name, VSTR *out)
+{
+    VSTR   *names = vstr_alloc(128);
+    VSTR   *values = vstr_alloc(256);
+    VSTR   *raw = vstr_alloc(128);
+    char    charset[64] = "";
+    size_t  nlen = strlen(name);
+    int     n;
+    int     found = 0;
+
+    vstr_reset(out);
+    mime_split_params(value, len, names, values, &n);
+    /* name*=charset''value, then name*0, name*1* ..., then plain name. */
+    for (int k = 0; k < n && !found; k++) {
+        const char *nm = mime_nth(names, k);
+
+        if (strncmp(nm, name, nlen) == 0 && strcmp(nm + nlen, "*") == 0) {
+            mime_ext_value(mime_nth(values, k), 1, raw, charset, sizeof(charset));
+            found = 1;
+        }
+    }
+    for (int seg = 0; !found || seg > 0; seg++) {
+        char    plain[80], ext[80];
+        int     hit = 0;
+
+        snprintf(plain, sizeof(plain), "%s*%d", name, seg);
+        snprintf(ext, sizeof(ext), "%s*%d*", name, seg);
+        for (int k = 0; k < n && !hit; k++) {
+            const char *nm = mime_nth(names, k);
+
+            if (strcmp(nm, ext) == 0) {
+                mime_ext_value(mime_nth(values, k), seg == 0, raw, charset, sizeof(charset));
+                hit = 1;
+            } else if (strcmp(nm, plain) == 0) {
+                vstr_addstr(raw, mime_nth(values, k));
+                hit = 1;
+            }
+        }
+        if (!hit || seg > 1000)
+            break;
+        found = 1;
+    }
+    if (found) {
+        charset_to_utf8(charset, raw->s, raw->len, out);
+    } else {
+        for (int k = 0; k < n && !found; k++)
+            if (strcmp(mime_nth(names, k), name) == 0) {
+                const char *v = mime_nth(values, k);
+
+                rfc2047_decode(v, strlen(v), out);      /* common, if not standard */
+                found = 1;
+            }
+    }
+    vstr_free(names);
+    vstr_free(values);
+    vstr_free(raw);
+    return found;
+}
+
+/* ---- entities ---------------------------------------------------------- */
+
+static void mime_hdr_cb(const char *name, size_t nlen, const char *val, size_t vlen, void *ctx)
+{
+    ENTITY_HDR *h = ctx;
+    VSTR   *dst = 0;
+
+    if (nlen == 12 && strncasecmp(name, "content-type", 12) == 0)
+        dst = h->ctype;
+    else if (nlen == 25 && strncasecmp(name, "content-transfer-encoding", 25) == 0)
+        dst = h->cte;
+    else if (nlen == 19 && strncasecmp(name, "content-disposition", 19) == 0)
+        dst = h->cdisp;
+    if (dst && dst->len == 0)
+        vstr_add(dst, val, vlen);
+}
+
+/* The lower-case leading token of a header value ("text/plain"). */
+static void mime_token(const VSTR *v, VSTR *out)
+{
+    vstr_reset(out);
+    for (size_t i = 0; i < v->len && v->s[i] != ';'; i++)
+        if (!isspace((unsigned char) v->s[i]))
+            vstr_addch(out, tolower((unsigned char) v->s[i]));
+}
+
+static void mime_entity(WALK *w, const char *buf, size_t len, int depth, const char *deftype);
+
+static void mime_multipart(WALK *w, const char *body, size_t len, const char *boundary,
+                           int depth, const char *deftype)
+{
+    size_t  blen = strlen(boundary);
+    size_t  i = 0;
+    const char *part = 0;
+
+    /* A delimiter is "--boundary" at the start of a line. */
+    while (i < len) {
+        const char *line = body + i;
+        const char *lf = memchr(line, '\n', len - i);
+        size_t  llen = lf ? (size_t) (lf - line) : len - i;
+
+        if (llen >= blen + 2 && line[0] == '-' && line[1] == '-'
+            && memcmp(line + 2, boundary, blen) == 0) {
+            int     close = llen >= blen + 4 && line[blen + 2] == '-' && line[blen + 3] == '-';
+
+            if (part) {
+                /* The line break before the delimiter belongs to it. */
+                const char *end = line;
+
+                if (end > part && end[-1] == '\n')
+                    end--;
+                if (end > part && end[-1] == '\r')
+                    end--;
+                mime_entity(w, part, (size_t) (end - part), depth + 1, deftype);
+            }
+            part = lf ? lf + 1 : body + len;
+            if (close) {
+                part = 0;
+                break;
+            }
+        }
+        i += llen + (lf ? 1 : 0);
+    }
+    if (part && part < body + len)          /* no closing delimiter: to the end */
+        mime_entity(w, part, (size_t) (body + len - part), depth + 1, deftype);
+}
+
+static void mime_leaf(WALK *w, const char *body, size_t len, int depth, const char *type,
+                      ENTITY_HDR *h)
+{
+    VSTR   *cte = vstr_alloc(32);
+    VSTR   *disp = vstr_alloc(32);
+    VSTR   *decoded = vstr_alloc(len + 16);
+    VSTR   *charset = vstr_alloc(32);
+    VSTR   *filename = vstr_alloc(64);
+    VSTR   *text = 0;
+    MIME_PART p;
+
+    mime_token(h->cte, cte);
+    mime_token(h->cdisp, disp);
+    if (strcmp(cte->s, "base64") == 0)
+        decode_base64(body, len, decoded);
+    else if (strcmp(cte->s, "quoted-printable") == 0)
+        decode_qp(body, len, decoded);
+    else
+        vstr_add(decoded, body, len);
+    mime_param(h->ctype->s, h->ctype->len, "charset", charset);
+    if (!mime_param(h->cdisp->s, h->cdisp->len, "filename", filename))
+        mime_param(h->ctype->s, h->ctype->len, "name", filename);
+    memset(&p, 0, sizeof(p));
+    p.type = type;
+    p.charset = charset->s;
+    p.filename = filename->s;
+    p.depth = depth;
+    p.size = decoded->len;
+    p.attachment = strcmp(disp->s, "attachment") == 0 || filename->len > 0
+        || strncmp(type, "text/", 5) != 0;
+    if (!p.attachment || strcmp(type, "text/plain") == 0 || strcmp(type, "text/html") == 0) {
+        if (strncmp(type, "text/", 5) == 0 && w->text < w->lim->max_text) {
+            size_t  room = w->lim->max_text - w->text;
+            size_t  take = decoded->len < room ? decoded->len : room;
+            VSTR   *utf8 = vstr_alloc(take + 16);
+
+            if (take < decoded->len)
+                w->truncated = 1;
+            charset_to_utf8(charset->s, decoded->s, take, utf8);
+            if (strcmp(type, "text/html") == 0) {
+                text = vstr_alloc(utf8->len + 16);
+                html_to_text(utf8->s, utf8->len, text);
+                vstr_free(utf8);
+            } else {
+                text = utf8;
+            }
+            w->text += take;
+        }
+    }
+    p.text = text;
+    w->cb(&p, w->ctx);
+    vstr_free(text);
+    vstr_free(cte);
+    vstr_free(disp);
+    vstr_free(decoded);
+    vstr_free(charset);
+    vstr_free(filename);
+}
+
+static void mime_entity(WALK *w, const char *buf, size_t len, int depth, const char *deftype)
+{
+    ENTITY_HDR h = {vstr_alloc(128), vstr_alloc(32), vstr_alloc(64)};
+    VSTR   *type = vstr_alloc(32);
+    VSTR   *boundary = vstr_alloc(80);
+    size_t  hend = hdr_end(buf, len);
+
+    if (w->parts >= w->lim->max_parts || depth > w->lim->max_depth) {
+        w->truncated = 1;
+        goto out;
+    }
+    w->parts++;
+    hdr_walk(buf, len, mime_hdr_cb, &h);
+    mime_token(h.ctype, type);
+    if (type->len == 0 || strchr(type->s, '/') == 0)
+        vstr_set(type, deftype);
+    if (strncmp(type->s, "multipart/", 10) == 0
+        && mime_param(h.ctype->s, h.ctype->len, "boundary", boundary) && boundary->len > 0) {
+        mime_multipart(w, buf + hend, len - hend, boundary->s, depth,
+                       strcmp(type->s, "multipart/digest") == 0 ? "message/rfc822" : "text/plain");
+    } else if (strcmp(type->s, "message/rfc822") == 0 && hend < len) {
+        mime_entity(w, buf + hend, len - hend, depth + 1, "text/plain");
+    } else {
+        if (strncmp(type->s, "multipart/", 10) == 0)
+            vstr_set(type, "text/plain");   /* no usable boundary: read it as text */
+        mime_leaf(w, buf + hend, len - hend, depth, type->s, &h);
+    }
+out:
+    vstr_free(h.ctype);
+    vstr_free(h.cte);
+    vstr_free(h.cdisp);
+    vstr_free(type);
+    vstr_free(boundary);
+}
+
+int mime_walk(const char *msg, size_t len, const MIME_LIMITS *lim, MIME_CB cb, void *ctx,
+              int *truncated)
+{
+    WALK    w = {lim, cb, ctx, 0, 0, 0};
+
+    mime_entity(&w, msg, len, 0, "text/plain");
+    if (truncated)
+        *truncated = w.truncated;
+    return w.parts;
+}
