@@ -50,6 +50,7 @@ void child_init(CHILD *c, int argc, char **argv, enum score_kind kind)
         {"slot", required_argument, 0, 's'},
         {"status-fd", required_argument, 0, 'S'},
         {"listen-fd", required_argument, 0, 'l'},
+        {"master-pid", required_argument, 0, 'm'},
         {0, 0, 0, 0},
     };
     const char *conf = 0;
@@ -68,6 +69,7 @@ void child_init(CHILD *c, int argc, char **argv, enum score_kind kind)
         case 'v': msg_verbose_set(1); break;
         case 's': c->slot = (int) child_num(optarg, "--slot"); break;
         case 'S': c->status_fd = (int) child_num(optarg, "--status-fd"); break;
+        case 'm': c->master_pid = (pid_t) child_num(optarg, "--master-pid"); break;
         case 'l':
             if (c->nlisten == CHILD_MAX_LISTEN)
                 msg_fatal("too many --listen-fd arguments");
@@ -81,7 +83,8 @@ void child_init(CHILD *c, int argc, char **argv, enum score_kind kind)
         msg_fatal("%s", err);
     msg_init(argv[0], c->cfg.log_syslog);
 
-    /* Die with the master; check for a master that died before this line. */
+    /* Die with the master; check for a master that died before this line
+     * (then getppid() is already someone else: hence --master-pid). */
     if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
         msg_warn("prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
     if (c->slot >= 0 && child_master_gone(c))

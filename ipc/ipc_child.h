@@ -1,7 +1,8 @@
 /*
  * ipc_child.h - what every child of mailarcd does at start.
  *
- * Command line: PROG -c CONF --slot N --status-fd FD [--listen-fd FD]...
+ * Command line: PROG -c CONF --slot N --status-fd FD --master-pid PID
+ *               [--listen-fd FD]...
  * The child loads the config, attaches the scoreboard and the ring, arms
  * the parent-death signal and installs flag-only signal handlers.  A child
  * started by hand (no --slot) still works, without the scoreboard.

@@ -41,6 +41,19 @@
 
 static ADB *master_db;
 static IPC_IDS master_ids;
+static int master_ids_live;             /* created and not yet removed */
+static pid_t master_pid;
+static char master_ids_path[4096];
+
+/* Whatever way the master exits, its SysV objects go with it. */
+static void master_ipc_remove(void)
+{
+    if (!master_ids_live || getpid() != master_pid)
+        return;
+    ipc_ids_remove(&master_ids);
+    unlink(master_ids_path);
+    master_ids_live = 0;
+}
 
 static void master_usage(void)
 {
@@ -78,8 +91,8 @@ static void master_bind(MASTER *m)
     for (char *t = strtok_r(copy, ", \t", &save); t; t = strtok_r(0, ", \t", &save)) {
         int     fd;
 
-        if (m->nlisten == 16)
-            msg_fatal("smtp_listen: more than 16 endpoints");
+        if (m->nlisten == CHILD_MAX_LISTEN)
+            msg_fatal("smtp_listen: more than %d endpoints", CHILD_MAX_LISTEN);
         /* A port still held by a process on its way out frees up shortly. */
         for (int tries = 0; (fd = hostport_listen(t, 1024, err, sizeof(err))) < 0
              && errno == EADDRINUSE && tries < 20; tries++)
@@ -157,6 +170,10 @@ static void master_ipc(MASTER *m)
     if (ipc_ids_create(&master_ids, m->cfg.ipc_ring_slots, m->cfg.ipc_queue_max,
                        m->drop ? m->uid : geteuid(), m->drop ? m->gid : getegid()) < 0)
         msg_fatal("cannot create SysV IPC objects: %s", strerror(errno));
+    master_pid = getpid();
+    master_ids_live = 1;
+    snprintf(master_ids_path, sizeof(master_ids_path), "%s/run/ipc.ids", m->cfg.data_dir);
+    atexit(master_ipc_remove);
     if ((ring = shmat(master_ids.ring, 0, 0)) == (void *) -1)
         msg_fatal("shmat: %s", strerror(errno));
     ipc_ring_format(ring, m->cfg.ipc_ring_slots);
@@ -281,8 +298,8 @@ int main(int argc, char **argv)
     master_stale_cleanup(&m.cfg);
     master_data_clean_tmp(&m.cfg, 0);
     sigfd = master_sig_init();
+    master_bind(&m);                    /* fail before creating anything */
     master_ipc(&m);
-    master_bind(&m);
     master_open_db(&m);
     if (pipe2(pipefd, O_CLOEXEC) < 0)
         msg_fatal("pipe: %s", strerror(errno));
@@ -310,9 +327,7 @@ int main(int argc, char **argv)
     master_drain(&m);
     adb_close(master_db);
     ipc_score_detach(m.score);
-    ipc_ids_remove(&master_ids);
-    snprintf(err, sizeof(err), "%s/run/ipc.ids", m.cfg.data_dir);
-    unlink(err);
+    master_ipc_remove();
     master_pidfile_remove(&m.cfg, pidfd);
     msg_info("stopped");
     cfg_free(&m.cfg);

@@ -51,9 +51,9 @@ static void master_child_drop(MASTER *m)
 pid_t master_spawn(MASTER *m, SERVICE *svc)
 {
     char    path[4096];
-    char    slotarg[16], fdarg[16];
-    char   *argv[8 + 2 * 16];
-    char    lfd[16][16];
+    char    slotarg[16], fdarg[16], pidarg[16];
+    char   *argv[12 + 2 * CHILD_MAX_LISTEN];
+    char    lfd[CHILD_MAX_LISTEN][16];
     int     slot = master_free_slot(m);
     int     argc = 0;
     pid_t   pid;
@@ -72,6 +72,9 @@ pid_t master_spawn(MASTER *m, SERVICE *svc)
     argv[argc++] = slotarg;
     argv[argc++] = "--status-fd";
     argv[argc++] = fdarg;
+    snprintf(pidarg, sizeof(pidarg), "%ld", (long) getpid());
+    argv[argc++] = "--master-pid";
+    argv[argc++] = pidarg;
     if (svc->kind == SCORE_SMTPD) {
         for (int i = 0; i < m->nlisten; i++) {
             snprintf(lfd[i], sizeof(lfd[i]), "%d", CHILD_LISTEN_FD + i);
@@ -95,7 +98,7 @@ pid_t master_spawn(MASTER *m, SERVICE *svc)
         if (dup2(m->status_wr, CHILD_STATUS_FD) < 0)
             _exit(1);
         if (svc->kind == SCORE_SMTPD) {
-            int     tmp[16];
+            int     tmp[CHILD_MAX_LISTEN];
 
             /* Move listeners out of the way first, then into place. */
             for (int i = 0; i < m->nlisten; i++)

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "../ipc/ipc_child.h"
 #include "../ipc/ipc_score.h"
 #include "../lib/cfg.h"
 
@@ -33,7 +34,7 @@ struct master {
     gid_t   gid;
     int     drop;
     int     status_rd, status_wr;
-    int     listen_fd[16];
+    int     listen_fd[CHILD_MAX_LISTEN];
     int     nlisten;
     IPC_SCORE *score;
     SERVICE smtpd, indexer;

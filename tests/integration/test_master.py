@@ -53,18 +53,31 @@ def read_ids(a):
         return dict(line.split() for line in f)
 
 
+def shm_created_by(pid):
+    """ids of shared-memory segments whose creator is pid."""
+    with open("/proc/sysvipc/shm") as f:
+        rows = [line.split() for line in f.readlines()[1:]]
+    return {int(r[1]) for r in rows if int(r[4]) == pid}   # key shmid perms size cpid
+
+
 def test_stale_sysv_objects_are_removed_after_a_crash(archive):
     old = read_ids(archive)
+    old_master = archive.proc.pid
     assert ipc_exists("q", old["msq"]) and ipc_exists("m", old["score"])
+    assert shm_created_by(old_master) == {int(old["ring"]), int(old["score"])}
     archive.kill9()
     archive.start()
     new = read_ids(archive)
-    assert new["msq"] != old["msq"]
-    assert not ipc_exists("q", old["msq"])
-    assert not ipc_exists("s", old["sem"])
-    assert not ipc_exists("m", old["ring"]) and not ipc_exists("m", old["score"])
+    # The kernel may hand a freed id to the new master; then it is the new object.
+    assert shm_created_by(old_master) == set()
+    assert not ipc_exists("q", old["msq"]) or old["msq"] == new["msq"]
+    assert not ipc_exists("s", old["sem"]) or old["sem"] == new["sem"]
+    assert shm_created_by(archive.proc.pid) == {int(new["ring"]), int(new["score"])}
+    new_master = archive.proc.pid
     archive.stop()
     assert not ipc_exists("q", new["msq"]), "a clean stop removes its objects"
+    assert not ipc_exists("s", new["sem"])
+    assert shm_created_by(new_master) == set()
     assert not os.path.exists(os.path.join(archive.data, "run", "ipc.ids"))
 
 
@@ -159,3 +172,30 @@ def test_show_prints_decoded_text_and_lists_attachments(archive):
     assert "alert(1)" not in show and "p{}" not in show
     assert "--- attachment: Prüfung.pdf (application/pdf, 9 bytes) ---" in show
     assert archive.cat(h) == raw, "show decodes; cat stays exact"
+
+
+def test_failed_start_leaves_no_sysv_objects(archive_factory):
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    a = archive_factory(smtp_listen=f"127.0.0.1:{busy.getsockname()[1]}")
+    before = open("/proc/sysvipc/msg").read().count("\n")
+    r = subprocess.run([os.path.join(BIN, "mailarcd"), "-f", "-c", a.conf_path],
+                       capture_output=True, timeout=60)
+    busy.close()
+    assert r.returncode == 2 and b"cannot listen" in r.stderr
+    assert open("/proc/sysvipc/msg").read().count("\n") == before
+    assert not os.path.exists(os.path.join(a.data, "run", "ipc.ids"))
+
+
+def test_child_whose_master_is_gone_exits_at_once(archive):
+    # As when the master dies between fork and exec: the child's parent is
+    # no longer the master it was started for.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        r = subprocess.run([os.path.join(BIN, "mailarc-smtpd"), "-c", archive.conf_path,
+                            "--slot", "900", "--master-pid", "999999",
+                            "--listen-fd", str(s.fileno())],
+                           pass_fds=(s.fileno(),), capture_output=True, timeout=10)
+    assert r.returncode == 0
