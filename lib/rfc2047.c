@@ -5,37 +5,9 @@
 #include <string.h>
 
 #include "charset.h"
+#include "decode.h"
 #include "digest.h"
 #include "rfc2047.h"
-
-static int b64val(int c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-static void decode_b(const char *s, size_t len, VSTR *out)
-{
-    unsigned acc = 0;
-    int     bits = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        int     v = b64val((unsigned char) s[i]);
-
-        if (v < 0)
-            continue;
-        acc = acc << 6 | (unsigned) v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            vstr_addch(out, (int) ((acc >> bits) & 0xff));
-        }
-    }
-}
 
 static void decode_q(const char *s, size_t len, VSTR *out)
 {
@@ -83,7 +55,7 @@ static size_t encoded_word(const char *s, size_t len, VSTR *out)
             return 0;
     raw = vstr_alloc(end - text + 1);
     switch (toupper((unsigned char) enc[1])) {
-    case 'B': decode_b(text, (size_t) (end - text), raw); break;
+    case 'B': decode_base64(text, (size_t) (end - text), raw); break;
     case 'Q': decode_q(text, (size_t) (end - text), raw); break;
     default:
         vstr_free(raw);
