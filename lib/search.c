@@ -8,6 +8,8 @@
 #include "mymalloc.h"
 #include "record.h"
 #include "search.h"
+#include "terms.h"
+#include "vstr.h"
 
 typedef struct numvec {
     uint64_t *v;
@@ -127,7 +129,29 @@ static int hit_cmp(const void *a, const void *b)
     return x->num > y->num ? -1 : x->num < y->num;
 }
 
-static int search_once(ADB *db, const QUERY *q, SEARCH_RESULT *res, char *err, size_t errlen)
+/* What a user may see: every message with one of its addresses as sender
+ * (f:) or recipient (t:), headers and envelope, Bcc included. */
+static int search_visible(ADB *db, const ACCESS *acc, NUMVEC *out)
+{
+    VSTR   *key = vstr_alloc(64);
+    int     rc = 0;
+
+    for (int i = 0; i < acc->addrs.n && rc == 0; i++) {
+        const char *a = acc->addrs.v[i];
+
+        terms_key('f', a, strlen(a), key);
+        if ((rc = search_postings(db, key->s, out)) == 0) {
+            terms_key('t', a, strlen(a), key);
+            rc = search_postings(db, key->s, out);
+        }
+    }
+    nv_sort_unique(out);
+    vstr_free(key);
+    return rc;
+}
+
+static int search_once(ADB *db, const QUERY *q, const ACCESS *acc, SEARCH_RESULT *res,
+                       char *err, size_t errlen)
 {
     NUMVEC  cand = {0};
     NUMVEC  tmp = {0};
@@ -166,6 +190,16 @@ static int search_once(ADB *db, const QUERY *q, SEARCH_RESULT *res, char *err, s
     }
     if (!have_pos && (rc = search_dates(db, date_lo, date_hi, &cand)) != 0)
         goto fail;
+    if (acc && !access_sees_all(acc)) {
+        NUMVEC  vis = {0};
+
+        if ((rc = search_visible(db, acc, &vis)) != 0) {
+            myfree(vis.v);
+            goto fail;
+        }
+        nv_intersect(&cand, &vis);
+        myfree(vis.v);
+    }
     /* Negated values: drop messages that match every word of the value. */
     for (int i = 0; i < q->n && cand.n > 0; i++) {
         NUMVEC  ex = {0};
@@ -242,13 +276,14 @@ fail:
     return rc;
 }
 
-int search_run(ADB *db, const QUERY *q, SEARCH_RESULT *res, char *err, size_t errlen)
+int search_run(ADB *db, const QUERY *q, const ACCESS *acc, SEARCH_RESULT *res,
+               char *err, size_t errlen)
 {
     int     rc;
 
     /* A reader can be the victim the lock detector picks; it starts over. */
     for (int i = 0; i < ADB_DEADLOCK_RETRIES; i++)
-        if ((rc = search_once(db, q, res, err, errlen)) != DB_LOCK_DEADLOCK)
+        if ((rc = search_once(db, q, acc, res, err, errlen)) != DB_LOCK_DEADLOCK)
             break;
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "access.h"
 #include "adb.h"
 #include "query.h"
 
@@ -26,8 +27,10 @@ typedef struct search_result {
     size_t  n;
 } SEARCH_RESULT;
 
-/* 0 ok; a Berkeley DB error code otherwise (err set). */
-int search_run(ADB *db, const QUERY *q, SEARCH_RESULT *res, char *err, size_t errlen);
+/* Run q as seen by acc (NULL: everything).  0 ok; a Berkeley DB error
+ * code otherwise (err set). */
+int search_run(ADB *db, const QUERY *q, const ACCESS *acc, SEARCH_RESULT *res,
+               char *err, size_t errlen);
 void search_result_free(SEARCH_RESULT *res);
 
 #endif

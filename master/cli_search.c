@@ -67,6 +67,8 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
         {0, 0, 0, 0},
     };
     int     json = 0, count = 0;
+    const char *as = 0;
+    ACCESS  acc;
     long    limit = -1, offset = 0;
     VSTR   *text = vstr_alloc(256);
     QUERY   q;
@@ -81,11 +83,10 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
         case 'n': count = 1; break;
         case 'l': limit = cli_num(optarg, "--limit"); break;
         case 'o': offset = cli_num(optarg, "--offset"); break;
-        case 'a':
-            fprintf(stderr, "mailarc: --as needs per-user access, not available in this version\n");
-            return EXIT_USAGE;
+        case 'a': as = optarg; break;
         default:
-            fprintf(stderr, "usage: mailarc search [--json] [--count] [--limit N] [--offset N] QUERY...\n");
+            fprintf(stderr, "usage: mailarc search [--json] [--count] [--limit N] [--offset N] "
+                    "[--as LOGIN] QUERY...\n");
             return EXIT_USAGE;
         }
     }
@@ -100,14 +101,21 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
         return EXIT_USAGE;
     }
     vstr_free(text);
-    db = cli_open_db(cfg);
-    if (search_run(db, &q, &res, err, sizeof(err)) != 0) {
+    if (as && access_load(cfg, as, &acc, err, sizeof(err)) < 0) {
         fprintf(stderr, "mailarc: %s\n", err);
         query_free(&q);
+        return EXIT_USAGE;
+    }
+    db = cli_open_db(cfg);
+    ch = search_run(db, &q, as ? &acc : 0, &res, err, sizeof(err));
+    if (as)
+        access_free(&acc);
+    query_free(&q);
+    if (ch != 0) {
+        fprintf(stderr, "mailarc: %s\n", err);
         adb_close(db);
         return EXIT_UNAVAILABLE;
     }
-    query_free(&q);
     if (count) {
         printf("%zu\n", res.n);
     } else {

@@ -14,7 +14,8 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: mailarc [-c FILE] status\n"
-            "       mailarc [-c FILE] search [--json] [--count] [--limit N] [--offset N] QUERY...\n"
+            "       mailarc [-c FILE] search [--json] [--count] [--limit N] [--offset N]\n"
+            "                        [--as LOGIN] QUERY...\n"
             "       mailarc [-c FILE] cat ID\n"
             "       mailarc [-c FILE] show ID\n");
     exit(EXIT_USAGE);

@@ -39,6 +39,7 @@ def addr_terms(name, addr):
 class Msg:
     def __init__(self, raw):
         self.raw = raw
+        self.owners = set()         # addresses that may see it: senders, recipients
         self.id = hashlib.sha256(raw).hexdigest()
         m = email.message_from_bytes(raw, policy=email.policy.default)
         self.frm, self.to, self.cc, self.subj = set(), set(), set(), set()
@@ -49,6 +50,8 @@ class Msg:
                 continue
             for a in getattr(h, "addresses", ()):
                 target.update(addr_terms(a.display_name, a.addr_spec))
+                if a.addr_spec:
+                    self.owners.add(a.addr_spec.lower())
         self.subj = set(words(str(m.get("subject", ""))))
         mid = (m.get("message-id") or "").strip().strip("<>").lower()
         self.msgid = mid
@@ -59,8 +62,10 @@ class Msg:
     def add_envelope(self, mail_from, rcpts):
         if mail_from:
             self.frm.update(addr_terms("", mail_from))
+            self.owners.add(mail_from.lower())
         for r in rcpts:
             self.to.update(addr_terms("", r))
+            self.owners.add(r.lower())
 
 
 def build(items):
@@ -102,9 +107,11 @@ def matches(m, term):
     raise ValueError(term)
 
 
-def expected(msgs, query):
+def expected(msgs, query, user_addrs=None):
     out = set()
     for m in msgs.values():
+        if user_addrs is not None and not (m.owners & user_addrs):
+            continue
         ok = True
         for term in query:
             neg = term.startswith("-")

@@ -110,3 +110,59 @@ def test_duplicates_stored_once_with_merged_recipients(archive):
     for root, _, files in os.walk(os.path.join(archive.data, "store")):
         blobs += [f for f in files if f == h]
     assert len(blobs) == 1
+
+
+def test_per_user_access_matches_the_corpus(archive_factory, corpus500):
+    import email
+    import email.policy
+    import os
+    msgs = expect.build(corpus500)
+    # bcc_user only ever appears as a Bcc (envelope) recipient of some message;
+    # other_user owns two addresses; alice owns none of the corpus's messages.
+    bcc_user = None
+    for it in corpus500:
+        parsed = email.message_from_bytes(it["bytes"], policy=email.policy.default)
+        shown = " ".join(str(parsed.get(h, "")) for h in ("to", "cc")).lower()
+        hidden = [r for r in it["rcpt_to"] if r.lower() not in shown]
+        if hidden:
+            bcc_user = hidden[0].lower()
+            bcc_msg = hashlib.sha256(it["bytes"]).hexdigest()
+            break
+    senders = sorted({it["mail_from"].lower() for it in corpus500})
+    other = senders[:2]
+    a = archive_factory(admin_users="root", auditor_users="auditor",
+                        default_domain="nowhere.example")
+    users = os.path.join(a.base, "users")
+    with open(users, "w") as f:
+        f.write(f"bcc: {bcc_user}\nother: {other[0]}, {other[1]}\n")
+    os.chmod(users, 0o644)
+    a.settings["user_addresses"] = users
+    a.write_conf()
+    a.start()
+    from test_corpus import send_all
+    send_all(a.port, corpus500)
+    a.wait_count(len(msgs))
+
+    def visible(login, *query):
+        r = a.cli("search", "--json", "--as", login, *query)
+        assert r.returncode in (0, 1), r.stderr.decode()
+        return {line.split('"')[3] for line in r.stdout.decode().splitlines()}
+
+    everything = set(msgs)
+    assert visible("root") == everything
+    assert visible("auditor") == everything
+    for login, addrs in (("bcc", {bcc_user}), ("other", set(other))):
+        for q in ([], ["subject:the"], ["after:2025-06-01"], ["from:" + other[0]]):
+            want = expect.expected(msgs, q, user_addrs=addrs)
+            assert visible(login, *q) == want, (login, q)
+        assert visible(login), f"{login} owns some mail"
+    assert visible("bcc") == expect.expected(msgs, [], user_addrs={bcc_user})
+    assert bcc_msg in visible("bcc"), "a Bcc recipient sees the message it got as Bcc"
+    # Matching a display-name word is not ownership: alice@nowhere.example owns nothing.
+    assert visible("alice") == set()
+    assert visible("alice", "from:alice") == set()
+    assert a.ids("from:alice"), "while the admin does find alice's mail"
+    with open(users, "a") as f:
+        f.write("broken line\n")
+    r = a.cli("search", "--as", "other", "x")
+    assert r.returncode == 2 and f"{users}:3:".encode() in r.stderr
