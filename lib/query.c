@@ -16,6 +16,8 @@
 #include "vstr.h"
 #include "words.h"
 
+static int query_clause;             /* the clause of the term being parsed */
+
 static QTERM *query_add(QUERY *q, QKIND kind, int neg, int group)
 {
     QTERM  *t;
@@ -29,6 +31,7 @@ static QTERM *query_add(QUERY *q, QKIND kind, int neg, int group)
     t->kind = kind;
     t->neg = neg;
     t->group = group;
+    t->clause = query_clause;
     return t;
 }
 
@@ -170,8 +173,11 @@ int query_parse(const char *text, QUERY *q, char *err, size_t errlen)
 {
     const char *p = text;
     int     group = 0;
+    int     pending_or = 0;
+    int     last_neg = 0;
 
     memset(q, 0, sizeof(*q));
+    query_clause = 0;
     for (;;) {
         VSTR   *field = vstr_alloc(16);
         VSTR   *value = vstr_alloc(64);
@@ -186,6 +192,11 @@ int query_parse(const char *text, QUERY *q, char *err, size_t errlen)
         if (*p == 0) {
             vstr_free(field);
             vstr_free(value);
+            if (pending_or) {
+                snprintf(err, errlen, "OR at the end of the query needs a term after it");
+                query_free(q);
+                return -1;
+            }
             break;
         }
         start = p;
@@ -223,12 +234,30 @@ int query_parse(const char *text, QUERY *q, char *err, size_t errlen)
         }
         orig = mystrndup(start, (size_t) (p - start));
         if (!quoted && field->len == 0 && !neg && strcmp(value->s, "OR") == 0) {
-            snprintf(err, errlen, "OR is not supported in this version (term %d)", group + 1);
+            if (group == 0 || pending_or) {
+                snprintf(err, errlen, "OR needs a term on each side (term %d)", group + 1);
+                rc = -1;
+            } else if (last_neg) {
+                snprintf(err, errlen, "a negated term cannot be part of OR (term %d)", group);
+                rc = -1;
+            } else {
+                pending_or = 1;
+                myfree(orig);
+                vstr_free(field);
+                vstr_free(value);
+                continue;
+            }
+        } else if (pending_or && neg) {
+            snprintf(err, errlen, "a negated term cannot be part of OR: \"%s\"", orig);
             rc = -1;
         } else if (neg && field->len == 0 && value->len == 0) {
             snprintf(err, errlen, "a lone \"-\" is not a term");
             rc = -1;
         } else {
+            if (!pending_or && group > 0)
+                query_clause++;
+            pending_or = 0;
+            last_neg = neg;
             rc = query_term(q, field->s, value->s, neg, group, orig, err, errlen);
         }
         myfree(orig);

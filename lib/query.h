@@ -1,10 +1,12 @@
 /*
  * query.h - the search language of DESIGN.md, parsed.
  *
- * Terms are ANDed; "-term" excludes; quotes keep words together.
- * A value that holds several words (subject:"two words", a quoted display
- * name) becomes one posting term per word.  Errors name the offending
- * term.  (OR and body/filename terms come with the full-text index.)
+ * Terms are ANDed; "a OR b" between two terms makes them alternatives
+ * (it binds tighter than AND: "a OR b c" is "(a OR b) AND c"); "-term"
+ * excludes; quotes keep words together.  A value that holds several words
+ * (subject:"two words", a quoted display name) becomes one posting term
+ * per word, ANDed within its group.  Errors name the offending term.
+ * (body/filename terms come with the full-text index.)
  */
 #ifndef MAILARC_QUERY_H
 #define MAILARC_QUERY_H
@@ -18,7 +20,8 @@ typedef struct qterm {
     QKIND   kind;
     int     neg;
     char   *key;                    /* Q_POSTING: the term key, "f:acme.example" */
-    int     group;                  /* words of one negated value share a group */
+    int     group;                  /* the QTERMs of one user term share a group */
+    int     clause;                 /* groups joined by OR share a clause */
     int64_t val;
 } QTERM;
 

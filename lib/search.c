@@ -150,43 +150,133 @@ static int search_visible(ADB *db, const ACCESS *acc, NUMVEC *out)
     return rc;
 }
 
+/* Numbers from size.db with gt < size < lt. */
+static int search_sizes(ADB *db, int64_t gt, int64_t lt, NUMVEC *out)
+{
+    DBC    *cur;
+    DBT     key = {0}, val = {0};
+    unsigned char kbuf[8], vbuf[8];
+    int     rc;
+
+    if ((rc = db->size->cursor(db->size, 0, &cur, DB_READ_COMMITTED)) != 0)
+        return rc;
+    adb_num_key((uint64_t) (gt + 1), kbuf);
+    key.data = kbuf;
+    key.ulen = 8;
+    key.size = 8;
+    key.flags = DB_DBT_USERMEM;
+    val.data = vbuf;
+    val.ulen = 8;
+    val.flags = DB_DBT_USERMEM;
+    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE); rc == 0;
+         rc = cur->get(cur, &key, &val, DB_NEXT)) {
+        if (key.size != 8 || (int64_t) adb_key_num(kbuf) >= lt)
+            break;
+        nv_add(out, adb_key_num(vbuf));
+    }
+    cur->close(cur);
+    nv_sort_unique(out);
+    return rc == DB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+/* The QTERMs [i, *end) of one group; is it a date or size range? */
+static int search_group(const QUERY *q, int i, int *end)
+{
+    int     range = q->t[i].kind != Q_POSTING;
+
+    for (*end = i; *end < q->n && q->t[*end].group == q->t[i].group; (*end)++)
+        ;
+    return range;
+}
+
+/* The messages one group matches: all its words, or its range. */
+static int search_group_set(ADB *db, const QUERY *q, int i, int end, NUMVEC *out)
+{
+    NUMVEC  tmp = {0};
+    int64_t lo = INT64_MIN / 2, hi = INT64_MAX / 2, gt = -1, lt = INT64_MAX;
+    int     rc = 0;
+
+    out->n = 0;
+    if (q->t[i].kind == Q_POSTING) {
+        for (int k = i; k < end && rc == 0; k++) {
+            tmp.n = 0;
+            if ((rc = search_postings(db, q->t[k].key, k == i ? out : &tmp)) == 0 && k > i)
+                nv_intersect(out, &tmp);
+        }
+    } else {
+        for (int k = i; k < end; k++) {
+            const QTERM *t = &q->t[k];
+
+            if (t->kind == Q_DATE_GE) lo = t->val;
+            else if (t->kind == Q_DATE_LT) hi = t->val;
+            else if (t->kind == Q_SIZE_GT) gt = t->val;
+            else if (t->kind == Q_SIZE_LT) lt = t->val;
+        }
+        rc = (q->t[i].kind == Q_DATE_GE || q->t[i].kind == Q_DATE_LT)
+            ? search_dates(db, lo, hi, out) : search_sizes(db, gt, lt, out);
+    }
+    myfree(tmp.v);
+    return rc;
+}
+
 static int search_once(ADB *db, const QUERY *q, const ACCESS *acc, SEARCH_RESULT *res,
                        char *err, size_t errlen)
 {
     NUMVEC  cand = {0};
     NUMVEC  tmp = {0};
+    NUMVEC  alt = {0};
     int64_t date_lo = INT64_MIN / 2, date_hi = INT64_MAX / 2;
     int64_t size_gt = -1, size_lt = INT64_MAX;
     int     have_pos = 0;
     int     rc = 0;
 
     memset(res, 0, sizeof(*res));
-    for (int i = 0; i < q->n; i++) {
-        const QTERM *t = &q->t[i];
+    for (int i = 0; i < q->n && !(have_pos && cand.n == 0);) {
+        int     cend = i, gend;
+        int     alone;
 
-        switch (t->kind) {
-        case Q_DATE_GE: if (t->val > date_lo) date_lo = t->val; break;
-        case Q_DATE_LT: if (t->val < date_hi) date_hi = t->val; break;
-        case Q_SIZE_GT: if (t->val > size_gt) size_gt = t->val; break;
-        case Q_SIZE_LT: if (t->val < size_lt) size_lt = t->val; break;
-        case Q_POSTING:
-            if (t->neg)
-                break;
-            tmp.n = 0;
-            if ((rc = search_postings(db, t->key, &tmp)) != 0)
-                goto fail;
+        while (cend < q->n && q->t[cend].clause == q->t[i].clause)
+            cend++;
+        search_group(q, i, &gend);
+        alone = gend == cend;
+        if (q->t[i].neg) {
+            i = cend;                   /* exclusions come after */
+            continue;
+        }
+        if (alone && q->t[i].kind != Q_POSTING) {
+            /* A lone range narrows the bounds checked on every candidate. */
+            for (int k = i; k < cend; k++) {
+                const QTERM *t = &q->t[k];
+
+                switch (t->kind) {
+                case Q_DATE_GE: if (t->val > date_lo) date_lo = t->val; break;
+                case Q_DATE_LT: if (t->val < date_hi) date_hi = t->val; break;
+                case Q_SIZE_GT: if (t->val > size_gt) size_gt = t->val; break;
+                case Q_SIZE_LT: if (t->val < size_lt) size_lt = t->val; break;
+                case Q_POSTING: break;
+                }
+            }
+        } else {
+            /* The clause's set: the union of its alternatives. */
+            alt.n = 0;
+            for (int g = i; g < cend; g = gend) {
+                search_group(q, g, &gend);
+                if ((rc = search_group_set(db, q, g, gend, &tmp)) != 0)
+                    goto fail;
+                for (size_t k = 0; k < tmp.n; k++)
+                    nv_add(&alt, tmp.v[k]);
+            }
+            nv_sort_unique(&alt);
             if (!have_pos) {
                 cand.n = 0;
-                for (size_t k = 0; k < tmp.n; k++)
-                    nv_add(&cand, tmp.v[k]);
+                for (size_t k = 0; k < alt.n; k++)
+                    nv_add(&cand, alt.v[k]);
                 have_pos = 1;
             } else {
-                nv_intersect(&cand, &tmp);
+                nv_intersect(&cand, &alt);
             }
-            break;
         }
-        if (have_pos && cand.n == 0)
-            break;
+        i = cend;
     }
     if (!have_pos && (rc = search_dates(db, date_lo, date_hi, &cand)) != 0)
         goto fail;
@@ -267,11 +357,13 @@ static int search_once(ADB *db, const QUERY *q, const ACCESS *acc, SEARCH_RESULT
         qsort(res->hits, res->n, sizeof(SEARCH_HIT), hit_cmp);
     myfree(cand.v);
     myfree(tmp.v);
+    myfree(alt.v);
     return 0;
 fail:
     snprintf(err, errlen, "search: %s", db_strerror(rc));
     myfree(cand.v);
     myfree(tmp.v);
+    myfree(alt.v);
     search_result_free(res);
     return rc;
 }

@@ -107,16 +107,33 @@ def matches(m, term):
     raise ValueError(term)
 
 
+def clauses(query):
+    """Terms joined by OR form one clause; clauses are ANDed."""
+    out = []
+    join = False
+    for term in query:
+        if term == "OR":
+            join = True
+        elif join:
+            out[-1].append(term)
+            join = False
+        else:
+            out.append([term])
+    return out
+
+
 def expected(msgs, query, user_addrs=None):
     out = set()
     for m in msgs.values():
         if user_addrs is not None and not (m.owners & user_addrs):
             continue
         ok = True
-        for term in query:
-            neg = term.startswith("-")
-            hit = matches(m, term[1:] if neg else term)
-            if hit == neg:
+        for clause in clauses(query):
+            if len(clause) == 1 and clause[0].startswith("-"):
+                hit = not matches(m, clause[0][1:])
+            else:
+                hit = any(matches(m, t) for t in clause)
+            if not hit:
                 ok = False
                 break
         if ok:

@@ -53,6 +53,10 @@ def pick_queries(msgs, items):
         ["to:initech2.example", "-subject:the"],
         ["subject:überweisung"],
         ["from:acme0.example", "after:2025-01-01", "smaller:8K"],
+        ["from:acme0.example", "OR", "from:globex1.example"],
+        ["subject:budget", "OR", "subject:report", "OR", "larger:100K", "after:2025-01-01"],
+        ["on:" + some_date, "OR", "smaller:1500", "-from:acme0.example"],
+        ["to:" + bcc_only, "OR", "cc:initech2.example", "-subject:the"],
     ]
 
 

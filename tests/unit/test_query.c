@@ -67,6 +67,19 @@ static void test_parse(void **state)
     query_free(&q);
     assert_int_equal(query_parse("", &q, err, sizeof(err)), 0);
     assert_int_equal(q.n, 0);
+    /* OR binds tighter than AND: (a OR subject:"b c" OR larger:1K) d */
+    assert_int_equal(query_parse("a OR subject:\"b c\" OR larger:1K d \"OR\"", &q, err,
+                                 sizeof(err)), 0);
+    assert_int_equal(q.n, 6);
+    assert_int_equal(q.t[0].clause, q.t[1].clause);
+    assert_int_equal(q.t[1].clause, q.t[3].clause);
+    assert_int_equal(q.t[1].group, q.t[2].group);
+    assert_int_not_equal(q.t[0].group, q.t[1].group);
+    assert_int_not_equal(q.t[3].clause, q.t[4].clause);
+    assert_string_equal(q.t[4].key, "s:d");
+    assert_string_equal(q.t[5].key, "s:or");           /* a quoted OR is a word */
+    assert_int_not_equal(q.t[4].clause, q.t[5].clause);
+    query_free(&q);
 }
 
 static void test_errors(void **state)
@@ -84,7 +97,11 @@ static void test_errors(void **state)
         {"from:", "empty value in term \"from:\""},
         {"subject:!!!", "no searchable word in term \"subject:!!!\""},
         {"-after:2025-01-01", "cannot negate a date term"},
-        {"a OR b", "OR is not supported"},
+        {"OR b", "OR needs a term on each side"},
+        {"a OR OR b", "OR needs a term on each side"},
+        {"a OR", "OR at the end of the query"},
+        {"-a OR b", "a negated term cannot be part of OR"},
+        {"a OR -b", "a negated term cannot be part of OR"},
         {"-", "a lone \"-\" is not a term"},
         {"body:invoice", "term \"body:invoice\": body:"},
     };
