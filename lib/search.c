@@ -74,17 +74,22 @@ static int search_postings(ADB *db, const char *term, NUMVEC *out)
     return rc == DB_NOTFOUND ? 0 : rc;
 }
 
-/* Numbers from date.db between lo (incl.) and hi (excl.). */
-static int search_dates(ADB *db, int64_t lo, int64_t hi, NUMVEC *out)
+/*
+ * Numbers from a date.db or size.db range: keys from lo (incl.) to hi
+ * (excl.), both as stored (big-endian, so byte order is numeric order).
+ */
+static int search_range(DB *dbp, uint64_t lo, uint64_t hi, NUMVEC *out)
 {
     DBC    *cur;
     DBT     key = {0}, val = {0};
     unsigned char kbuf[8], vbuf[8];
     int     rc;
 
-    if ((rc = db->date->cursor(db->date, 0, &cur, DB_READ_COMMITTED)) != 0)
+    if (lo >= hi)
+        return 0;
+    if ((rc = dbp->cursor(dbp, 0, &cur, DB_READ_COMMITTED)) != 0)
         return rc;
-    adb_date_key(lo, kbuf);
+    record_put_u64(kbuf, lo);
     key.data = kbuf;
     key.ulen = 8;
     key.size = 8;
@@ -94,13 +99,29 @@ static int search_dates(ADB *db, int64_t lo, int64_t hi, NUMVEC *out)
     val.flags = DB_DBT_USERMEM;
     for (rc = cur->get(cur, &key, &val, DB_SET_RANGE); rc == 0;
          rc = cur->get(cur, &key, &val, DB_NEXT)) {
-        if (key.size != 8 || adb_key_date(kbuf) >= hi)
+        if (key.size != 8 || record_get_u64(kbuf) >= hi)
             break;
         nv_add(out, adb_key_num(vbuf));
     }
     cur->close(cur);
     nv_sort_unique(out);
     return rc == DB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+/* Dates lo (incl.) to hi (excl.), through the order-preserving date key. */
+static int search_dates(ADB *db, int64_t lo, int64_t hi, NUMVEC *out)
+{
+    unsigned char l[8], h[8];
+
+    adb_date_key(lo, l);
+    adb_date_key(hi, h);
+    return search_range(db->date, record_get_u64(l), record_get_u64(h), out);
+}
+
+/* Sizes with gt < size < lt. */
+static int search_sizes(ADB *db, int64_t gt, int64_t lt, NUMVEC *out)
+{
+    return search_range(db->size, (uint64_t) (gt + 1), (uint64_t) lt, out);
 }
 
 static void nv_intersect(NUMVEC *a, const NUMVEC *b)
@@ -148,35 +169,6 @@ static int search_visible(ADB *db, const ACCESS *acc, NUMVEC *out)
     nv_sort_unique(out);
     vstr_free(key);
     return rc;
-}
-
-/* Numbers from size.db with gt < size < lt. */
-static int search_sizes(ADB *db, int64_t gt, int64_t lt, NUMVEC *out)
-{
-    DBC    *cur;
-    DBT     key = {0}, val = {0};
-    unsigned char kbuf[8], vbuf[8];
-    int     rc;
-
-    if ((rc = db->size->cursor(db->size, 0, &cur, DB_READ_COMMITTED)) != 0)
-        return rc;
-    adb_num_key((uint64_t) (gt + 1), kbuf);
-    key.data = kbuf;
-    key.ulen = 8;
-    key.size = 8;
-    key.flags = DB_DBT_USERMEM;
-    val.data = vbuf;
-    val.ulen = 8;
-    val.flags = DB_DBT_USERMEM;
-    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE); rc == 0;
-         rc = cur->get(cur, &key, &val, DB_NEXT)) {
-        if (key.size != 8 || (int64_t) adb_key_num(kbuf) >= lt)
-            break;
-        nv_add(out, adb_key_num(vbuf));
-    }
-    cur->close(cur);
-    nv_sort_unique(out);
-    return rc == DB_NOTFOUND || rc == 0 ? 0 : rc;
 }
 
 /* The QTERMs [i, *end) of one group; is it a date or size range? */
