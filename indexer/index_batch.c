@@ -15,14 +15,15 @@
 #include "../lib/record.h"
 #include "../lib/spool.h"
 #include "../lib/store.h"
-#include "../lib/terms.h"
+#include "../lib/postings.h"
 #include "index_batch.h"
-#include "index_meta.h"
+#include "../lib/meta.h"
 
 typedef struct work {
     INDEX_ITEM *item;
     ENVELOPE env;
     MSGREC  rec;
+    TERMSET *content;               /* body, file name, attachment terms */
     char    path[4096];
 } WORK;
 
@@ -51,65 +52,6 @@ static int index_seen_qid(ADB *db, const char *qid)
     val.flags = DB_DBT_PARTIAL;
     val.dlen = 0;
     return db->qid->get(db->qid, 0, &key, &val, 0) == 0;
-}
-
-/* The distinct terms of one record: an address expands into several
- * terms and header and envelope recipients repeat each other, so collect,
- * sort and write each term once. */
-typedef struct termset {
-    VSTR   *arena;                  /* NUL-separated terms */
-    size_t *off;
-    size_t  n, cap;
-} TERMSET;
-
-static void termset_add(const char *term, size_t len, void *ctx)
-{
-    TERMSET *ts = ctx;
-
-    if (ts->n == ts->cap) {
-        ts->cap = ts->cap ? ts->cap * 2 : 128;
-        ts->off = myrealloc(ts->off, ts->cap * sizeof(size_t));
-    }
-    ts->off[ts->n++] = ts->arena->len;
-    vstr_add(ts->arena, term, len);
-    vstr_addch(ts->arena, 0);
-}
-
-static const char *termset_base;
-
-static int termset_cmp(const void *a, const void *b)
-{
-    return strcmp(termset_base + *(const size_t *) a, termset_base + *(const size_t *) b);
-}
-
-static int index_put_terms(ADB *db, DB_TXN *txn, const MSGREC *rec, const unsigned char num[8])
-{
-    TERMSET ts = {vstr_alloc(4096), 0, 0, 0};
-    const char *prev = 0;
-    int     rc = 0;
-
-    terms_of_record(rec, termset_add, &ts);
-    termset_base = ts.arena->s;
-    if (ts.n > 1)
-        qsort(ts.off, ts.n, sizeof(size_t), termset_cmp);
-    for (size_t i = 0; i < ts.n && rc == 0; i++) {
-        const char *t = ts.arena->s + ts.off[i];
-        DBT     key = {0}, val = {0};
-
-        if (prev && strcmp(prev, t) == 0)
-            continue;
-        prev = t;
-        key.data = (void *) t;
-        key.size = (u_int32_t) strlen(t);
-        val.data = (void *) num;
-        val.size = 8;
-        rc = db->term->put(db->term, txn, &key, &val, DB_NODUPDATA);
-        if (rc == DB_KEYEXIST)
-            rc = 0;
-    }
-    vstr_free(ts.arena);
-    myfree(ts.off);
-    return rc;
 }
 
 static int index_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, size_t vlen,
@@ -159,15 +101,14 @@ static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[3
         }
         myfree(mv.data);
         old.arrivals++;
-        index_meta_merge(&old, &w->env);
+        meta_merge(&old, &w->env);
         record_encode(&old, buf);
         rc = index_put(db->msg, txn, numk, 8, buf->s, buf->len, 0);
         if (rc == 0)
-            rc = index_put_terms(db, txn, &old, numk);
+            rc = postings_put(db, txn, numk, &old, 0, 0);
         record_free(&old);
     } else if (rc == DB_NOTFOUND) {
         db_seq_t num;
-        unsigned char dk[8], sk[8];
         DIGEST *d;
 
         *is_new = 1;
@@ -182,13 +123,9 @@ static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[3
         digest_final(d, chain);
         memcpy(w->rec.chain, chain, 32);
         record_encode(&w->rec, buf);
-        adb_date_key(w->rec.date, dk);
-        adb_num_key((uint64_t) w->rec.size, sk);
         if ((rc = index_put(db->msg, txn, numk, 8, buf->s, buf->len, 0)) == 0
-            && (rc = index_put(db->id, txn, w->rec.sha, 32, numk, 8, 0)) == 0
-            && (rc = index_put(db->date, txn, dk, 8, numk, 8, DB_NODUPDATA)) == 0
-            && (rc = index_put(db->size, txn, sk, 8, numk, 8, DB_NODUPDATA)) == 0)
-            rc = index_put_terms(db, txn, &w->rec, numk);
+            && (rc = index_put(db->id, txn, w->rec.sha, 32, numk, 8, 0)) == 0)
+            rc = postings_put(db, txn, numk, &w->rec, w->content, 1);
     } else {
         return rc;
     }
@@ -260,6 +197,9 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
     int     added = 0, dups = 0;
     /* Files spooled before recipient_limit was lowered must still read. */
     int     max_rcpt = (int) child->cfg.recipient_limit * 4 + 1000;
+    MIME_LIMITS lim = {(int) child->cfg.mime_max_parts, (int) child->cfg.mime_max_depth,
+                       (size_t) child->cfg.mime_max_text};
+    int     truncated;
     int     rc = 0;
 
     for (int i = 0; i < n; i++) {
@@ -293,7 +233,10 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
             unlink(x->path);            /* committed before a crash; finish the job */
             continue;
         }
-        index_meta(msgbuf->s, msgbuf->len, &x->env, &x->rec);
+        meta_parse(msgbuf->s, msgbuf->len, &x->env, &x->rec);
+        x->content = postings_content(msgbuf->s, msgbuf->len, &lim, &truncated);
+        if (truncated)
+            msg_info("%s: MIME limits reached; text beyond them is not indexed", x->env.qid);
         if (store_put(dir, x->rec.arrival, x->env.sha256, msgbuf->s, msgbuf->len,
                       (int) child->cfg.store_compress_level, err, sizeof(err)) < 0) {
             msg_warn("cannot store %s: %s; will retry", x->env.qid, err);
@@ -334,6 +277,7 @@ out:
     for (int i = 0; i < n; i++) {
         envelope_free(&w[i].env);
         record_free(&w[i].rec);
+        postings_content_free(w[i].content);
     }
     myfree(w);
     vstr_free(msgbuf);

@@ -19,12 +19,20 @@ static int html_is(const xmlNode *n, const char *const *names)
     return 0;
 }
 
+/* A block element starts and ends a line. */
+static void html_break(VSTR *out)
+{
+    if (out->len && out->s[out->len - 1] != '\n')
+        vstr_addch(out, '\n');
+}
+
 static void html_walk(const xmlNode *n, VSTR *out, int depth)
 {
     static const char *const skip[] = {"script", "style", "head", "title", "noscript", 0};
     static const char *const block[] = {"p", "br", "div", "li", "tr", "td", "th", "h1", "h2",
                                         "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre",
-                                        "blockquote", "hr", "section", "article", 0};
+                                        "blockquote", "hr", "section", "article", "header",
+                                        "footer", "nav", "aside", "dl", "dt", "dd", 0};
 
     if (depth > HTML_MAX_DEPTH)
         return;
@@ -33,11 +41,15 @@ static void html_walk(const xmlNode *n, VSTR *out, int depth)
             if (n->content)
                 vstr_addstr(out, (const char *) n->content);
         } else if (n->type == XML_ELEMENT_NODE) {
+            int     is_block = html_is(n, block);
+
             if (html_is(n, skip))
                 continue;
+            if (is_block)
+                html_break(out);
             html_walk(n->children, out, depth + 1);
-            if (html_is(n, block) && out->len && out->s[out->len - 1] != '\n')
-                vstr_addch(out, '\n');
+            if (is_block)
+                html_break(out);
         }
     }
 }

@@ -98,8 +98,11 @@ static int query_term(QUERY *q, const char *field, const char *value, int neg, i
         snprintf(err, errlen, "empty value in term \"%s\"", orig);
         return -1;
     }
-    if (*field == 0 || strcasecmp(field, "subject") == 0) {
-        wc.kind = 's';
+    if (*field == 0 || strcasecmp(field, "subject") == 0 || strcasecmp(field, "body") == 0
+        || strcasecmp(field, "filename") == 0) {
+        wc.kind = *field == 0 ? QUERY_ANY_TEXT
+            : strcasecmp(field, "subject") == 0 ? 's'
+            : strcasecmp(field, "body") == 0 ? 'b' : 'n';
         words_each(value, strlen(value), query_word, &wc);
     } else if (strcasecmp(field, "from") == 0 || strcasecmp(field, "to") == 0
                || strcasecmp(field, "cc") == 0) {
@@ -153,11 +156,14 @@ static int query_term(QUERY *q, const char *field, const char *value, int neg, i
         query_add(q, tolower((unsigned char) field[0]) == 'l' ? Q_SIZE_GT : Q_SIZE_LT, 0,
                   group)->val = n;
         return 0;
-    } else if (strcasecmp(field, "body") == 0 || strcasecmp(field, "filename") == 0
-               || strcasecmp(field, "has") == 0) {
-        snprintf(err, errlen, "term \"%s\": %s: searches need the full-text index, "
-                 "not available in this version", orig, field);
-        return -1;
+    } else if (strcasecmp(field, "has") == 0) {
+        if (strcasecmp(value, "attachment") != 0 && strcasecmp(value, "attachments") != 0) {
+            snprintf(err, errlen, "unknown value in term \"%s\" (has: takes \"attachment\")",
+                     orig);
+            return -1;
+        }
+        wc.kind = 'a';
+        query_word("attachment", 10, &wc);
     } else {
         snprintf(err, errlen, "unknown search field \"%s\" in term \"%s\"", field, orig);
         return -1;

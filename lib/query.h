@@ -6,13 +6,16 @@
  * excludes; quotes keep words together.  A value that holds several words
  * (subject:"two words", a quoted display name) becomes one posting term
  * per word, ANDed within its group.  Errors name the offending term.
- * (body/filename terms come with the full-text index.)
+ * A bare word matches the subject, the body or a file name: its key has
+ * the kind QUERY_ANY_TEXT, which search expands into those three.
  */
 #ifndef MAILARC_QUERY_H
 #define MAILARC_QUERY_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#define QUERY_ANY_TEXT '*'
 
 typedef enum { Q_POSTING, Q_DATE_GE, Q_DATE_LT, Q_SIZE_GT, Q_SIZE_LT } QKIND;
 

@@ -1,5 +1,13 @@
 /*
  * search.c - query execution (see search.h).
+ *
+ * Candidates start from the rarest word of the query (a bulk read of its
+ * posting list); every further word filters them, by seeking in its list
+ * with DB_GET_BOTH_RANGE when the candidates are few compared with the
+ * list, by reading and merging it otherwise.  Dates and sizes come from
+ * date.db and size.db ranges.  The page is ordered either from each
+ * candidate's record (few candidates) or by walking date.db from the
+ * newest end until the page is full (many candidates).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +18,10 @@
 #include "search.h"
 #include "terms.h"
 #include "vstr.h"
+
+#define BULK_BUF (256 * 1024)       /* DB_MULTIPLE buffer */
+#define SEEK_RATIO 8                /* seek when list > ratio * candidates */
+#define FEW 2048                    /* order these by reading each record */
 
 typedef struct numvec {
     uint64_t *v;
@@ -46,100 +58,367 @@ static void nv_sort_unique(NUMVEC *nv)
     nv->n = o;
 }
 
-static int nv_has(const NUMVEC *nv, uint64_t x)
+static void nv_copy(NUMVEC *dst, const NUMVEC *src)
 {
-    return nv->n > 0 && bsearch(&x, nv->v, nv->n, sizeof(uint64_t), nv_cmp) != 0;
+    dst->n = 0;
+    for (size_t i = 0; i < src->n; i++)
+        nv_add(dst, src->v[i]);
 }
 
-/* The posting list of a term, sorted ascending (as stored). */
-static int search_postings(ADB *db, const char *term, NUMVEC *out)
+/* Keep in a (sorted) the members that are in (keep) or not in (!keep)
+ * the sorted b. */
+static void nv_merge(NUMVEC *a, const NUMVEC *b, int keep)
+{
+    size_t  i = 0, j = 0, o = 0;
+
+    while (i < a->n) {
+        while (j < b->n && b->v[j] < a->v[i])
+            j++;
+        if ((j < b->n && b->v[j] == a->v[i]) == keep)
+            a->v[o++] = a->v[i];
+        i++;
+    }
+    a->n = o;
+}
+
+/* ---- posting lists ------------------------------------------------------ */
+
+typedef struct sctx {
+    ADB    *db;
+    void   *bulk;                   /* BULK_BUF bytes */
+} SCTX;
+
+/* The posting keys a query key stands for: a bare word is three. */
+static int post_keys(const char *key, char out[3][TERMS_MAX_VALUE + 8])
+{
+    static const char kinds[] = "sbn";
+
+    if (key[0] != QUERY_ANY_TEXT) {
+        snprintf(out[0], sizeof(out[0]), "%s", key);
+        return 1;
+    }
+    for (int i = 0; i < 3; i++)
+        snprintf(out[i], sizeof(out[i]), "%c%s", kinds[i], key + 1);
+    return 3;
+}
+
+static int post_cursor(SCTX *s, DBC **cur)
+{
+    return s->db->term->cursor(s->db->term, 0, cur, DB_READ_COMMITTED);
+}
+
+/* Append one stored list (ascending) to out, in bulk. */
+static int post_read1(SCTX *s, const char *term, NUMVEC *out)
+{
+    DBC    *cur;
+    DBT     key = {0}, val = {0};
+    u_int32_t op = DB_SET;
+    int     rc;
+
+    if ((rc = post_cursor(s, &cur)) != 0)
+        return rc;
+    key.data = (void *) term;
+    key.size = (u_int32_t) strlen(term);
+    val.data = s->bulk;
+    val.ulen = BULK_BUF;
+    val.flags = DB_DBT_USERMEM;
+    while ((rc = cur->get(cur, &key, &val, op | DB_MULTIPLE)) == 0) {
+        void   *p, *d;
+        u_int32_t dlen;
+
+        DB_MULTIPLE_INIT(p, &val);
+        for (;;) {
+            DB_MULTIPLE_NEXT(p, &val, d, dlen);
+            if (p == 0)
+                break;
+            if (dlen == 8)
+                nv_add(out, adb_key_num(d));
+        }
+        op = DB_NEXT_DUP;
+    }
+    cur->close(cur);
+    return rc == DB_NOTFOUND ? 0 : rc;
+}
+
+/* The members of a query key's list(s), sorted. */
+static int post_read(SCTX *s, const char *key, NUMVEC *out)
+{
+    char    k[3][TERMS_MAX_VALUE + 8];
+    int     n = post_keys(key, k);
+    int     rc = 0;
+
+    out->n = 0;
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = post_read1(s, k[i], out);
+    if (n > 1)
+        nv_sort_unique(out);
+    return rc;
+}
+
+static int post_count1(SCTX *s, const char *term, size_t *n)
+{
+    DBC    *cur;
+    DBT     key = {0}, val = {0};
+    db_recno_t c = 0;
+    int     rc;
+
+    if ((rc = post_cursor(s, &cur)) != 0)
+        return rc;
+    key.data = (void *) term;
+    key.size = (u_int32_t) strlen(term);
+    val.flags = DB_DBT_PARTIAL;
+    if ((rc = cur->get(cur, &key, &val, DB_SET)) == 0)
+        rc = cur->count(cur, &c, 0);
+    cur->close(cur);
+    *n += c;
+    return rc == DB_NOTFOUND ? 0 : rc;
+}
+
+static int post_count(SCTX *s, const char *key, size_t *n)
+{
+    char    k[3][TERMS_MAX_VALUE + 8];
+    int     m = post_keys(key, k);
+    int     rc = 0;
+
+    *n = 0;
+    for (int i = 0; i < m && rc == 0; i++)
+        rc = post_count1(s, k[i], n);
+    return rc;
+}
+
+/* Mark the candidates that are in one stored list of count entries. */
+static int post_mark1(SCTX *s, const char *term, size_t count, const NUMVEC *cand, char *mark,
+                      NUMVEC *tmp)
 {
     DBC    *cur;
     DBT     key = {0}, val = {0};
     unsigned char buf[8];
+    size_t  i = 0;
     int     rc;
 
-    if ((rc = db->term->cursor(db->term, 0, &cur, DB_READ_COMMITTED)) != 0)
+    if (count == 0 || cand->n == 0)
+        return 0;
+    if (count <= cand->n * SEEK_RATIO) {
+        size_t  j = 0;
+
+        tmp->n = 0;
+        if ((rc = post_read1(s, term, tmp)) != 0)
+            return rc;
+        for (i = 0; i < cand->n; i++) {
+            while (j < tmp->n && tmp->v[j] < cand->v[i])
+                j++;
+            if (j < tmp->n && tmp->v[j] == cand->v[i])
+                mark[i] = 1;
+        }
+        return 0;
+    }
+    /* Leapfrog: seek to the first entry >= each candidate. */
+    if ((rc = post_cursor(s, &cur)) != 0)
         return rc;
     key.data = (void *) term;
     key.size = (u_int32_t) strlen(term);
     val.data = buf;
     val.ulen = 8;
     val.flags = DB_DBT_USERMEM;
-    for (rc = cur->get(cur, &key, &val, DB_SET); rc == 0;
-         rc = cur->get(cur, &key, &val, DB_NEXT_DUP))
-        if (val.size == 8)
-            nv_add(out, adb_key_num(buf));
+    while (i < cand->n) {
+        uint64_t y;
+
+        adb_num_key(cand->v[i], buf);
+        val.size = 8;
+        if ((rc = cur->get(cur, &key, &val, DB_GET_BOTH_RANGE)) != 0)
+            break;
+        y = adb_key_num(buf);
+        while (i < cand->n && cand->v[i] < y)
+            i++;
+        if (i < cand->n && cand->v[i] == y)
+            mark[i++] = 1;
+    }
     cur->close(cur);
     return rc == DB_NOTFOUND ? 0 : rc;
 }
 
-/*
- * Numbers from a date.db or size.db range: keys from lo (incl.) to hi
- * (excl.), both as stored (big-endian, so byte order is numeric order).
- */
-static int search_range(DB *dbp, uint64_t lo, uint64_t hi, NUMVEC *out)
+/* Keep the candidates that are (keep) or are not (!keep) in key's list. */
+static int post_filter(SCTX *s, const char *key, NUMVEC *cand, int keep)
+{
+    char    k[3][TERMS_MAX_VALUE + 8];
+    int     m = post_keys(key, k);
+    char   *mark;
+    NUMVEC  tmp = {0};
+    size_t  o = 0;
+    int     rc = 0;
+
+    if (cand->n == 0)
+        return 0;
+    mark = mycalloc(cand->n, 1);
+    for (int i = 0; i < m && rc == 0; i++) {
+        size_t  count = 0;
+
+        if ((rc = post_count1(s, k[i], &count)) == 0)
+            rc = post_mark1(s, k[i], count, cand, mark, &tmp);
+    }
+    if (rc == 0) {
+        for (size_t i = 0; i < cand->n; i++)
+            if (mark[i] == keep)
+                cand->v[o++] = cand->v[i];
+        cand->n = o;
+    }
+    myfree(mark);
+    myfree(tmp.v);
+    return rc;
+}
+
+/* ---- date and size ranges ---------------------------------------------- */
+
+/* Numbers from a date.db or size.db range: keys from lo (incl.) to hi
+ * (excl.), both as stored (big-endian, so byte order is numeric order). */
+static int range_read(SCTX *s, DB *dbp, uint64_t lo, uint64_t hi, NUMVEC *out)
 {
     DBC    *cur;
     DBT     key = {0}, val = {0};
-    unsigned char kbuf[8], vbuf[8];
+    unsigned char kbuf[8];
     int     rc;
+    int     done = 0;
 
+    out->n = 0;
     if (lo >= hi)
         return 0;
     if ((rc = dbp->cursor(dbp, 0, &cur, DB_READ_COMMITTED)) != 0)
         return rc;
     record_put_u64(kbuf, lo);
     key.data = kbuf;
-    key.ulen = 8;
     key.size = 8;
-    key.flags = DB_DBT_USERMEM;
-    val.data = vbuf;
-    val.ulen = 8;
+    val.data = s->bulk;
+    val.ulen = BULK_BUF;
     val.flags = DB_DBT_USERMEM;
-    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE); rc == 0;
-         rc = cur->get(cur, &key, &val, DB_NEXT)) {
-        if (key.size != 8 || record_get_u64(kbuf) >= hi)
-            break;
-        nv_add(out, adb_key_num(vbuf));
+    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE | DB_MULTIPLE_KEY); rc == 0 && !done;
+         rc = cur->get(cur, &key, &val, DB_NEXT | DB_MULTIPLE_KEY)) {
+        void   *p, *k, *d;
+        u_int32_t klen, dlen;
+
+        DB_MULTIPLE_INIT(p, &val);
+        for (;;) {
+            DB_MULTIPLE_KEY_NEXT(p, &val, k, klen, d, dlen);
+            if (p == 0)
+                break;
+            if (klen != 8 || record_get_u64(k) >= hi) {
+                done = 1;
+                break;
+            }
+            if (dlen == 8)
+                nv_add(out, adb_key_num(d));
+        }
     }
     cur->close(cur);
     nv_sort_unique(out);
     return rc == DB_NOTFOUND || rc == 0 ? 0 : rc;
 }
 
-/* Dates lo (incl.) to hi (excl.), through the order-preserving date key. */
-static int search_dates(ADB *db, int64_t lo, int64_t hi, NUMVEC *out)
+typedef struct bounds {
+    int64_t date_lo, date_hi;       /* lo <= date < hi */
+    int64_t size_gt, size_lt;       /* gt < size < lt */
+} BOUNDS;
+
+static int bounds_dated(const BOUNDS *b)
+{
+    return b->date_lo != INT64_MIN / 2 || b->date_hi != INT64_MAX / 2;
+}
+
+static int bounds_sized(const BOUNDS *b)
+{
+    return b->size_gt != -1 || b->size_lt != INT64_MAX;
+}
+
+static int range_dates(SCTX *s, const BOUNDS *b, NUMVEC *out)
 {
     unsigned char l[8], h[8];
 
-    adb_date_key(lo, l);
-    adb_date_key(hi, h);
-    return search_range(db->date, record_get_u64(l), record_get_u64(h), out);
+    adb_date_key(b->date_lo, l);
+    adb_date_key(b->date_hi, h);
+    return range_read(s, s->db->date, record_get_u64(l), record_get_u64(h), out);
 }
 
-/* Sizes with gt < size < lt. */
-static int search_sizes(ADB *db, int64_t gt, int64_t lt, NUMVEC *out)
+static int range_sizes(SCTX *s, const BOUNDS *b, NUMVEC *out)
 {
-    return search_range(db->size, (uint64_t) (gt + 1), (uint64_t) lt, out);
+    return range_read(s, s->db->size, (uint64_t) (b->size_gt + 1), (uint64_t) b->size_lt, out);
 }
 
-static void nv_intersect(NUMVEC *a, const NUMVEC *b)
-{
-    size_t  i = 0, j = 0, o = 0;
+/* ---- query structure ---------------------------------------------------- */
 
-    while (i < a->n && j < b->n) {
-        if (a->v[i] < b->v[j])
-            i++;
-        else if (a->v[i] > b->v[j])
-            j++;
-        else {
-            a->v[o++] = a->v[i];
-            i++, j++;
+/* The end of the group starting at i, and of the clause starting at i. */
+static int group_end(const QUERY *q, int i)
+{
+    int     e = i;
+
+    while (e < q->n && q->t[e].group == q->t[i].group)
+        e++;
+    return e;
+}
+
+static int clause_end(const QUERY *q, int i)
+{
+    int     e = i;
+
+    while (e < q->n && q->t[e].clause == q->t[i].clause)
+        e++;
+    return e;
+}
+
+static void bounds_add(BOUNDS *b, const QTERM *t)
+{
+    switch (t->kind) {
+    case Q_DATE_GE: if (t->val > b->date_lo) b->date_lo = t->val; break;
+    case Q_DATE_LT: if (t->val < b->date_hi) b->date_hi = t->val; break;
+    case Q_SIZE_GT: if (t->val > b->size_gt) b->size_gt = t->val; break;
+    case Q_SIZE_LT: if (t->val < b->size_lt) b->size_lt = t->val; break;
+    case Q_POSTING: break;
+    }
+}
+
+static const BOUNDS bounds_none = {INT64_MIN / 2, INT64_MAX / 2, -1, INT64_MAX};
+
+/* The messages one group matches on its own (inside an OR). */
+static int group_set(SCTX *s, const QUERY *q, int i, int end, NUMVEC *out)
+{
+    BOUNDS  b = bounds_none;
+    NUMVEC  tmp = {0};
+    int     rc = 0;
+
+    if (q->t[i].kind == Q_POSTING) {
+        if ((rc = post_read(s, q->t[i].key, out)) != 0)
+            return rc;
+        for (int k = i + 1; k < end && rc == 0; k++)
+            rc = post_filter(s, q->t[k].key, out, 1);
+        return rc;
+    }
+    for (int k = i; k < end; k++)
+        bounds_add(&b, &q->t[k]);
+    if (bounds_dated(&b))
+        rc = range_dates(s, &b, out);
+    if (rc == 0 && bounds_sized(&b)) {
+        if (bounds_dated(&b)) {
+            if ((rc = range_sizes(s, &b, &tmp)) == 0)
+                nv_merge(out, &tmp, 1);
+        } else {
+            rc = range_sizes(s, &b, out);
         }
     }
-    a->n = o;
+    myfree(tmp.v);
+    return rc;
 }
+
+typedef struct word {
+    const char *key;
+    size_t  count;
+} WORD;
+
+static int word_cmp(const void *a, const void *b)
+{
+    const WORD *x = a, *y = b;
+
+    return x->count < y->count ? -1 : x->count > y->count;
+}
+
+/* ---- ordering ------------------------------------------------------------ */
 
 static int hit_cmp(const void *a, const void *b)
 {
@@ -150,225 +429,261 @@ static int hit_cmp(const void *a, const void *b)
     return x->num > y->num ? -1 : x->num < y->num;
 }
 
-/* What a user may see: every message with one of its addresses as sender
- * (f:) or recipient (t:), headers and envelope, Bcc included. */
-static int search_visible(ADB *db, const ACCESS *acc, NUMVEC *out)
+/* res->hits has room for the page (search_once sized it). */
+static void page_add(SEARCH_RESULT *res, uint64_t num, int64_t date)
 {
-    VSTR   *key = vstr_alloc(64);
-    int     rc = 0;
-
-    for (int i = 0; i < acc->addrs.n && rc == 0; i++) {
-        const char *a = acc->addrs.v[i];
-
-        terms_key('f', a, strlen(a), key);
-        if ((rc = search_postings(db, key->s, out)) == 0) {
-            terms_key('t', a, strlen(a), key);
-            rc = search_postings(db, key->s, out);
-        }
-    }
-    nv_sort_unique(out);
-    vstr_free(key);
-    return rc;
+    res->hits[res->n].num = num;
+    res->hits[res->n].date = date;
+    res->n++;
 }
 
-/* The QTERMs [i, *end) of one group; is it a date or size range? */
-static int search_group(const QUERY *q, int i, int *end)
+/* Few candidates: read each one's date and size, check the bounds, sort. */
+static int order_each(SCTX *s, const NUMVEC *cand, const BOUNDS *b, size_t offset, size_t limit,
+                      SEARCH_RESULT *res)
 {
-    int     range = q->t[i].kind != Q_POSTING;
-
-    for (*end = i; *end < q->n && q->t[*end].group == q->t[i].group; (*end)++)
-        ;
-    return range;
-}
-
-/* The messages one group matches: all its words, or its range. */
-static int search_group_set(ADB *db, const QUERY *q, int i, int end, NUMVEC *out)
-{
-    NUMVEC  tmp = {0};
-    int64_t lo = INT64_MIN / 2, hi = INT64_MAX / 2, gt = -1, lt = INT64_MAX;
+    SEARCH_HIT *all = mymalloc((cand->n ? cand->n : 1) * sizeof(SEARCH_HIT));
+    size_t  n = 0;
     int     rc = 0;
 
-    out->n = 0;
-    if (q->t[i].kind == Q_POSTING) {
-        for (int k = i; k < end && rc == 0; k++) {
-            tmp.n = 0;
-            if ((rc = search_postings(db, q->t[k].key, k == i ? out : &tmp)) == 0 && k > i)
-                nv_intersect(out, &tmp);
-        }
-    } else {
-        for (int k = i; k < end; k++) {
-            const QTERM *t = &q->t[k];
-
-            if (t->kind == Q_DATE_GE) lo = t->val;
-            else if (t->kind == Q_DATE_LT) hi = t->val;
-            else if (t->kind == Q_SIZE_GT) gt = t->val;
-            else if (t->kind == Q_SIZE_LT) lt = t->val;
-        }
-        rc = (q->t[i].kind == Q_DATE_GE || q->t[i].kind == Q_DATE_LT)
-            ? search_dates(db, lo, hi, out) : search_sizes(db, gt, lt, out);
-    }
-    myfree(tmp.v);
-    return rc;
-}
-
-static int search_once(ADB *db, const QUERY *q, const ACCESS *acc, SEARCH_RESULT *res,
-                       char *err, size_t errlen)
-{
-    NUMVEC  cand = {0};
-    NUMVEC  tmp = {0};
-    NUMVEC  alt = {0};
-    int64_t date_lo = INT64_MIN / 2, date_hi = INT64_MAX / 2;
-    int64_t size_gt = -1, size_lt = INT64_MAX;
-    int     have_pos = 0;
-    int     rc = 0;
-
-    memset(res, 0, sizeof(*res));
-    for (int i = 0; i < q->n && !(have_pos && cand.n == 0);) {
-        int     cend = i, gend;
-        int     alone;
-
-        while (cend < q->n && q->t[cend].clause == q->t[i].clause)
-            cend++;
-        search_group(q, i, &gend);
-        alone = gend == cend;
-        if (q->t[i].neg) {
-            i = cend;                   /* exclusions come after */
-            continue;
-        }
-        if (alone && q->t[i].kind != Q_POSTING) {
-            /* A lone range narrows the bounds checked on every candidate. */
-            for (int k = i; k < cend; k++) {
-                const QTERM *t = &q->t[k];
-
-                switch (t->kind) {
-                case Q_DATE_GE: if (t->val > date_lo) date_lo = t->val; break;
-                case Q_DATE_LT: if (t->val < date_hi) date_hi = t->val; break;
-                case Q_SIZE_GT: if (t->val > size_gt) size_gt = t->val; break;
-                case Q_SIZE_LT: if (t->val < size_lt) size_lt = t->val; break;
-                case Q_POSTING: break;
-                }
-            }
-        } else {
-            /* The clause's set: the union of its alternatives. */
-            alt.n = 0;
-            for (int g = i; g < cend; g = gend) {
-                search_group(q, g, &gend);
-                if ((rc = search_group_set(db, q, g, gend, &tmp)) != 0)
-                    goto fail;
-                for (size_t k = 0; k < tmp.n; k++)
-                    nv_add(&alt, tmp.v[k]);
-            }
-            nv_sort_unique(&alt);
-            if (!have_pos) {
-                cand.n = 0;
-                for (size_t k = 0; k < alt.n; k++)
-                    nv_add(&cand, alt.v[k]);
-                have_pos = 1;
-            } else {
-                nv_intersect(&cand, &alt);
-            }
-        }
-        i = cend;
-    }
-    if (!have_pos && (rc = search_dates(db, date_lo, date_hi, &cand)) != 0)
-        goto fail;
-    if (acc && !access_sees_all(acc)) {
-        NUMVEC  vis = {0};
-
-        if ((rc = search_visible(db, acc, &vis)) != 0) {
-            myfree(vis.v);
-            goto fail;
-        }
-        nv_intersect(&cand, &vis);
-        myfree(vis.v);
-    }
-    /* Negated values: drop messages that match every word of the value. */
-    for (int i = 0; i < q->n && cand.n > 0; i++) {
-        NUMVEC  ex = {0};
-        int     first = 1;
-        int     group = q->t[i].group;
-
-        if (q->t[i].kind != Q_POSTING || !q->t[i].neg)
-            continue;
-        if (i > 0 && q->t[i - 1].neg && q->t[i - 1].group == group && q->t[i - 1].kind == Q_POSTING)
-            continue;                   /* handled with the group's first word */
-        for (int k = i; k < q->n && q->t[k].group == group; k++) {
-            tmp.n = 0;
-            if ((rc = search_postings(db, q->t[k].key, &tmp)) != 0) {
-                myfree(ex.v);
-                goto fail;
-            }
-            if (first) {
-                for (size_t m = 0; m < tmp.n; m++)
-                    nv_add(&ex, tmp.v[m]);
-                first = 0;
-            } else {
-                nv_intersect(&ex, &tmp);
-            }
-        }
-        {
-            size_t  o = 0;
-
-            for (size_t k = 0; k < cand.n; k++)
-                if (!nv_has(&ex, cand.v[k]))
-                    cand.v[o++] = cand.v[k];
-            cand.n = o;
-        }
-        myfree(ex.v);
-    }
-    res->hits = mymalloc((cand.n ? cand.n : 1) * sizeof(SEARCH_HIT));
-    for (size_t i = 0; i < cand.n; i++) {
+    for (size_t i = 0; i < cand->n; i++) {
         DBT     key = {0}, val = {0};
         unsigned char kbuf[8], vbuf[RECORD_FIXED];
         int64_t date, size;
 
-        adb_num_key(cand.v[i], kbuf);
+        adb_num_key(cand->v[i], kbuf);
         key.data = kbuf;
         key.size = 8;
         val.data = vbuf;
         val.ulen = sizeof(vbuf);
         val.dlen = sizeof(vbuf);
-        val.doff = 0;
         val.flags = DB_DBT_USERMEM | DB_DBT_PARTIAL;
-        rc = db->msg->get(db->msg, 0, &key, &val, DB_READ_COMMITTED);
+        rc = s->db->msg->get(s->db->msg, 0, &key, &val, DB_READ_COMMITTED);
         if (rc == DB_NOTFOUND)
             continue;
         if (rc != 0)
-            goto fail;
+            break;
         if (record_peek(vbuf, val.size, &date, &size) < 0)
             continue;
-        if (date < date_lo || date >= date_hi || size <= size_gt || size >= size_lt)
+        if (date < b->date_lo || date >= b->date_hi || size <= b->size_gt || size >= b->size_lt)
             continue;
-        res->hits[res->n].num = cand.v[i];
-        res->hits[res->n].date = date;
-        res->hits[res->n].size = size;
-        res->n++;
+        all[n].num = cand->v[i];
+        all[n].date = date;
+        n++;
     }
-    rc = 0;
-    if (res->n > 1)
-        qsort(res->hits, res->n, sizeof(SEARCH_HIT), hit_cmp);
-    myfree(cand.v);
-    myfree(tmp.v);
-    myfree(alt.v);
-    return 0;
-fail:
-    snprintf(err, errlen, "search: %s", db_strerror(rc));
-    myfree(cand.v);
-    myfree(tmp.v);
-    myfree(alt.v);
-    search_result_free(res);
+    if (rc == 0 || rc == DB_NOTFOUND) {
+        rc = 0;
+        if (n > 1)
+            qsort(all, n, sizeof(SEARCH_HIT), hit_cmp);
+        res->total = n;
+        for (size_t i = offset; i < n && (limit == 0 || i < offset + limit); i++)
+            page_add(res, all[i].num, all[i].date);
+    }
+    myfree(all);
     return rc;
 }
 
-int search_run(ADB *db, const QUERY *q, const ACCESS *acc, SEARCH_RESULT *res,
-               char *err, size_t errlen)
+/* Many candidates (bounds already applied): walk date.db newest first
+ * until the page is full. */
+static int order_walk(SCTX *s, const NUMVEC *cand, size_t offset, size_t limit,
+                      SEARCH_RESULT *res)
 {
+    DBC    *cur;
+    DBT     key = {0}, val = {0};
+    unsigned char kbuf[8], vbuf[8];
+    size_t  rank = 0;
     int     rc;
 
+    res->total = cand->n;
+    if ((rc = s->db->date->cursor(s->db->date, 0, &cur, DB_READ_COMMITTED)) != 0)
+        return rc;
+    key.data = kbuf;
+    key.ulen = 8;
+    key.flags = DB_DBT_USERMEM;
+    val.data = vbuf;
+    val.ulen = 8;
+    val.flags = DB_DBT_USERMEM;
+    for (rc = cur->get(cur, &key, &val, DB_LAST); rc == 0 && rank < cand->n
+         && (limit == 0 || rank < offset + limit);
+         rc = cur->get(cur, &key, &val, DB_PREV)) {
+        uint64_t num = adb_key_num(vbuf);
+
+        if (key.size != 8 || val.size != 8
+            || bsearch(&num, cand->v, cand->n, sizeof(uint64_t), nv_cmp) == 0)
+            continue;
+        if (rank++ >= offset)
+            page_add(res, num, adb_key_date(kbuf));
+    }
+    cur->close(cur);
+    return rc == DB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+/* ---- the query ------------------------------------------------------------ */
+
+static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
+                       SEARCH_RESULT *res)
+{
+    NUMVEC  cand = {0}, tmp = {0}, alt = {0};
+    BOUNDS  b = bounds_none;
+    WORD   *words = mycalloc((size_t) q->n + 1, sizeof(WORD));
+    int     nwords = 0;
+    int     have = 0;
+    int     rc = 0;
+
+    /* Plain words of one-group clauses, and the bounds of lone ranges. */
+    for (int i = 0; i < q->n; i = clause_end(q, i)) {
+        if (q->t[i].neg || group_end(q, i) != clause_end(q, i))
+            continue;
+        for (int k = i; k < clause_end(q, i); k++) {
+            if (q->t[k].kind == Q_POSTING) {
+                words[nwords].key = q->t[k].key;
+                if ((rc = post_count(s, q->t[k].key, &words[nwords].count)) != 0)
+                    goto out;
+                nwords++;
+            } else {
+                bounds_add(&b, &q->t[k]);
+            }
+        }
+    }
+    /* The rarest word first; every other word filters. */
+    if (nwords > 0) {
+        qsort(words, (size_t) nwords, sizeof(WORD), word_cmp);
+        if ((rc = post_read(s, words[0].key, &cand)) != 0)
+            goto out;
+        have = 1;
+        for (int k = 1; k < nwords && cand.n > 0 && rc == 0; k++)
+            rc = post_filter(s, words[k].key, &cand, 1);
+        if (rc != 0)
+            goto out;
+    }
+    /* OR clauses: the union of their alternatives. */
+    for (int i = 0; i < q->n && !(have && cand.n == 0); i = clause_end(q, i)) {
+        int     ce = clause_end(q, i);
+
+        if (q->t[i].neg || group_end(q, i) == ce)
+            continue;
+        alt.n = 0;
+        for (int g = i; g < ce; g = group_end(q, g)) {
+            if ((rc = group_set(s, q, g, group_end(q, g), &tmp)) != 0)
+                goto out;
+            for (size_t k = 0; k < tmp.n; k++)
+                nv_add(&alt, tmp.v[k]);
+        }
+        nv_sort_unique(&alt);
+        if (have) {
+            nv_merge(&cand, &alt, 1);
+        } else {
+            nv_copy(&cand, &alt);
+            have = 1;
+        }
+    }
+    /* Nothing but ranges (or nothing at all): start from date.db. */
+    if (!have) {
+        if ((rc = range_dates(s, &b, &cand)) != 0)
+            goto out;
+        b.date_lo = bounds_none.date_lo;
+        b.date_hi = bounds_none.date_hi;
+        have = 1;
+    }
+    /* Ranges on many candidates: one range read each, cheaper than records. */
+    if (cand.n > FEW && bounds_dated(&b)) {
+        if ((rc = range_dates(s, &b, &tmp)) != 0)
+            goto out;
+        nv_merge(&cand, &tmp, 1);
+        b.date_lo = bounds_none.date_lo;
+        b.date_hi = bounds_none.date_hi;
+    }
+    if (cand.n > FEW && bounds_sized(&b)) {
+        if ((rc = range_sizes(s, &b, &tmp)) != 0)
+            goto out;
+        nv_merge(&cand, &tmp, 1);
+        b.size_gt = bounds_none.size_gt;
+        b.size_lt = bounds_none.size_lt;
+    }
+    /* What this user may see: one of their addresses as sender (f:) or
+     * recipient (t:), headers and envelope, Bcc included. */
+    if (acc && !access_sees_all(acc) && cand.n > 0) {
+        char   *mark = mycalloc(cand.n, 1);
+        VSTR   *key = vstr_alloc(64);
+        size_t  o = 0;
+
+        for (int i = 0; i < acc->addrs.n && rc == 0; i++) {
+            const char *a = acc->addrs.v[i];
+            size_t  count = 0;
+
+            for (const char *kind = "ft"; *kind && rc == 0; kind++) {
+                terms_key(*kind, a, strlen(a), key);
+                count = 0;
+                if ((rc = post_count1(s, key->s, &count)) == 0)
+                    rc = post_mark1(s, key->s, count, &cand, mark, &tmp);
+            }
+        }
+        for (size_t i = 0; i < cand.n; i++)
+            if (mark[i])
+                cand.v[o++] = cand.v[i];
+        cand.n = o;
+        myfree(mark);
+        vstr_free(key);
+        if (rc != 0)
+            goto out;
+    }
+    /* Exclusions: drop messages that match every word of a negated value. */
+    for (int i = 0; i < q->n && cand.n > 0; i = group_end(q, i)) {
+        int     ge = group_end(q, i);
+
+        if (!q->t[i].neg || q->t[i].kind != Q_POSTING)
+            continue;
+        if (ge - i == 1) {
+            rc = post_filter(s, q->t[i].key, &cand, 0);
+        } else {
+            nv_copy(&alt, &cand);
+            for (int k = i; k < ge && alt.n > 0 && rc == 0; k++)
+                rc = post_filter(s, q->t[k].key, &alt, 1);
+            nv_merge(&cand, &alt, 0);
+        }
+        if (rc != 0)
+            goto out;
+    }
+    /* The page, newest first. */
+    res->hits = mymalloc(((limit && limit < cand.n) ? limit : cand.n ? cand.n : 1)
+                         * sizeof(SEARCH_HIT));
+    if (bounds_dated(&b) || bounds_sized(&b) || cand.n <= FEW) {
+        rc = order_each(s, &cand, &b, offset, limit, res);
+    } else {
+        uint64_t total = adb_meta_u64(s->db, 0, "count");
+        size_t  need = limit ? offset + limit : cand.n;
+
+        /* Expected steps of the walk: need * total / cand.n. */
+        if ((double) need * (double) total / (double) cand.n < 4.0 * (double) cand.n)
+            rc = order_walk(s, &cand, offset, limit, res);
+        else
+            rc = order_each(s, &cand, &b, offset, limit, res);
+    }
+out:
+    myfree(words);
+    myfree(cand.v);
+    myfree(tmp.v);
+    myfree(alt.v);
+    return rc;
+}
+
+int search_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
+               SEARCH_RESULT *res, char *err, size_t errlen)
+{
+    SCTX    s = {db, mymalloc(BULK_BUF)};
+    int     rc = 0;
+
     /* A reader can be the victim the lock detector picks; it starts over. */
-    for (int i = 0; i < ADB_DEADLOCK_RETRIES; i++)
-        if ((rc = search_once(db, q, acc, res, err, errlen)) != DB_LOCK_DEADLOCK)
+    for (int i = 0; i < ADB_DEADLOCK_RETRIES; i++) {
+        memset(res, 0, sizeof(*res));
+        if ((rc = search_once(&s, q, acc, offset, limit, res)) != DB_LOCK_DEADLOCK)
             break;
+        search_result_free(res);
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "search: %s", db_strerror(rc));
+        search_result_free(res);
+    }
+    myfree(s.bulk);
     return rc;
 }
 

@@ -4,7 +4,8 @@
  * Posting lists are read sorted (DB_DUPSORT on big-endian numbers) and
  * intersected; date and size conditions come from date.db/size.db or from
  * the fixed part of each candidate's record.  Results are ordered newest
- * first (date, then arrival order).
+ * first (date, then arrival order), and only the page asked for is
+ * ordered: counting and the first page never read every record.
  */
 #ifndef MAILARC_SEARCH_H
 #define MAILARC_SEARCH_H
@@ -19,18 +20,19 @@
 typedef struct search_hit {
     uint64_t num;
     int64_t date;
-    int64_t size;
 } SEARCH_HIT;
 
 typedef struct search_result {
-    SEARCH_HIT *hits;
+    SEARCH_HIT *hits;               /* the page asked for, newest first */
     size_t  n;
+    size_t  total;                  /* all matches */
 } SEARCH_RESULT;
 
-/* Run q as seen by acc (NULL: everything).  0 ok; a Berkeley DB error
- * code otherwise (err set). */
-int search_run(ADB *db, const QUERY *q, const ACCESS *acc, SEARCH_RESULT *res,
-               char *err, size_t errlen);
+/* Run q as seen by acc (NULL: everything); the page skips offset hits and
+ * holds at most limit (0: all).  0 ok; a Berkeley DB error code otherwise
+ * (err set). */
+int search_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
+               SEARCH_RESULT *res, char *err, size_t errlen);
 void search_result_free(SEARCH_RESULT *res);
 
 #endif

@@ -22,7 +22,7 @@ void terms_key(char kind, const char *value, size_t len, VSTR *out)
 struct tctx {
     char    kind;
     VSTR   *key;
-    void    (*fn)(const char *, size_t, void *);
+    TERMS_FN fn;
     void   *ctx;
 };
 
@@ -46,7 +46,7 @@ static void terms_list(struct tctx *t, char kind, const STRLIST *addrs, const ST
         terms_addr(t, kind, names && i < names->n ? names->v[i] : "", addrs->v[i]);
 }
 
-void terms_of_record(const MSGREC *r, void (*fn)(const char *, size_t, void *), void *ctx)
+void terms_of_record(const MSGREC *r, TERMS_FN fn, void *ctx)
 {
     struct tctx t = {0, vstr_alloc(128), fn, ctx};
 
@@ -69,4 +69,33 @@ void terms_of_record(const MSGREC *r, void (*fn)(const char *, size_t, void *), 
         terms_emit(r->msgid, strlen(r->msgid), &t);
     }
     vstr_free(t.key);
+}
+
+static void terms_part(const MIME_PART *p, void *ctx)
+{
+    struct tctx *t = ctx;
+
+    if (p->text && p->text->len) {
+        t->kind = 'b';
+        words_each(p->text->s, p->text->len, terms_emit, t);
+    }
+    if (p->filename && *p->filename) {
+        t->kind = 'n';
+        words_each(p->filename, strlen(p->filename), terms_emit, t);
+    }
+    if (p->attachment) {
+        t->kind = 'a';
+        terms_emit("attachment", 10, t);
+    }
+}
+
+int terms_of_message(const char *msg, size_t len, const MIME_LIMITS *lim, TERMS_FN fn, void *ctx,
+                     int *truncated)
+{
+    struct tctx t = {0, vstr_alloc(128), fn, ctx};
+    int     n;
+
+    n = mime_walk(msg, len, lim, terms_part, &t, truncated);
+    vstr_free(t.key);
+    return n;
 }

@@ -7,7 +7,13 @@
  *   c  Cc header address
  *   s  a word of the decoded subject
  *   m  the Message-ID (lower-case, without angle brackets)
- * Address values expand as addr_terms() says.  The indexer writes exactly
+ *   b  a word of a text part: text/plain, other text types unless a file,
+ *      text/html reduced to text (attached text files included)
+ *   n  a word of an attachment's file name
+ *   a  "a:attachment" when some part is a file: Content-Disposition
+ *      attachment, a file name, or a non-text type
+ * Address values expand as addr_terms() says; values longer than
+ * TERMS_MAX_VALUE bytes are cut there, on both sides alike.  The indexer writes exactly
  * these; the query side builds its keys with terms_key() so both agree.
  */
 #ifndef MAILARC_TERMS_H
@@ -15,12 +21,21 @@
 
 #include <stddef.h>
 
+#include "mime.h"
 #include "record.h"
 #include "vstr.h"
 
 #define TERMS_MAX_VALUE 255
 
 void terms_key(char kind, const char *value, size_t len, VSTR *out);
-void terms_of_record(const MSGREC *r, void (*fn)(const char *term, size_t len, void *ctx), void *ctx);
+typedef void (*TERMS_FN)(const char *term, size_t len, void *ctx);
+
+/* The header and envelope terms (f t c s m) of a record. */
+void terms_of_record(const MSGREC *r, TERMS_FN fn, void *ctx);
+
+/* The content terms (b n a) of the message bytes; returns mime_walk's
+ * part count, *truncated set when a limit cut the walk short. */
+int terms_of_message(const char *msg, size_t len, const MIME_LIMITS *lim, TERMS_FN fn, void *ctx,
+                     int *truncated);
 
 #endif

@@ -107,7 +107,12 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
         return EXIT_USAGE;
     }
     db = cli_open_db(cfg);
-    ch = search_run(db, &q, as ? &acc : 0, &res, err, sizeof(err));
+    /* --count and --limit 0 order nothing: a page of one is the cheapest. */
+    if (count || limit == 0)
+        ch = search_run(db, &q, as ? &acc : 0, 0, 1, &res, err, sizeof(err));
+    else
+        ch = search_run(db, &q, as ? &acc : 0, (size_t) offset, limit < 0 ? 0 : (size_t) limit,
+                        &res, err, sizeof(err));
     if (as)
         access_free(&acc);
     query_free(&q);
@@ -117,11 +122,11 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
         return EXIT_UNAVAILABLE;
     }
     if (count) {
-        printf("%zu\n", res.n);
-    } else {
+        printf("%zu\n", res.total);
+    } else if (limit != 0) {
         VSTR   *out = vstr_alloc(1024);
 
-        for (size_t i = (size_t) offset; i < res.n && (limit < 0 || i < (size_t) (offset + limit)); i++) {
+        for (size_t i = 0; i < res.n; i++) {
             MSGREC  r;
 
             if (cli_record(db, res.hits[i].num, &r) < 0)
@@ -131,7 +136,7 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
         }
         vstr_free(out);
     }
-    ch = res.n > 0 ? 0 : EXIT_NOTFOUND;
+    ch = res.total > 0 ? 0 : EXIT_NOTFOUND;
     search_result_free(&res);
     adb_close(db);
     return ch;

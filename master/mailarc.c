@@ -17,7 +17,8 @@ static void usage(void)
             "       mailarc [-c FILE] search [--json] [--count] [--limit N] [--offset N]\n"
             "                        [--as LOGIN] QUERY...\n"
             "       mailarc [-c FILE] cat ID\n"
-            "       mailarc [-c FILE] show ID\n");
+            "       mailarc [-c FILE] show ID\n"
+            "       mailarc [-c FILE] reindex\n");
     exit(EXIT_USAGE);
 }
 
@@ -28,6 +29,7 @@ int main(int argc, char **argv)
         int     (*fn)(const CONFIG *, int, char **);
     } cmds[] = {
         {"search", cli_search}, {"cat", cli_cat}, {"show", cli_show}, {"status", cli_status},
+        {"reindex", cli_reindex},
     };
     const char *conf = 0;
     CONFIG  cfg;

@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "../lib/msg.h"
+#include "../lib/privs.h"
 #include "master_data.h"
 #include "master_spawn.h"
 
@@ -41,11 +41,8 @@ static void master_child_drop(MASTER *m)
 {
     if (!m->drop)
         return;
-    if (setgroups(1, &m->gid) < 0 || setresgid(m->gid, m->gid, m->gid) < 0
-        || setresuid(m->uid, m->uid, m->uid) < 0)
+    if (privs_drop(m->uid, m->gid) < 0)
         _exit(1);
-    if (setuid(0) == 0)
-        _exit(1);                       /* privileges must be gone */
 }
 
 pid_t master_spawn(MASTER *m, SERVICE *svc)

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../indexer/index_meta.h"
+#include "../../lib/meta.h"
 #include "../../lib/mime.h"
 #include "../../lib/record.h"
 #include "../../lib/terms.h"
@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     envelope_set(&env.sender, "a@b.example");
     envelope_add_rcpt(&env, "c@d.example");
     record_init(&r);
-    index_meta((const char *) data, size, &env, &r);
+    meta_parse((const char *) data, size, &env, &r);
     terms_of_record(&r, count_term, &total);
     record_encode(&r, buf);
     if (record_decode(buf->s, buf->len, &back) != 0)

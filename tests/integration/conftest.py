@@ -184,12 +184,11 @@ def archive(archive_factory):
     return archive_factory().start()
 
 
-@pytest.fixture(scope="session")
-def corpus500():
-    """500 corpus messages with their envelopes (incl. Bcc), as written by gencorpus."""
+def load_corpus(count, seed):
+    """gencorpus messages with their envelopes (incl. Bcc): (items, tmpdir)."""
     d = tempfile.mkdtemp(prefix="mailarc-corpus-", dir="/tmp")
     env = os.path.join(d, "envelopes.jsonl")
-    subprocess.run([sys.executable, GENCORPUS, "--count", "500", "--seed", "7",
+    subprocess.run([sys.executable, GENCORPUS, "--count", str(count), "--seed", str(seed),
                     "--eml", os.path.join(d, "eml"), "--envelopes", env], check=True)
     items = []
     with open(env) as f:
@@ -198,5 +197,20 @@ def corpus500():
             with open(os.path.join(d, "eml", e["file"]), "rb") as m:
                 e["bytes"] = m.read()
             items.append(e)
+    return items, d
+
+
+@pytest.fixture(scope="session")
+def corpus500():
+    """500 corpus messages with their envelopes (incl. Bcc), as written by gencorpus."""
+    items, d = load_corpus(500, 7)
+    yield items
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def corpus2000():
+    """2,100 corpus messages (over 2,000 distinct; another seed) for the search differential test."""
+    items, d = load_corpus(2100, 11)
     yield items
     shutil.rmtree(d, ignore_errors=True)

@@ -1,23 +1,103 @@
 """Expected search results, computed independently of mailarc with
 Python's email package and the rules of DESIGN.md."""
 import email
+import email.header
 import email.policy
 import email.utils
 import hashlib
+import html.parser
 from datetime import datetime, timedelta, timezone
+
+WORD_MAX = 64       # bytes; a longer run keeps its first whole characters
 
 
 def words(text):
-    out, cur = [], []
-    for ch in text:
-        if ch.isalnum():
-            cur.append(ch.lower())
+    out, cur, size = [], [], 0
+    for ch in text + " ":
+        if ch.isalnum() and ch != "\ufffd":
+            if size + 4 <= WORD_MAX:
+                c = ch.lower()
+                cur.append(c)
+                size += len(c.encode())
         elif cur:
             out.append("".join(cur))
-            cur = []
-    if cur:
-        out.append("".join(cur))
+            cur, size = [], 0
     return out
+
+
+class HtmlText(html.parser.HTMLParser):
+    """HTML to text: script, style, head, title and noscript skipped; block
+    elements break lines; character references decoded."""
+    SKIP = {"script", "style", "head", "title", "noscript"}
+    BLOCK = {"p", "br", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+             "table", "ul", "ol", "pre", "blockquote", "hr", "section", "article", "header",
+             "footer", "nav", "aside", "dl", "dt", "dd"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out, self.skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag in self.BLOCK:
+            self.out.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCK:
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.out.append(data)
+
+
+def html_text(markup):
+    p = HtmlText()
+    p.feed(markup)
+    p.close()
+    return "".join(p.out)
+
+
+def decode_text(data, charset):
+    cs = (charset or "").lower()
+    if cs in ("iso-8859-1", "latin1"):
+        cs = "cp1252"
+    if cs in ("", "us-ascii", "ascii", "utf8"):
+        cs = "utf-8"
+    try:
+        return data.decode(cs, errors="replace")
+    except LookupError:             # an unknown charset: read as UTF-8
+        return data.decode("utf-8", errors="replace")
+
+
+def content(m):
+    """(body words, file name words, has an attachment) of a parsed message:
+    every leaf part; a part is a file when it is a Content-Disposition
+    attachment, has a file name or is not text; text/plain and text/html
+    files are text too, other text files are not."""
+    body, names, attached = set(), set(), False
+    for part in m.walk():
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        fname = part.get_filename() or ""
+        if "=?" in fname:
+            fname = str(email.header.make_header(email.header.decode_header(fname)))
+        is_file = (part.get_content_disposition() == "attachment" or bool(fname)
+                   or part.get_content_maintype() != "text")
+        attached = attached or is_file
+        names.update(words(fname))
+        if part.get_content_maintype() == "text" and (
+                not is_file or ctype in ("text/plain", "text/html")):
+            data = part.get_payload(decode=True) or b""
+            text = decode_text(data, part.get_param("charset"))
+            if ctype == "text/html":
+                text = html_text(text)
+            body.update(words(text))
+    return body, names, attached
 
 
 def addr_terms(name, addr):
@@ -58,6 +138,7 @@ class Msg:
         d = m.get("date")
         self.date = email.utils.parsedate_to_datetime(str(d)).astimezone(timezone.utc) if d else None
         self.size = len(raw)
+        self.body, self.names, self.attached = content(m)
 
     def add_envelope(self, mail_from, rcpts):
         if mail_from:
@@ -85,7 +166,18 @@ def day(s):
 
 def matches(m, term):
     field, _, value = term.partition(":")
+    if not value:
+        field, value = "", field
+    value = value.replace('"', "")
     v = value.lower()
+    if field == "":
+        return all(w in m.subj or w in m.body or w in m.names for w in words(v))
+    if field == "body":
+        return all(w in m.body for w in words(v))
+    if field == "filename":
+        return all(w in m.names for w in words(v))
+    if field == "has":
+        return m.attached
     if field in ("from", "to", "cc"):
         pool = {"from": m.frm, "to": m.to, "cc": m.cc}[field]
         if "@" in v or "." in v:

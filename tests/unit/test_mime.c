@@ -56,7 +56,9 @@ static void test_params(void **state)
 static void test_html(void **state)
 {
     VSTR   *v = vstr_alloc(16);
-    const char *h = "<html><head><title>T</title><style>p{}</style></head><body>"
+    const char *h;
+
+    h = "<html><head><title>T</title><style>p{}</style></head><body>"
         "<p>Hello <b>bold</b></p><script>evil()</script><p>caf&eacute; &amp; more"
         "<div>unclosed";
 
@@ -65,6 +67,21 @@ static void test_html(void **state)
     assert_string_equal(v->s, "Hello bold\ncaf\xc3\xa9 & more\nunclosed\n");
     vstr_reset(v);
     html_to_text("<<<>>>\x01", 7, v);          /* garbage: no crash */
+    vstr_reset(v);
+    h = "foo<div>bar</div>baz<br>qux<span>inline</span>word &lt;tag&gt; &#x41;&#66;"
+        "<!-- hidden --><noscript>no</noscript><table><tr><td>a</td><td>b</td></tr></table>";
+    html_to_text(h, strlen(h), v);
+    assert_string_equal(v->s, "foo\nbar\nbaz\nquxinlineword <tag> AB\na\nb\n");
+    vstr_reset(v);
+    h = "<p>unterminated <b>bold <i>italic</p>after &unknownentity; &#0; &#xD800; end";
+    html_to_text(h, strlen(h), v);
+    assert_non_null(strstr(v->s, "italic"));
+    assert_non_null(strstr(v->s, "after"));
+    assert_non_null(strstr(v->s, "end"));
+    vstr_reset(v);
+    h = "<!DOCTYPE html SYSTEM \"http://example.invalid/x.dtd\"><body>&ext;plain</body>";
+    html_to_text(h, strlen(h), v);             /* no network, no entity loading */
+    assert_non_null(strstr(v->s, "plain"));
     vstr_free(v);
 }
 

@@ -4,6 +4,7 @@
 #include "unit.h"
 #include "../../lib/date.h"
 #include "../../lib/query.h"
+#include "../../lib/terms.h"
 #include "../../lib/words.h"
 
 static void test_dates(void **state)
@@ -62,7 +63,7 @@ static void test_parse(void **state)
     assert_int_equal(query_parse("to:<Bob@X.example> \xc3\x9c" "berweisung msgid:<A@B>", &q,
                                  err, sizeof(err)), 0);
     assert_string_equal(q.t[0].key, "t:bob@x.example");
-    assert_string_equal(q.t[1].key, "s:\xc3\xbc" "berweisung");
+    assert_string_equal(q.t[1].key, "*:\xc3\xbc" "berweisung");
     assert_string_equal(q.t[2].key, "m:a@b");
     query_free(&q);
     assert_int_equal(query_parse("", &q, err, sizeof(err)), 0);
@@ -76,10 +77,34 @@ static void test_parse(void **state)
     assert_int_equal(q.t[1].group, q.t[2].group);
     assert_int_not_equal(q.t[0].group, q.t[1].group);
     assert_int_not_equal(q.t[3].clause, q.t[4].clause);
-    assert_string_equal(q.t[4].key, "s:d");
-    assert_string_equal(q.t[5].key, "s:or");           /* a quoted OR is a word */
+    assert_string_equal(q.t[0].key, "*:a");
+    assert_string_equal(q.t[4].key, "*:d");
+    assert_string_equal(q.t[5].key, "*:or");           /* a quoted OR is a word */
     assert_int_not_equal(q.t[4].clause, q.t[5].clause);
     query_free(&q);
+    /* Content terms: body, file name (words of it), attachments. */
+    assert_int_equal(query_parse("BODY:Caf\xc3\xa9 filename:budget-Q3.pdf has:Attachment "
+                                 "-has:attachment", &q, err, sizeof(err)), 0);
+    assert_int_equal(q.n, 6);
+    assert_string_equal(q.t[0].key, "b:caf\xc3\xa9");
+    assert_string_equal(q.t[1].key, "n:budget");
+    assert_string_equal(q.t[2].key, "n:q3");
+    assert_string_equal(q.t[3].key, "n:pdf");
+    assert_int_equal(q.t[1].group, q.t[3].group);
+    assert_string_equal(q.t[4].key, "a:attachment");
+    assert_string_equal(q.t[5].key, "a:attachment");
+    assert_true(q.t[5].neg);
+    query_free(&q);
+    /* A long word is cut as the indexer cuts it. */
+    {
+        char    longq[600];
+
+        memset(longq, 'x', 599);
+        longq[599] = 0;
+        assert_int_equal(query_parse(longq, &q, err, sizeof(err)), 0);
+        assert_int_equal(strlen(q.t[0].key), 2 + WORDS_MAX_LEN - 3);   /* whole characters */
+        query_free(&q);
+    }
 }
 
 static void test_errors(void **state)
@@ -103,7 +128,17 @@ static void test_errors(void **state)
         {"-a OR b", "a negated term cannot be part of OR"},
         {"a OR -b", "a negated term cannot be part of OR"},
         {"-", "a lone \"-\" is not a term"},
-        {"body:invoice", "term \"body:invoice\": body:"},
+        {"has:pdf", "unknown value in term \"has:pdf\""},
+        {"body:", "empty value in term \"body:\""},
+        {"filename:\"...\"", "no searchable word in term \"filename:\"...\"\""},
+        {"a b:c", "unknown search field \"b\" in term \"b:c\""},
+        {"budget -draft after:2025-02-30", "bad date in term \"after:2025-02-30\""},
+        {"on:yesterday", "bad date in term \"on:yesterday\""},
+        {"smaller:-5", "bad size in term \"smaller:-5\""},
+        {"larger:5T", "bad size in term \"larger:5T\""},
+        {"-larger:5", "cannot negate a size term"},
+        {"subject:\"a\" \"b", "unbalanced quote in term \"\"b\""},
+        {"\x01\x02", "no searchable word in term"},
     };
     QUERY   q;
 

@@ -1,5 +1,5 @@
 /*
- * index_meta.c - extract header metadata (see index_meta.h).
+ * meta.c - extract header metadata (see meta.h).
  *
  * One pass over the header section.  Address lists are parsed and their
  * display names decoded; the subject is RFC 2047-decoded; a missing or
@@ -8,13 +8,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../lib/addr.h"
-#include "../lib/date.h"
-#include "../lib/digest.h"
-#include "../lib/hdr.h"
-#include "../lib/mymalloc.h"
-#include "../lib/rfc2047.h"
-#include "index_meta.h"
+#include "addr.h"
+#include "date.h"
+#include "digest.h"
+#include "hdr.h"
+#include "mymalloc.h"
+#include "rfc2047.h"
+#include "meta.h"
 
 struct meta_ctx {
     MSGREC *r;
@@ -112,7 +112,7 @@ static void meta_env_addr(STRLIST *l, const char *addr)
     vstr_free(c);
 }
 
-int index_meta_merge(MSGREC *r, const ENVELOPE *env)
+int meta_merge(MSGREC *r, const ENVELOPE *env)
 {
     int     before = r->env_from.n + r->env_rcpt.n;
 
@@ -124,7 +124,7 @@ int index_meta_merge(MSGREC *r, const ENVELOPE *env)
     return r->env_from.n + r->env_rcpt.n != before;
 }
 
-void index_meta(const char *msg, size_t len, const ENVELOPE *env, MSGREC *r)
+void meta_parse(const char *msg, size_t len, const ENVELOPE *env, MSGREC *r)
 {
     struct meta_ctx m = {r, 0, 0, 0, 0, 0};
 
@@ -148,5 +148,35 @@ void index_meta(const char *msg, size_t len, const ENVELOPE *env, MSGREC *r)
     r->helo = mystrdup(env->helo ? env->helo : "");
     r->tls = mystrdup(env->tls ? env->tls : "");
     r->source = mystrdup(env->source ? env->source : "");
-    index_meta_merge(r, env);
+    meta_merge(r, env);
+}
+
+static void meta_copy_list(STRLIST *dst, const STRLIST *src)
+{
+    strlist_free(dst);
+    for (int i = 0; i < src->n; i++)
+        strlist_add(dst, src->v[i]);
+}
+
+static void meta_copy_str(char **dst, const char *src)
+{
+    myfree(*dst);
+    *dst = mystrdup(src ? src : "");
+}
+
+void meta_copy_headers(MSGREC *dst, const MSGREC *src)
+{
+    meta_copy_str(&dst->subject, src->subject);
+    meta_copy_str(&dst->msgid, src->msgid);
+    meta_copy_str(&dst->from_addr, src->from_addr);
+    meta_copy_str(&dst->from_name, src->from_name);
+    meta_copy_str(&dst->sender_addr, src->sender_addr);
+    meta_copy_list(&dst->to_addr, &src->to_addr);
+    meta_copy_list(&dst->to_name, &src->to_name);
+    meta_copy_list(&dst->cc_addr, &src->cc_addr);
+    meta_copy_list(&dst->cc_name, &src->cc_name);
+    meta_copy_list(&dst->bcc_addr, &src->bcc_addr);
+    dst->date = src->date;
+    dst->size = src->size;
+    dst->flags = (dst->flags & ~(uint32_t) REC_F_HAS_DATE) | (src->flags & REC_F_HAS_DATE);
 }

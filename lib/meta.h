@@ -1,0 +1,23 @@
+/*
+ * meta.h - the metadata of a message: headers plus envelope.
+ */
+#ifndef MAILARC_META_H
+#define MAILARC_META_H
+
+#include <stddef.h>
+
+#include "envelope.h"
+#include "record.h"
+
+/* Fill r from the message bytes and its envelope (r must be initialized). */
+void meta_parse(const char *msg, size_t len, const ENVELOPE *env, MSGREC *r);
+
+/* Merge another arrival's envelope into r; 1 if anything changed. */
+int meta_merge(MSGREC *r, const ENVELOPE *env);
+
+/* Copy the header-derived fields (addresses, names, subject, Message-ID,
+ * date, size) of src into dst, keeping dst's envelope, arrivals and chain:
+ * how a reindex refreshes a record without losing merged arrivals. */
+void meta_copy_headers(MSGREC *dst, const MSGREC *src);
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * cli_reindex.c - mailarc reindex: rebuild the index from the store.
+ *
+ * The posting lists, date.db and size.db are emptied in one transaction,
+ * then every record is re-read with its blob (digest checked), its header
+ * fields are derived again from the exact bytes, and its entries are
+ * written exactly as the indexer writes them, a batch per transaction.
+ * The record itself is re-read under a write lock inside that transaction,
+ * so arrivals the running indexer merges meanwhile are kept.  Messages the
+ * indexer adds during the rebuild get higher numbers and are reached too.
+ * A record whose blob is missing or damaged is indexed from the record
+ * alone and reported; blobs in the store that no record names are
+ * reported.  Run as root, it works as the archive's user, like the
+ * daemons, so the files it creates stay theirs.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/digest.h"
+#include "../lib/meta.h"
+#include "../lib/msg.h"
+#include "../lib/mymalloc.h"
+#include "../lib/postings.h"
+#include "../lib/privs.h"
+#include "../lib/store.h"
+#include "cli.h"
+
+#define REINDEX_BATCH 256
+
+typedef struct item {
+    uint64_t num;
+    MSGREC  fresh;                  /* header fields derived from the blob */
+    TERMSET *content;
+    int     have_blob;
+} ITEM;
+
+typedef struct reindex {
+    const CONFIG *cfg;
+    ADB    *db;
+    MIME_LIMITS lim;
+    uint64_t done, total, unreadable;
+    int     tty;
+    time_t  started, shown;
+} REINDEX;
+
+static void reindex_progress(REINDEX *r, int last)
+{
+    time_t  now = time(0);
+
+    if (!last && now == r->shown)
+        return;
+    r->shown = now;
+    if (r->tty)
+        fprintf(stderr, "\rreindex: %llu of %llu messages (%llu%%)%s",
+                (unsigned long long) r->done, (unsigned long long) r->total,
+                (unsigned long long) (r->total ? r->done * 100 / r->total : 100),
+                last ? "\n" : "");
+    else if (last || (now - r->started) % 10 == 0)
+        fprintf(stderr, "reindex: %llu of %llu messages\n", (unsigned long long) r->done,
+                (unsigned long long) r->total);
+}
+
+/* Read the next batch of records after *next (outside any transaction)
+ * and prepare each: blob, fresh header fields, content terms. */
+static int reindex_read(REINDEX *r, uint64_t *next, ITEM *items, int *n)
+{
+    DBC    *cur;
+    DBT     key = {0}, val = {0};
+    unsigned char kbuf[8];
+    VSTR   *blob = vstr_alloc(65536);
+    char    err[512];
+    int     rc;
+
+    *n = 0;
+    if ((rc = r->db->msg->cursor(r->db->msg, 0, &cur, DB_READ_COMMITTED)) != 0)
+        goto out;
+    adb_num_key(*next, kbuf);
+    key.data = kbuf;
+    key.size = 8;
+    key.ulen = 8;
+    key.flags = DB_DBT_USERMEM;
+    val.flags = DB_DBT_REALLOC;
+    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE); rc == 0 && *n < REINDEX_BATCH;
+         rc = cur->get(cur, &key, &val, DB_NEXT)) {
+        ITEM   *it = &items[*n];
+        MSGREC  old;
+        char    hex[65];
+
+        if (key.size != 8)
+            continue;
+        it->num = adb_key_num(kbuf);
+        *next = it->num + 1;
+        record_init(&it->fresh);
+        it->content = 0;
+        it->have_blob = 0;
+        if (record_decode(val.data, val.size, &old) < 0) {
+            msg_warn("record %llu is damaged; left as it is",
+                     (unsigned long long) it->num);
+            r->unreadable++;
+            continue;
+        }
+        digest_hex(old.sha, hex);
+        vstr_reset(blob);
+        if (store_get(r->cfg->data_dir, old.arrival, hex, blob, err, sizeof(err)) == 0) {
+            ENVELOPE env;
+
+            envelope_init(&env);
+            env.arrival = old.arrival;
+            memcpy(env.sha256, hex, sizeof(env.sha256));
+            /* With no Date header, the date is the first arrival. */
+            meta_parse(blob->s, blob->len, &env, &it->fresh);
+            it->content = postings_content(blob->s, blob->len, &r->lim, 0);
+            it->have_blob = 1;
+            envelope_free(&env);
+        } else {
+            msg_warn("message %s: %s; indexed from its record alone", hex, err);
+            r->unreadable++;
+        }
+        record_free(&old);
+        (*n)++;
+    }
+    cur->close(cur);
+    if (rc == DB_NOTFOUND)
+        rc = 0;
+out:
+    myfree(val.data);
+    vstr_free(blob);
+    return rc;
+}
+
+/* One transaction: refresh each record and write its entries. */
+static int reindex_write(REINDEX *r, ITEM *items, int n)
+{
+    DB_TXN *txn;
+    VSTR   *buf = vstr_alloc(4096);
+    int     rc;
+
+    if ((rc = r->db->env->txn_begin(r->db->env, 0, &txn, 0)) != 0)
+        goto out;
+    for (int i = 0; i < n && rc == 0; i++) {
+        DBT     key = {0}, val = {0};
+        unsigned char kbuf[8];
+        MSGREC  rec;
+
+        adb_num_key(items[i].num, kbuf);
+        key.data = kbuf;
+        key.size = 8;
+        val.flags = DB_DBT_MALLOC;
+        if ((rc = r->db->msg->get(r->db->msg, txn, &key, &val, DB_RMW)) != 0)
+            break;
+        if (record_decode(val.data, val.size, &rec) < 0) {
+            myfree(val.data);
+            continue;
+        }
+        if (items[i].have_blob) {
+            meta_copy_headers(&rec, &items[i].fresh);
+            record_encode(&rec, buf);
+            if (buf->len != val.size || memcmp(buf->s, val.data, val.size) != 0) {
+                DBT     nv = {0};
+
+                nv.data = buf->s;
+                nv.size = (u_int32_t) buf->len;
+                rc = r->db->msg->put(r->db->msg, txn, &key, &nv, 0);
+            }
+        }
+        myfree(val.data);
+        if (rc == 0)
+            rc = postings_put(r->db, txn, kbuf, &rec, items[i].content, 1);
+        record_free(&rec);
+    }
+    if (rc == 0)
+        rc = txn->commit(txn, 0);
+    else
+        txn->abort(txn);
+out:
+    vstr_free(buf);
+    return rc;
+}
+
+static void reindex_free(ITEM *items, int n)
+{
+    for (int i = 0; i < n; i++) {
+        record_free(&items[i].fresh);
+        postings_content_free(items[i].content);
+    }
+}
+
+static int reindex_truncate(REINDEX *r)
+{
+    DB_TXN *txn;
+    u_int32_t count;
+    int     rc;
+
+    if ((rc = r->db->env->txn_begin(r->db->env, 0, &txn, 0)) != 0)
+        return rc;
+    if ((rc = r->db->term->truncate(r->db->term, txn, &count, 0)) != 0
+        || (rc = r->db->date->truncate(r->db->date, txn, &count, 0)) != 0
+        || (rc = r->db->size->truncate(r->db->size, txn, &count, 0)) != 0) {
+        txn->abort(txn);
+        return rc;
+    }
+    return txn->commit(txn, 0);
+}
+
+/* Blobs under store/ that no record names. */
+static uint64_t reindex_orphans(REINDEX *r, const char *dir, int depth)
+{
+    DIR    *d = opendir(dir);
+    struct dirent *e;
+    uint64_t n = 0;
+
+    if (d == 0)
+        return 0;
+    while ((e = readdir(d)) != 0) {
+        char    path[4096];
+
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        if (depth < 3) {
+            n += reindex_orphans(r, path, depth + 1);
+        } else if (strlen(e->d_name) == 64) {
+            unsigned char sha[32];
+            DBT     key = {0}, val = {0};
+
+            if (digest_unhex(e->d_name, sha) < 0)
+                continue;
+            key.data = sha;
+            key.size = 32;
+            val.flags = DB_DBT_PARTIAL;
+            if (r->db->id->get(r->db->id, 0, &key, &val, 0) == DB_NOTFOUND) {
+                msg_warn("%s: in the store but in no record", path);
+                n++;
+            }
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+static void reindex_become_user(const CONFIG *cfg)
+{
+    struct passwd *pw;
+
+    if (geteuid() != 0 || cfg->user[0] == 0)
+        return;
+    if ((pw = getpwnam(cfg->user)) == 0) {
+        fprintf(stderr, "mailarc: reindex: no such user \"%s\"\n", cfg->user);
+        exit(EXIT_USAGE);
+    }
+    if (privs_drop(pw->pw_uid, pw->pw_gid) < 0) {
+        fprintf(stderr, "mailarc: reindex: cannot become %s: %s\n", cfg->user, strerror(errno));
+        exit(EXIT_UNAVAILABLE);
+    }
+}
+
+int cli_reindex(const CONFIG *cfg, int argc, char **argv)
+{
+    REINDEX r;
+    ITEM   *items;
+    uint64_t next = 0, orphans;
+    char    err[512], store[4096];
+    int     dberr = 0;
+    int     rc = 0;
+    int     n;
+
+    (void) argv;
+    if (argc > 1) {
+        fprintf(stderr, "usage: mailarc reindex\n");
+        return EXIT_USAGE;
+    }
+    reindex_become_user(cfg);
+    memset(&r, 0, sizeof(r));
+    r.cfg = cfg;
+    r.lim.max_parts = (int) cfg->mime_max_parts;
+    r.lim.max_depth = (int) cfg->mime_max_depth;
+    r.lim.max_text = (size_t) cfg->mime_max_text;
+    r.tty = isatty(2);
+    r.started = time(0);
+    if ((r.db = adb_open(cfg, ADB_WRITE, &dberr, err, sizeof(err))) == 0) {
+        fprintf(stderr, "mailarc: %s\n", err);
+        return EXIT_UNAVAILABLE;
+    }
+    r.total = adb_meta_u64(r.db, 0, "count");
+    for (int attempt = 0; attempt < ADB_DEADLOCK_RETRIES; attempt++)
+        if ((rc = reindex_truncate(&r)) != DB_LOCK_DEADLOCK)
+            break;
+    if (rc != 0)
+        goto fail;
+    items = mycalloc(REINDEX_BATCH, sizeof(ITEM));
+    for (;;) {
+        if ((rc = reindex_read(&r, &next, items, &n)) != 0 || n == 0) {
+            reindex_free(items, n);
+            break;
+        }
+        for (int attempt = 0; attempt < ADB_DEADLOCK_RETRIES; attempt++)
+            if ((rc = reindex_write(&r, items, n)) != DB_LOCK_DEADLOCK)
+                break;
+        reindex_free(items, n);
+        if (rc != 0)
+            break;
+        r.done += (uint64_t) n;
+        if (r.done > r.total)
+            r.total = r.done;           /* the indexer added some meanwhile */
+        reindex_progress(&r, 0);
+    }
+    myfree(items);
+    if (rc != 0)
+        goto fail;
+    reindex_progress(&r, 1);
+    snprintf(store, sizeof(store), "%s/store", cfg->data_dir);
+    orphans = reindex_orphans(&r, store, 0);
+    printf("reindexed %llu messages in %lld s", (unsigned long long) r.done,
+           (long long) (time(0) - r.started));
+    if (r.unreadable)
+        printf("; %llu without a readable blob or record", (unsigned long long) r.unreadable);
+    if (orphans)
+        printf("; %llu blobs in the store have no record", (unsigned long long) orphans);
+    printf("\n");
+    adb_close(r.db);
+    return r.unreadable || orphans ? EXIT_NOTFOUND : 0;
+fail:
+    fprintf(stderr, "mailarc: reindex: %s (after %llu messages; run it again)\n",
+            db_strerror(rc), (unsigned long long) r.done);
+    adb_close(r.db);
+    return EXIT_UNAVAILABLE;
+}
