@@ -21,7 +21,8 @@
 
 #define BULK_BUF (256 * 1024)       /* DB_MULTIPLE buffer */
 #define SEEK_RATIO 8                /* seek when list > ratio * candidates */
-#define FEW 2048                    /* order these by reading each record */
+#define FEW 2048                    /* check ranges on these record by record */
+#define WALK_COST 16.0              /* a random record read, in date.db steps */
 
 typedef struct numvec {
     uint64_t *v;
@@ -482,10 +483,11 @@ static int order_each(SCTX *s, const NUMVEC *cand, const BOUNDS *b, size_t offse
     return rc;
 }
 
-/* Many candidates (bounds already applied): walk date.db newest first
- * until the page is full. */
-static int order_walk(SCTX *s, const NUMVEC *cand, size_t offset, size_t limit,
-                      SEARCH_RESULT *res)
+/* Many candidates (bounds already applied), all with lo <= date < hi:
+ * walk date.db newest first from hi until the page is full.  cand NULL
+ * means every message (total given). */
+static int order_walk(SCTX *s, const NUMVEC *cand, size_t total, int64_t lo, int64_t hi,
+                      size_t offset, size_t limit, SEARCH_RESULT *res)
 {
     DBC    *cur;
     DBT     key = {0}, val = {0};
@@ -493,22 +495,28 @@ static int order_walk(SCTX *s, const NUMVEC *cand, size_t offset, size_t limit,
     size_t  rank = 0;
     int     rc;
 
-    res->total = cand->n;
+    res->total = total;
     if ((rc = s->db->date->cursor(s->db->date, 0, &cur, DB_READ_COMMITTED)) != 0)
         return rc;
+    adb_date_key(hi, kbuf);
     key.data = kbuf;
+    key.size = 8;
     key.ulen = 8;
     key.flags = DB_DBT_USERMEM;
     val.data = vbuf;
     val.ulen = 8;
     val.flags = DB_DBT_USERMEM;
-    for (rc = cur->get(cur, &key, &val, DB_LAST); rc == 0 && rank < cand->n
-         && (limit == 0 || rank < offset + limit);
+    rc = cur->get(cur, &key, &val, DB_SET_RANGE);
+    rc = cur->get(cur, &key, &val, rc == 0 ? DB_PREV : DB_LAST);
+    for (; rc == 0 && rank < total && (limit == 0 || rank < offset + limit);
          rc = cur->get(cur, &key, &val, DB_PREV)) {
         uint64_t num = adb_key_num(vbuf);
 
-        if (key.size != 8 || val.size != 8
-            || bsearch(&num, cand->v, cand->n, sizeof(uint64_t), nv_cmp) == 0)
+        if (key.size != 8 || val.size != 8)
+            continue;
+        if (adb_key_date(kbuf) < lo)
+            break;
+        if (cand && bsearch(&num, cand->v, cand->n, sizeof(uint64_t), nv_cmp) == 0)
             continue;
         if (rank++ >= offset)
             page_add(res, num, adb_key_date(kbuf));
@@ -524,6 +532,7 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
 {
     NUMVEC  cand = {0}, tmp = {0}, alt = {0};
     BOUNDS  b = bounds_none;
+    int64_t wlo = bounds_none.date_lo, whi = bounds_none.date_hi;   /* dates applied */
     WORD   *words = mycalloc((size_t) q->n + 1, sizeof(WORD));
     int     nwords = 0;
     int     have = 0;
@@ -576,21 +585,32 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
             have = 1;
         }
     }
-    /* Nothing but ranges (or nothing at all): start from date.db. */
-    if (!have) {
-        if ((rc = range_dates(s, &b, &cand)) != 0)
+    /* Nothing but ranges: start from one of them. */
+    if (!have && q->n == 0 && !(acc && !access_sees_all(acc))) {
+        uint64_t total = adb_meta_u64(s->db, 0, "count");
+
+        res->hits = mymalloc((limit ? limit : total ? total : 1) * sizeof(SEARCH_HIT));
+        rc = order_walk(s, 0, total, wlo, whi, offset, limit, res);
+        goto out;
+    }
+    if (!have && bounds_sized(&b) && !bounds_dated(&b)) {
+        if ((rc = range_sizes(s, &b, &cand)) != 0)
             goto out;
+        b.size_gt = bounds_none.size_gt;
+        b.size_lt = bounds_none.size_lt;
+        have = 1;
+    }
+    if (!have || (cand.n > FEW && bounds_dated(&b))) {
+        /* Ranges on many candidates: a range read beats reading records. */
+        if ((rc = range_dates(s, &b, have ? &tmp : &cand)) != 0)
+            goto out;
+        if (have)
+            nv_merge(&cand, &tmp, 1);
+        wlo = b.date_lo;
+        whi = b.date_hi;
         b.date_lo = bounds_none.date_lo;
         b.date_hi = bounds_none.date_hi;
         have = 1;
-    }
-    /* Ranges on many candidates: one range read each, cheaper than records. */
-    if (cand.n > FEW && bounds_dated(&b)) {
-        if ((rc = range_dates(s, &b, &tmp)) != 0)
-            goto out;
-        nv_merge(&cand, &tmp, 1);
-        b.date_lo = bounds_none.date_lo;
-        b.date_hi = bounds_none.date_hi;
     }
     if (cand.n > FEW && bounds_sized(&b)) {
         if ((rc = range_sizes(s, &b, &tmp)) != 0)
@@ -646,15 +666,16 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
     /* The page, newest first. */
     res->hits = mymalloc(((limit && limit < cand.n) ? limit : cand.n ? cand.n : 1)
                          * sizeof(SEARCH_HIT));
-    if (bounds_dated(&b) || bounds_sized(&b) || cand.n <= FEW) {
+    if (bounds_dated(&b) || bounds_sized(&b) || cand.n == 0) {
         rc = order_each(s, &cand, &b, offset, limit, res);
     } else {
         uint64_t total = adb_meta_u64(s->db, 0, "count");
-        size_t  need = limit ? offset + limit : cand.n;
+        double  need = (double) (limit ? offset + limit : cand.n);
 
-        /* Expected steps of the walk: need * total / cand.n. */
-        if ((double) need * (double) total / (double) cand.n < 4.0 * (double) cand.n)
-            rc = order_walk(s, &cand, offset, limit, res);
+        /* A walk takes about need * total / cand.n sequential steps; a
+         * record read is a random access that costs some WALK_COST steps. */
+        if (need * (double) total / (double) cand.n < WALK_COST * (double) cand.n)
+            rc = order_walk(s, &cand, cand.n, wlo, whi, offset, limit, res);
         else
             rc = order_each(s, &cand, &b, offset, limit, res);
     }

@@ -306,6 +306,9 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
         if (rc != 0)
             break;
         r.done += (uint64_t) n;
+        /* Checkpoints let Berkeley DB remove the logs a rebuild writes. */
+        if (r.done % (REINDEX_BATCH * 16) == 0)
+            r.db->env->txn_checkpoint(r.db->env, 0, 0, 0);
         if (r.done > r.total)
             r.total = r.done;           /* the indexer added some meanwhile */
         reindex_progress(&r, 0);
@@ -314,6 +317,7 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
     if (rc != 0)
         goto fail;
     reindex_progress(&r, 1);
+    r.db->env->txn_checkpoint(r.db->env, 0, 0, 0);
     snprintf(store, sizeof(store), "%s/store", cfg->data_dir);
     orphans = reindex_orphans(&r, store, 0);
     printf("reindexed %llu messages in %lld s", (unsigned long long) r.done,

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Search benchmark: mailarc next to notmuch on the same corpus and queries.
+
+Both index the gencorpus messages (seed 1): mailarc through SMTP as in
+production (timed from the first connection to the last message
+searchable) and again with `mailarc reindex` (from the store, the closest
+match to `notmuch new` reading files); notmuch with `notmuch new` over the
+same files.  Then 20 fixed queries of every kind run through each
+command line (a fresh process per query, first page of 50, newest first),
+each several times; p50/p99 latency and the index sizes are printed with
+their ratios.  The latency includes starting the process and opening the
+database, for both.
+"""
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from bench_ingest import blast, corpus, free_port, wait_port  # noqa: E402
+
+# (mailarc query, notmuch query or None when notmuch has no such search)
+QUERIES = [
+    ("budget", "budget"),
+    ("the", "the"),
+    ("body:merger", "body:merger"),
+    ("subject:invoice", "subject:invoice"),
+    ("from:acme0.example", "from:acme0.example"),
+    ("to:hooli4.example", "to:hooli4.example"),
+    ("from:alice", "from:alice"),
+    ("cc:globex1.example", None),
+    ("filename:pdf", "attachment:pdf"),
+    ("has:attachment", "tag:attachment"),
+    ("after:2025-06-01 before:2025-07-01", "date:2025-06-01..2025-06-30"),
+    ("on:2025-03-15", "date:2025-03-15"),
+    ("larger:100K", None),
+    ("compliance regulator filing", "compliance and regulator and filing"),
+    ('body:"quarterly report"', "body:quarterly and body:report"),
+    ("invoice OR merger", "invoice or merger"),
+    ("subject:audit -body:merger", "subject:audit and not body:merger"),
+    ("from:acme0.example budget -draft after:2025-01-01",
+     "from:acme0.example and budget and not draft and date:2025-01-01.."),
+    ("subject:überweisung", "subject:überweisung"),
+    ("msgid:{msgid}", "id:{msgid}"),
+]
+
+
+def dir_mb(*paths):
+    total = 0
+    for p in paths:
+        for root, _, files in os.walk(p):
+            for f in files:
+                try:
+                    total += os.path.getsize(os.path.join(root, f))
+                except OSError:
+                    pass
+    return total / 1048576.0
+
+
+def timed(cmd, env=None):
+    t = time.monotonic()
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    return time.monotonic() - t, r
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
+
+
+def first_msgid(eml):
+    name = sorted(os.listdir(eml))[0]
+    with open(os.path.join(eml, name), "rb") as f:
+        for line in f:
+            if line.lower().startswith(b"message-id:"):
+                return line.split(b":", 1)[1].strip().strip(b"<>").decode()
+    raise SystemExit("no Message-ID in " + name)
+
+
+def run_notmuch(eml, work, queries, reps):
+    home = os.path.join(work, "notmuch")
+    os.makedirs(os.path.join(home, "db"))
+    cfg = os.path.join(home, "config")
+    with open(cfg, "w") as f:
+        f.write(f"[database]\npath={home}/db\nmail_root={eml}\n"
+                "[new]\ntags=\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n")
+    env = dict(os.environ, NOTMUCH_CONFIG=cfg)
+    t, r = timed(["notmuch", "new", "--quiet"], env)
+    if r.returncode != 0:
+        raise SystemExit("notmuch new failed: " + r.stderr)
+    size = dir_mb(os.path.join(home, "db"))
+    lat = {}
+    for q in queries:
+        if q is None:
+            continue
+        cmd = ["notmuch", "search", "--output=messages", "--sort=newest-first", "--limit=50", q]
+        timed(cmd, env)
+        lat[q] = [timed(cmd, env)[0] for _ in range(reps)]
+        hits = timed(["notmuch", "count", q], env)[1].stdout.strip()
+        lat[q + " #"] = hits
+    return t, size, lat
+
+
+def run_mailarc(bindir, env, eml, distinct, work, queries, reps, sessions):
+    port = free_port()
+    conf = os.path.join(work, "mailarc.conf")
+    data = os.path.join(work, "data")
+    with open(conf, "w") as f:
+        f.write(f"data_dir = {data}\nsmtp_listen = 127.0.0.1:{port}\nlog_syslog = no\n"
+                "smtpd_min_idle = 4\nindexer_sweep_interval = 1\ndb_cache_size = 256M\n")
+        if os.geteuid() == 0:
+            f.write("user = nobody\n")
+    log = open(os.path.join(work, "mailarcd.log"), "w")
+    master = subprocess.Popen([os.path.join(bindir, "mailarcd"), "-f", "-c", conf],
+                              stdout=log, stderr=log)
+    cli = [os.path.join(bindir, "mailarc"), "-c", conf]
+    try:
+        wait_port(port)
+        t0 = time.monotonic()
+        blast(bindir, port, sessions, env, eml)
+        while True:
+            r = subprocess.run(cli + ["search", "--count"], capture_output=True, text=True)
+            if r.stdout.strip() and int(r.stdout) >= distinct:
+                break
+            time.sleep(0.05)
+        ingest = time.monotonic() - t0
+        t, r = timed(cli + ["reindex"])
+        if r.returncode != 0:
+            raise SystemExit("mailarc reindex failed: " + r.stdout + r.stderr)
+        reindex = t
+        db = os.path.join(data, "db")
+        files = [os.path.join(db, f) for f in os.listdir(db) if f.endswith(".db")]
+        size = sum(os.path.getsize(f) for f in files) / 1048576.0
+        logs = dir_mb(db) - size
+        lat = {}
+        for q in queries:
+            cmd = cli + ["search", "--limit", "50", "--", q]
+            timed(cmd)
+            lat[q] = [timed(cmd)[0] for _ in range(reps)]
+            lat[q + " #"] = timed(cli + ["search", "--count", "--", q])[1].stdout.strip()
+        return ingest, reindex, size, logs, lat
+    finally:
+        master.send_signal(signal.SIGTERM)
+        master.wait()
+        log.close()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--count", type=int, default=200000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reps", type=int, default=10)
+    ap.add_argument("--sessions", type=int, default=16)
+    ap.add_argument("--data-parent", default="/tmp")
+    a = ap.parse_args()
+    if not shutil.which("notmuch"):
+        raise SystemExit("notmuch is not installed (apt-get install notmuch)")
+    d, env, distinct = corpus(a.count, a.seed)
+    eml = os.path.join(d, "eml")
+    msgid = first_msgid(eml)
+    mq = [m.format(msgid=msgid) for m, _ in QUERIES]
+    nq = [n.format(msgid=msgid) if n else None for _, n in QUERIES]
+    work = tempfile.mkdtemp(prefix="mailarc-bench-search-", dir=a.data_parent)
+    os.chmod(work, 0o755)
+    try:
+        print(f"corpus: {a.count} messages ({distinct} distinct), seed {a.seed}")
+        nm_t, nm_size, nm_lat = run_notmuch(eml, work, nq, a.reps)
+        print(f"notmuch new:            {nm_t:.1f} s = {distinct / nm_t:.0f} msg/s")
+        ing, rei, size, logs, lat = run_mailarc(a.bin, env, eml, distinct, work, mq, a.reps,
+                                                a.sessions)
+        print(f"mailarc via SMTP:       {ing:.1f} s to searchable = {distinct / ing:.0f} msg/s "
+              f"(ratio {nm_t / ing:.2f}x notmuch new)")
+        print(f"mailarc reindex:        {rei:.1f} s = {distinct / rei:.0f} msg/s "
+              f"(ratio {nm_t / rei:.2f}x notmuch new)")
+        print(f"index size:             mailarc {size:.0f} MB (+{logs:.0f} MB transaction logs), "
+              f"notmuch {nm_size:.0f} MB (ratio {size / nm_size:.2f})")
+        print(f"\n{'query':52} {'mailarc p50':>11} {'notmuch p50':>11} {'ratio':>6}  "
+              f"{'hits':>7} {'nm hits':>7}")
+        allm, alln = [], []
+        faster = compared = 0
+        for m, n in zip(mq, nq):
+            ml = lat[m]
+            allm += ml
+            mp = statistics.median(ml) * 1000
+            if n:
+                nl = nm_lat[n]
+                alln += nl
+                np_ = statistics.median(nl) * 1000
+                compared += 1
+                faster += mp < np_
+                print(f"{m[:52]:52} {mp:9.1f}ms {np_:9.1f}ms {np_ / mp:5.1f}x  "
+                      f"{lat[m + ' #']:>7} {nm_lat[n + ' #']:>7}")
+            else:
+                print(f"{m[:52]:52} {mp:9.1f}ms {'n/a':>11} {'':>6}  {lat[m + ' #']:>7}")
+        print(f"\nmailarc: p50 {pct(allm, 50) * 1000:.1f} ms, p99 {pct(allm, 99) * 1000:.1f} ms "
+              f"over {len(allm)} runs of 20 queries (first page of 50)")
+        print(f"notmuch: p50 {pct(alln, 50) * 1000:.1f} ms, p99 {pct(alln, 99) * 1000:.1f} ms "
+              f"over {len(alln)} runs of {compared} queries it can express")
+        print(f"mailarc faster on {faster} of {compared} comparable queries; "
+              f"p50 ratio {pct(alln, 50) / pct(allm, 50):.1f}x, "
+              f"p99 ratio {pct(alln, 99) / pct(allm, 99):.1f}x")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
