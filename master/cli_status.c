@@ -75,6 +75,14 @@ int cli_status(const CONFIG *cfg, int argc, char **argv)
         printf("since start:   %llu indexed, %llu duplicate arrivals merged, %llu set aside\n",
                (unsigned long long) sc->indexed, (unsigned long long) sc->duplicates,
                (unsigned long long) sc->rejected);
+        if (sc->last_index > 0) {
+            char    when[64];
+            time_t  t = (time_t) sc->last_index;
+            struct tm tm;
+
+            strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&t, &tm));
+            printf("last commit:   %s (%lld s ago)\n", when, (long long) (time(0) - t));
+        }
     }
     if (sc)
         ipc_score_detach(sc);

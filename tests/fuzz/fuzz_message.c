@@ -1,7 +1,7 @@
 /*
  * fuzz_message.c - libFuzzer: arbitrary bytes as a message through what
- * the indexer does with them (headers, addresses, RFC 2047, dates, terms,
- * record encoding).  Any crash, leak or UB here is a poison message.
+ * the indexer does with them (headers, addresses, RFC 2047, dates, MIME,
+ * content and header terms, record encoding).  Any crash, leak or UB here is a poison message.
  */
 #include <stdint.h>
 #include <string.h>
@@ -52,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         MIME_LIMITS lim = MIME_LIMITS_DEFAULT;
 
         mime_walk((const char *) data, size, &lim, count_part, &total, 0);
+        terms_of_message((const char *) data, size, &lim, count_term, &total, 0);
     }
     record_free(&back);
     record_free(&r);

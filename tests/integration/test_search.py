@@ -178,3 +178,33 @@ def test_reindex_rebuilds_the_same_answers(loaded):
     for q, hits in before.items():
         assert visible(a, None, list(q)) == hits, q
     check_all(a, msgs, bcc_only, users)
+
+
+def test_reindex_reports_what_it_cannot_read(archive):
+    import smtplib
+    raws = []
+    for i in range(3):
+        raws.append((f"From: r{i}@reindex.example\r\nTo: x@reindex.example\r\n"
+                     f"Subject: reindex case {i}\r\nMessage-ID: <ri.{i}@reindex.example>\r\n"
+                     f"\r\nbodyword{i} common\r\n").encode())
+    with smtplib.SMTP("127.0.0.1", archive.port) as s:
+        for raw in raws:
+            s.sendmail("r@reindex.example", ["x@reindex.example"], raw)
+    archive.wait_count(3)
+    ids = [__import__("hashlib").sha256(r).hexdigest() for r in raws]
+    store = os.path.join(archive.data, "store")
+    paths = {f: os.path.join(root, f) for root, _, files in os.walk(store) for f in files}
+    os.unlink(paths[ids[0]])                        # a lost blob
+    orphan = os.path.join(os.path.dirname(paths[ids[1]]), "ab" * 32)
+    with open(orphan, "wb") as f:                   # a blob no record names
+        f.write(b"MAZ1")
+    r = archive.cli("reindex")
+    out = r.stdout.decode()
+    assert r.returncode == 1, (out, r.stderr)
+    assert "reindexed 3 messages" in out
+    assert "1 without a readable blob" in out and "1 blobs in the store have no record" in out
+    assert ids[0] in r.stderr.decode() and orphan in r.stderr.decode()
+    # The record still answers header searches; its body is gone with its blob.
+    assert archive.ids("subject:reindex") == set(ids)
+    assert archive.ids("body:common") == set(ids[1:])
+    assert archive.ids("from:r0@reindex.example") == {ids[0]}
