@@ -8,6 +8,9 @@
  *   term.db   "k:value"       -> num(8)      DB_DUPSORT posting lists
  *   date.db   date(8, biased) -> num(8)      DB_DUPSORT
  *   size.db   size(8)         -> num(8)      DB_DUPSORT
+ *   order.db  num(8)          -> date(8) size(8)   what ordering and range
+ *                                                  checks need, without records
+ *             (NULL for a reader of an archive whose daemon predates it)
  *   meta.db   name            -> value       sequence, chain head, count
  *
  * Three ways in: the master creates/recovers the environment before any
@@ -28,7 +31,7 @@ typedef enum { ADB_RECOVER, ADB_WRITE, ADB_READ } ADB_MODE;
 
 typedef struct adb {
     DB_ENV *env;
-    DB     *msg, *id, *qid, *term, *date, *size, *meta;
+    DB     *msg, *id, *qid, *term, *date, *size, *order, *meta;
     DB_SEQUENCE *seq;
     ADB_MODE mode;
 } ADB;

@@ -18,8 +18,10 @@ void decode_base64(const char *in, size_t len, VSTR *out)
 {
     unsigned acc = 0;
     int     bits = 0;
+    unsigned char *o;
 
     vstr_reserve(out, len / 4 * 3 + 3);
+    o = (unsigned char *) out->s + out->len;
     for (size_t i = 0; i < len; i++) {
         int     v;
 
@@ -31,9 +33,20 @@ void decode_base64(const char *in, size_t len, VSTR *out)
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            vstr_addch(out, (int) ((acc >> bits) & 0xff));
+            *o++ = (unsigned char) ((acc >> bits) & 0xff);
         }
     }
+    out->len = (size_t) ((char *) o - out->s);     /* within the reserve */
+    out->s[out->len] = 0;
+}
+
+size_t decode_base64_size(const char *in, size_t len)
+{
+    size_t  n = 0;
+
+    for (size_t i = 0; i < len && in[i] != '='; i++)
+        n += b64((unsigned char) in[i]) >= 0;
+    return n * 6 / 8;
 }
 
 void decode_qp(const char *in, size_t len, VSTR *out)

@@ -13,6 +13,8 @@
 #include "vstr.h"
 
 void decode_base64(const char *in, size_t len, VSTR *out);
+/* The bytes decode_base64 would give, without decoding. */
+size_t decode_base64_size(const char *in, size_t len);
 void decode_qp(const char *in, size_t len, VSTR *out);
 
 #endif

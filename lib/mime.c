@@ -251,20 +251,15 @@ static void mime_leaf(WALK *w, const char *body, size_t len, int depth, const ch
 {
     VSTR   *cte = vstr_alloc(32);
     VSTR   *disp = vstr_alloc(32);
-    VSTR   *decoded = vstr_alloc(len + 16);
+    VSTR   *decoded = 0;
     VSTR   *charset = vstr_alloc(32);
     VSTR   *filename = vstr_alloc(64);
     VSTR   *text = 0;
+    int     want_text;
     MIME_PART p;
 
     mime_token(h->cte, cte);
     mime_token(h->cdisp, disp);
-    if (strcmp(cte->s, "base64") == 0)
-        decode_base64(body, len, decoded);
-    else if (strcmp(cte->s, "quoted-printable") == 0)
-        decode_qp(body, len, decoded);
-    else
-        vstr_add(decoded, body, len);
     mime_param(h->ctype->s, h->ctype->len, "charset", charset);
     if (!mime_param(h->cdisp->s, h->cdisp->len, "filename", filename))
         mime_param(h->ctype->s, h->ctype->len, "name", filename);
@@ -273,27 +268,39 @@ static void mime_leaf(WALK *w, const char *body, size_t len, int depth, const ch
     p.charset = charset->s;
     p.filename = filename->s;
     p.depth = depth;
-    p.size = decoded->len;
     p.attachment = strcmp(disp->s, "attachment") == 0 || filename->len > 0
         || strncmp(type, "text/", 5) != 0;
-    if (!p.attachment || strcmp(type, "text/plain") == 0 || strcmp(type, "text/html") == 0) {
-        if (strncmp(type, "text/", 5) == 0 && w->text < w->lim->max_text) {
-            size_t  room = w->lim->max_text - w->text;
-            size_t  take = decoded->len < room ? decoded->len : room;
-            VSTR   *utf8 = vstr_alloc(take + 16);
+    want_text = strncmp(type, "text/", 5) == 0 && w->text < w->lim->max_text
+        && (!p.attachment || strcmp(type, "text/plain") == 0 || strcmp(type, "text/html") == 0);
+    /* A file's bytes are never text: count them without decoding. */
+    if (!want_text && strcmp(cte->s, "base64") == 0) {
+        p.size = decode_base64_size(body, len);
+    } else {
+        decoded = vstr_alloc(len + 16);
+        if (strcmp(cte->s, "base64") == 0)
+            decode_base64(body, len, decoded);
+        else if (strcmp(cte->s, "quoted-printable") == 0)
+            decode_qp(body, len, decoded);
+        else
+            vstr_add(decoded, body, len);
+        p.size = decoded->len;
+    }
+    if (want_text) {
+        size_t  room = w->lim->max_text - w->text;
+        size_t  take = decoded->len < room ? decoded->len : room;
+        VSTR   *utf8 = vstr_alloc(take + 16);
 
-            if (take < decoded->len)
-                w->truncated = 1;
-            charset_to_utf8(charset->s, decoded->s, take, utf8);
-            if (strcmp(type, "text/html") == 0) {
-                text = vstr_alloc(utf8->len + 16);
-                html_to_text(utf8->s, utf8->len, text);
-                vstr_free(utf8);
-            } else {
-                text = utf8;
-            }
-            w->text += take;
+        if (take < decoded->len)
+            w->truncated = 1;
+        charset_to_utf8(charset->s, decoded->s, take, utf8);
+        if (strcmp(type, "text/html") == 0) {
+            text = vstr_alloc(utf8->len + 16);
+            html_to_text(utf8->s, utf8->len, text);
+            vstr_free(utf8);
+        } else {
+            text = utf8;
         }
+        w->text += take;
     }
     p.text = text;
     w->cb(&p, w->ctx);

@@ -116,12 +116,20 @@ int postings_put(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
     int     rc = 0;
 
     if (ranges) {
-        unsigned char dk[8], sk[8];
+        unsigned char dk[8], sk[8], ord[16];
+        DBT     key = {0}, val = {0};
 
         adb_date_key(rec->date, dk);
         adb_num_key((uint64_t) rec->size, sk);
+        record_put_u64(ord, (uint64_t) rec->date);
+        record_put_u64(ord + 8, (uint64_t) rec->size);
+        key.data = (void *) num;
+        key.size = 8;
+        val.data = ord;
+        val.size = 16;
         if ((rc = postings_put1(db->date, txn, dk, 8, num)) != 0
-            || (rc = postings_put1(db->size, txn, sk, 8, num)) != 0)
+            || (rc = postings_put1(db->size, txn, sk, 8, num)) != 0
+            || (rc = db->order->put(db->order, txn, &key, &val, 0)) != 0)
             goto out;
     }
     if (content && (rc = postings_put_set(db, txn, num, content)) != 0)

@@ -1,7 +1,7 @@
 /*
  * postings.h - write a message's entries into the index databases.
  *
- * The one writer of term.db, date.db and size.db, used by the indexer
+ * The one writer of term.db, date.db, size.db and order.db, used by the indexer
  * (inside its batch transaction) and by "mailarc reindex": both index a
  * message exactly alike.  Each distinct term is written once per message.
  * Content terms are collected before the transaction (MIME work stays
@@ -24,7 +24,7 @@ TERMSET *postings_content(const char *msg, size_t len, const MIME_LIMITS *lim, i
 void postings_content_free(TERMSET *ts);
 
 /* The terms of rec and of content (may be NULL); with ranges (a message
- * new to the index), also its date and size entries.  0 or a Berkeley DB
+ * new to the index), also its date, size and order entries.  0 or a Berkeley DB
  * error. */
 int postings_put(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC *rec,
                  const TERMSET *content, int ranges);

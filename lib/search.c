@@ -21,8 +21,8 @@
 
 #define BULK_BUF (256 * 1024)       /* DB_MULTIPLE buffer */
 #define SEEK_RATIO 8                /* seek when list > ratio * candidates */
-#define FEW 2048                    /* check ranges on these record by record */
-#define WALK_COST 16.0              /* a random record read, in date.db steps */
+#define FEW 512                     /* check ranges on these record by record */
+#define WALK_COST 64.0              /* a random record read, in date.db steps */
 
 typedef struct numvec {
     uint64_t *v;
@@ -46,13 +46,54 @@ static int nv_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* LSD radix sort, 16 bits a pass, skipping passes where all keys agree:
+ * message numbers are small, so one or two passes do. */
+static void nv_radix(NUMVEC *nv)
+{
+    uint64_t *tmp = mymalloc(nv->n * sizeof(uint64_t));
+    uint64_t *src = nv->v, *dst = tmp;
+    uint64_t all_or = 0;
+    size_t *count = mycalloc(65536, sizeof(size_t));
+
+    for (size_t i = 0; i < nv->n; i++)
+        all_or |= nv->v[i];
+    for (int shift = 0; shift < 64 && (all_or >> shift) != 0; shift += 16) {
+        size_t  sum = 0;
+
+        memset(count, 0, 65536 * sizeof(size_t));
+        for (size_t i = 0; i < nv->n; i++)
+            count[(src[i] >> shift) & 0xffff]++;
+        for (size_t b = 0; b < 65536; b++) {
+            size_t  c = count[b];
+
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < nv->n; i++)
+            dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+        {
+            uint64_t *t = src;
+
+            src = dst;
+            dst = t;
+        }
+    }
+    if (src != nv->v)
+        memcpy(nv->v, src, nv->n * sizeof(uint64_t));
+    myfree(tmp);
+    myfree(count);
+}
+
 static void nv_sort_unique(NUMVEC *nv)
 {
     size_t  o = 0;
 
     if (nv->n == 0)
         return;
-    qsort(nv->v, nv->n, sizeof(uint64_t), nv_cmp);
+    if (nv->n > 4096)
+        nv_radix(nv);
+    else
+        qsort(nv->v, nv->n, sizeof(uint64_t), nv_cmp);
     for (size_t i = 0; i < nv->n; i++)
         if (o == 0 || nv->v[o - 1] != nv->v[i])
             nv->v[o++] = nv->v[i];
@@ -343,6 +384,25 @@ static int range_sizes(SCTX *s, const BOUNDS *b, NUMVEC *out)
     return range_read(s, s->db->size, (uint64_t) (b->size_gt + 1), (uint64_t) b->size_lt, out);
 }
 
+/* About how many messages the date bounds hold (DB->key_range). */
+static size_t range_share(SCTX *s, const BOUNDS *b)
+{
+    DB_KEY_RANGE lo = {0, 0, 0}, hi = {0, 0, 0};
+    DBT     key = {0};
+    unsigned char k[8];
+    uint64_t all = adb_meta_u64(s->db, 0, "count");
+
+    key.data = k;
+    key.size = 8;
+    adb_date_key(b->date_lo, k);
+    if (s->db->date->key_range(s->db->date, 0, &key, &lo, 0) != 0)
+        return all;
+    adb_date_key(b->date_hi, k);
+    if (s->db->date->key_range(s->db->date, 0, &key, &hi, 0) != 0)
+        return all;
+    return hi.less > lo.less ? (size_t) ((hi.less - lo.less) * (double) all) : 0;
+}
+
 /* ---- query structure ---------------------------------------------------- */
 
 /* The end of the group starting at i, and of the clause starting at i. */
@@ -438,41 +498,116 @@ static void page_add(SEARCH_RESULT *res, uint64_t num, int64_t date)
     res->n++;
 }
 
-/* Few candidates: read each one's date and size, check the bounds, sort. */
+/* Dates and sizes of sorted candidates from order.db read in bulk across
+ * their span (dense candidates); have[i] set for each one found. */
+static int order_scan(SCTX *s, const NUMVEC *cand, int64_t *date, int64_t *size, char *have)
+{
+    DBC    *cur;
+    DBT     key = {0}, val = {0};
+    unsigned char kbuf[8];
+    size_t  i = 0;
+    int     rc;
+
+    if ((rc = s->db->order->cursor(s->db->order, 0, &cur, DB_READ_COMMITTED)) != 0)
+        return rc;
+    adb_num_key(cand->v[0], kbuf);
+    key.data = kbuf;
+    key.size = 8;
+    val.data = s->bulk;
+    val.ulen = BULK_BUF;
+    val.flags = DB_DBT_USERMEM;
+    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE | DB_MULTIPLE_KEY); rc == 0 && i < cand->n;
+         rc = cur->get(cur, &key, &val, DB_NEXT | DB_MULTIPLE_KEY)) {
+        void   *p, *k, *d;
+        u_int32_t klen, dlen;
+
+        DB_MULTIPLE_INIT(p, &val);
+        while (i < cand->n) {
+            uint64_t num;
+
+            DB_MULTIPLE_KEY_NEXT(p, &val, k, klen, d, dlen);
+            if (p == 0)
+                break;
+            if (klen != 8 || dlen != 16)
+                continue;
+            num = adb_key_num(k);
+            while (i < cand->n && cand->v[i] < num)
+                i++;
+            if (i < cand->n && cand->v[i] == num) {
+                date[i] = (int64_t) record_get_u64(d);
+                size[i] = (int64_t) record_get_u64((const unsigned char *) d + 8);
+                have[i++] = 1;
+            }
+        }
+    }
+    cur->close(cur);
+    return rc == DB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+/* The date and size of one message: order.db, else (an index written
+ * before order.db existed) the fixed part of its record.  DB_NOTFOUND
+ * when it has neither. */
+static int order_get(SCTX *s, uint64_t num, int64_t *date, int64_t *size)
+{
+    DBT     key = {0}, val = {0};
+    unsigned char kbuf[8], vbuf[RECORD_FIXED];
+    int     rc;
+
+    adb_num_key(num, kbuf);
+    key.data = kbuf;
+    key.size = 8;
+    val.data = vbuf;
+    val.ulen = sizeof(vbuf);
+    val.flags = DB_DBT_USERMEM;
+    rc = s->db->order ? s->db->order->get(s->db->order, 0, &key, &val, DB_READ_COMMITTED)
+        : DB_NOTFOUND;
+    if (rc == 0 && val.size == 16) {
+        *date = (int64_t) record_get_u64(vbuf);
+        *size = (int64_t) record_get_u64(vbuf + 8);
+        return 0;
+    }
+    if (rc != 0 && rc != DB_NOTFOUND)
+        return rc;
+    val.dlen = sizeof(vbuf);
+    val.flags = DB_DBT_USERMEM | DB_DBT_PARTIAL;
+    if ((rc = s->db->msg->get(s->db->msg, 0, &key, &val, DB_READ_COMMITTED)) != 0)
+        return rc;
+    return record_peek(vbuf, val.size, date, size) < 0 ? DB_NOTFOUND : 0;
+}
+
+/* Read each candidate's date and size, check the bounds, sort. */
 static int order_each(SCTX *s, const NUMVEC *cand, const BOUNDS *b, size_t offset, size_t limit,
                       SEARCH_RESULT *res)
 {
-    SEARCH_HIT *all = mymalloc((cand->n ? cand->n : 1) * sizeof(SEARCH_HIT));
+    size_t  m = cand->n ? cand->n : 1;
+    SEARCH_HIT *all = mymalloc(m * sizeof(SEARCH_HIT));
+    int64_t *date = mymalloc(m * sizeof(int64_t)), *size = mymalloc(m * sizeof(int64_t));
+    char   *have = mycalloc(m, 1);
     size_t  n = 0;
     int     rc = 0;
 
-    for (size_t i = 0; i < cand->n; i++) {
-        DBT     key = {0}, val = {0};
-        unsigned char kbuf[8], vbuf[RECORD_FIXED];
-        int64_t date, size;
-
-        adb_num_key(cand->v[i], kbuf);
-        key.data = kbuf;
-        key.size = 8;
-        val.data = vbuf;
-        val.ulen = sizeof(vbuf);
-        val.dlen = sizeof(vbuf);
-        val.flags = DB_DBT_USERMEM | DB_DBT_PARTIAL;
-        rc = s->db->msg->get(s->db->msg, 0, &key, &val, DB_READ_COMMITTED);
-        if (rc == DB_NOTFOUND)
-            continue;
-        if (rc != 0)
-            break;
-        if (record_peek(vbuf, val.size, &date, &size) < 0)
-            continue;
-        if (date < b->date_lo || date >= b->date_hi || size <= b->size_gt || size >= b->size_lt)
+    /* Dense candidates: one bulk pass over their span of order.db. */
+    if (s->db->order && cand->n > 256
+        && cand->v[cand->n - 1] - cand->v[0] < (uint64_t) cand->n * 32)
+        rc = order_scan(s, cand, date, size, have);
+    for (size_t i = 0; i < cand->n && rc == 0; i++) {
+        if (!have[i]) {
+            rc = order_get(s, cand->v[i], &date[i], &size[i]);
+            if (rc == DB_NOTFOUND) {
+                rc = 0;
+                continue;
+            }
+            if (rc != 0)
+                break;
+        }
+        if (date[i] < b->date_lo || date[i] >= b->date_hi || size[i] <= b->size_gt
+            || size[i] >= b->size_lt)
             continue;
         all[n].num = cand->v[i];
-        all[n].date = date;
+        all[n].date = date[i];
         n++;
     }
-    if (rc == 0 || rc == DB_NOTFOUND) {
-        rc = 0;
+    if (rc == 0) {
         if (n > 1)
             qsort(all, n, sizeof(SEARCH_HIT), hit_cmp);
         res->total = n;
@@ -480,49 +615,124 @@ static int order_each(SCTX *s, const NUMVEC *cand, const BOUNDS *b, size_t offse
             page_add(res, all[i].num, all[i].date);
     }
     myfree(all);
+    myfree(date);
+    myfree(size);
+    myfree(have);
     return rc;
 }
 
-/* Many candidates (bounds already applied), all with lo <= date < hi:
- * walk date.db newest first from hi until the page is full.  cand NULL
- * means every message (total given). */
-static int order_walk(SCTX *s, const NUMVEC *cand, size_t total, int64_t lo, int64_t hi,
-                      size_t offset, size_t limit, SEARCH_RESULT *res)
+/* The date.db entries with lo <= date < hi, oldest first, in bulk. */
+static int walk_window(SCTX *s, int64_t lo, int64_t hi, SEARCH_HIT **v, size_t *n, size_t *cap)
 {
     DBC    *cur;
     DBT     key = {0}, val = {0};
-    unsigned char kbuf[8], vbuf[8];
-    size_t  rank = 0;
+    unsigned char kbuf[8], hbuf[8];
     int     rc;
+    int     done = 0;
 
-    res->total = total;
+    *n = 0;
     if ((rc = s->db->date->cursor(s->db->date, 0, &cur, DB_READ_COMMITTED)) != 0)
         return rc;
-    adb_date_key(hi, kbuf);
+    adb_date_key(lo, kbuf);
+    adb_date_key(hi, hbuf);
     key.data = kbuf;
     key.size = 8;
-    key.ulen = 8;
-    key.flags = DB_DBT_USERMEM;
-    val.data = vbuf;
-    val.ulen = 8;
+    val.data = s->bulk;
+    val.ulen = BULK_BUF;
     val.flags = DB_DBT_USERMEM;
-    rc = cur->get(cur, &key, &val, DB_SET_RANGE);
-    rc = cur->get(cur, &key, &val, rc == 0 ? DB_PREV : DB_LAST);
-    for (; rc == 0 && rank < total && (limit == 0 || rank < offset + limit);
-         rc = cur->get(cur, &key, &val, DB_PREV)) {
-        uint64_t num = adb_key_num(vbuf);
+    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE | DB_MULTIPLE_KEY); rc == 0 && !done;
+         rc = cur->get(cur, &key, &val, DB_NEXT | DB_MULTIPLE_KEY)) {
+        void   *p, *k, *d;
+        u_int32_t klen, dlen;
 
-        if (key.size != 8 || val.size != 8)
-            continue;
-        if (adb_key_date(kbuf) < lo)
-            break;
-        if (cand && bsearch(&num, cand->v, cand->n, sizeof(uint64_t), nv_cmp) == 0)
-            continue;
-        if (rank++ >= offset)
-            page_add(res, num, adb_key_date(kbuf));
+        DB_MULTIPLE_INIT(p, &val);
+        for (;;) {
+            DB_MULTIPLE_KEY_NEXT(p, &val, k, klen, d, dlen);
+            if (p == 0)
+                break;
+            if (klen != 8 || memcmp(k, hbuf, 8) >= 0) {
+                done = 1;
+                break;
+            }
+            if (dlen != 8)
+                continue;
+            if (*n == *cap) {
+                *cap = *cap ? *cap * 2 : 1024;
+                *v = myrealloc(*v, *cap * sizeof(SEARCH_HIT));
+            }
+            (*v)[*n].num = adb_key_num(d);
+            (*v)[(*n)++].date = adb_key_date(k);
+        }
     }
     cur->close(cur);
     return rc == DB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+/* The first and last dates in date.db; DB_NOTFOUND when empty. */
+static int walk_span(SCTX *s, int64_t *first, int64_t *last)
+{
+    DBC    *cur;
+    DBT     key = {0}, val = {0};
+    unsigned char kbuf[8];
+    int     rc;
+
+    if ((rc = s->db->date->cursor(s->db->date, 0, &cur, DB_READ_COMMITTED)) != 0)
+        return rc;
+    key.data = kbuf;
+    key.ulen = 8;
+    key.flags = DB_DBT_USERMEM;
+    val.flags = DB_DBT_PARTIAL;
+    if ((rc = cur->get(cur, &key, &val, DB_FIRST)) == 0) {
+        *first = adb_key_date(kbuf);
+        if ((rc = cur->get(cur, &key, &val, DB_LAST)) == 0)
+            *last = adb_key_date(kbuf);
+    }
+    cur->close(cur);
+    return rc;
+}
+
+/*
+ * Many candidates (bounds already applied), all with lo <= date < hi:
+ * walk date.db newest first from hi until the page is full, a window of
+ * dates at a time read forward in bulk (a cursor stepping backwards costs
+ * ten times more per entry).  The first window is sized from the density
+ * of candidates; each next one doubles.  cand NULL means every message.
+ */
+static int order_walk(SCTX *s, const NUMVEC *cand, size_t total, int64_t lo, int64_t hi,
+                      size_t offset, size_t limit, SEARCH_RESULT *res)
+{
+    SEARCH_HIT *win = 0;
+    size_t  n = 0, cap = 0, rank = 0;
+    int64_t first, last, top, width;
+    uint64_t all = adb_meta_u64(s->db, 0, "count");
+    double  need, per_sec;
+    int     rc;
+
+    res->total = total;
+    if ((rc = walk_span(s, &first, &last)) != 0)
+        return rc == DB_NOTFOUND ? 0 : rc;
+    top = hi < last + 1 ? hi : last + 1;
+    lo = lo > first ? lo : first;
+    need = (double) (limit ? offset + limit : total);
+    per_sec = (double) (all ? all : 1) / (double) (last - first + 1);
+    width = (int64_t) (2.0 * need * (cand && cand->n ? (double) all / (double) cand->n : 1.0)
+                       / per_sec) + 3600;
+    while (top > lo && rank < total && (limit == 0 || rank < offset + limit)) {
+        int64_t bottom = top - lo > width ? top - width : lo;
+
+        if ((rc = walk_window(s, bottom, top, &win, &n, &cap)) != 0)
+            break;
+        for (size_t j = n; j-- > 0 && rank < total && (limit == 0 || rank < offset + limit);) {
+            if (cand && bsearch(&win[j].num, cand->v, cand->n, sizeof(uint64_t), nv_cmp) == 0)
+                continue;
+            if (rank++ >= offset)
+                page_add(res, win[j].num, win[j].date);
+        }
+        top = bottom;
+        width = width > INT64_MAX / 4 ? width : width * 2;
+    }
+    myfree(win);
+    return rc;
 }
 
 /* ---- the query ------------------------------------------------------------ */
@@ -533,6 +743,7 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
     NUMVEC  cand = {0}, tmp = {0}, alt = {0};
     BOUNDS  b = bounds_none;
     int64_t wlo = bounds_none.date_lo, whi = bounds_none.date_hi;   /* dates applied */
+    size_t  wcount = 0;                 /* messages in that window, 0: not counted */
     WORD   *words = mycalloc((size_t) q->n + 1, sizeof(WORD));
     int     nwords = 0;
     int     have = 0;
@@ -600,10 +811,12 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
         b.size_lt = bounds_none.size_lt;
         have = 1;
     }
-    if (!have || (cand.n > FEW && bounds_dated(&b))) {
-        /* Ranges on many candidates: a range read beats reading records. */
+    if (!have || (cand.n > FEW && bounds_dated(&b) && range_share(s, &b) < cand.n * 4)) {
+        /* Many candidates and a range not much larger: one bulk range
+         * read beats reading each candidate's date. */
         if ((rc = range_dates(s, &b, have ? &tmp : &cand)) != 0)
             goto out;
+        wcount = have ? tmp.n : cand.n;
         if (have)
             nv_merge(&cand, &tmp, 1);
         wlo = b.date_lo;
@@ -669,11 +882,12 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
     if (bounds_dated(&b) || bounds_sized(&b) || cand.n == 0) {
         rc = order_each(s, &cand, &b, offset, limit, res);
     } else {
-        uint64_t total = adb_meta_u64(s->db, 0, "count");
+        uint64_t total = wcount ? wcount : adb_meta_u64(s->db, 0, "count");
         double  need = (double) (limit ? offset + limit : cand.n);
 
-        /* A walk takes about need * total / cand.n sequential steps; a
-         * record read is a random access that costs some WALK_COST steps. */
+        /* A walk of the date window takes about need * total / cand.n
+         * sequential steps; a record read is a random access that costs
+         * some WALK_COST steps. */
         if (need * (double) total / (double) cand.n < WALK_COST * (double) cand.n)
             rc = order_walk(s, &cand, cand.n, wlo, whi, offset, limit, res);
         else

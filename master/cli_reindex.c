@@ -1,7 +1,7 @@
 /*
  * cli_reindex.c - mailarc reindex: rebuild the index from the store.
  *
- * The posting lists, date.db and size.db are emptied in one transaction,
+ * The posting lists, date.db, size.db and order.db are emptied in one transaction,
  * then every record is re-read with its blob (digest checked), its header
  * fields are derived again from the exact bytes, and its entries are
  * written exactly as the indexer writes them, a batch per transaction.
@@ -201,7 +201,8 @@ static int reindex_truncate(REINDEX *r)
         return rc;
     if ((rc = r->db->term->truncate(r->db->term, txn, &count, 0)) != 0
         || (rc = r->db->date->truncate(r->db->date, txn, &count, 0)) != 0
-        || (rc = r->db->size->truncate(r->db->size, txn, &count, 0)) != 0) {
+        || (rc = r->db->size->truncate(r->db->size, txn, &count, 0)) != 0
+        || (rc = r->db->order->truncate(r->db->order, txn, &count, 0)) != 0) {
         txn->abort(txn);
         return rc;
     }

@@ -27,6 +27,11 @@ GENCORPUS = os.path.abspath(os.path.join(ROOT, "..", "shared", "tools", "gencorp
 ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
 
 
+# What ASan, LSan and UBSan print (make check SANITIZE=1): any of it in a
+# daemon's log fails the test that ran it.
+SANITIZER = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -172,11 +177,14 @@ def archive_factory():
         return a
 
     yield make
+    reports = []
     for a in made:
         a.stop()
+        reports += [line for line in a.log().splitlines() if any(s in line for s in SANITIZER)]
         if os.path.ismount(a.data):
             subprocess.run(["umount", "-l", a.data])
         shutil.rmtree(a.base, ignore_errors=True)
+    assert not reports, "sanitizer reports from the daemons:\n" + "\n".join(reports[:20])
 
 
 @pytest.fixture

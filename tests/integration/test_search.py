@@ -65,13 +65,17 @@ def queries(msgs, bcc_only):
         ["to:hooli4.example", "-cc:hooli4.example"],
         ["budget", "-has:attachment", "-subject:budget"],
         ['-body:"budget forecast"', "payment"],
+        # many candidates with ranges: the range-read and bulk paths
+        ["body:the", "after:2025-03-01"], ["body:the", "larger:3K"],
+        ["the", "after:2024-12-01", "before:2025-12-01", "smaller:5000"],
+        ["body:the", "-body:and", "on:" + some],
     ]
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory, corpus2000):
+def loaded(corpus2000):
     """One archive holding the corpus and the hard cases, with two users."""
-    from conftest import Archive, make_base
+    from conftest import SANITIZER, Archive, make_base
     import shutil
     bcc_only = corpus_bcc_only(corpus2000)
     senders = sorted({it["mail_from"].lower() for it in corpus2000})
@@ -98,7 +102,9 @@ def loaded(tmp_path_factory, corpus2000):
     users = {"owner": {OWNER, senders[3]}, "hidden": {bcc_only, "bcc.hidden@hard.example"}}
     yield a, msgs, bcc_only, users
     a.stop()
+    reports = [line for line in a.log().splitlines() if any(s in line for s in SANITIZER)]
     shutil.rmtree(a.base, ignore_errors=True)
+    assert not reports, "sanitizer reports from the daemons:\n" + "\n".join(reports[:20])
 
 
 def visible(a, login, query):
