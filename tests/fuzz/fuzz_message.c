@@ -4,6 +4,7 @@
  * content and header terms, record encoding).  Any crash, leak or UB here is a poison message.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../lib/meta.h"
