@@ -311,9 +311,11 @@ static int post_filter(SCTX *s, const char *key, NUMVEC *cand, int keep)
 
 /* ---- date and size ranges ---------------------------------------------- */
 
-/* Numbers from a date.db or size.db range: keys from lo (incl.) to hi
- * (excl.), both as stored (big-endian, so byte order is numeric order). */
-static int range_read(SCTX *s, DB *dbp, uint64_t lo, uint64_t hi, NUMVEC *out)
+/* Call fn for each entry of date.db or size.db with lo <= key < hi (keys
+ * as stored: big-endian, so byte order is numeric order), in order, read
+ * in bulk. */
+static int range_scan(SCTX *s, DB *dbp, uint64_t lo, uint64_t hi,
+                      void (*fn)(const void *key, const void *num, void *ctx), void *ctx)
 {
     DBC    *cur;
     DBT     key = {0}, val = {0};
@@ -321,7 +323,6 @@ static int range_read(SCTX *s, DB *dbp, uint64_t lo, uint64_t hi, NUMVEC *out)
     int     rc;
     int     done = 0;
 
-    out->n = 0;
     if (lo >= hi)
         return 0;
     if ((rc = dbp->cursor(dbp, 0, &cur, DB_READ_COMMITTED)) != 0)
@@ -347,12 +348,28 @@ static int range_read(SCTX *s, DB *dbp, uint64_t lo, uint64_t hi, NUMVEC *out)
                 break;
             }
             if (dlen == 8)
-                nv_add(out, adb_key_num(d));
+                fn(k, d, ctx);
         }
     }
     cur->close(cur);
-    nv_sort_unique(out);
     return rc == DB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+static void range_add_num(const void *key, const void *num, void *ctx)
+{
+    (void) key;
+    nv_add(ctx, adb_key_num(num));
+}
+
+/* The numbers of a range, sorted. */
+static int range_read(SCTX *s, DB *dbp, uint64_t lo, uint64_t hi, NUMVEC *out)
+{
+    int     rc;
+
+    out->n = 0;
+    if ((rc = range_scan(s, dbp, lo, hi, range_add_num, out)) == 0)
+        nv_sort_unique(out);
+    return rc;
 }
 
 typedef struct bounds {
@@ -621,51 +638,32 @@ static int order_each(SCTX *s, const NUMVEC *cand, const BOUNDS *b, size_t offse
     return rc;
 }
 
-/* The date.db entries with lo <= date < hi, oldest first, in bulk. */
-static int walk_window(SCTX *s, int64_t lo, int64_t hi, SEARCH_HIT **v, size_t *n, size_t *cap)
+typedef struct window {
+    SEARCH_HIT *v;
+    size_t  n, cap;
+} WINDOW;
+
+static void window_add(const void *key, const void *num, void *ctx)
 {
-    DBC    *cur;
-    DBT     key = {0}, val = {0};
-    unsigned char kbuf[8], hbuf[8];
-    int     rc;
-    int     done = 0;
+    WINDOW *w = ctx;
 
-    *n = 0;
-    if ((rc = s->db->date->cursor(s->db->date, 0, &cur, DB_READ_COMMITTED)) != 0)
-        return rc;
-    adb_date_key(lo, kbuf);
-    adb_date_key(hi, hbuf);
-    key.data = kbuf;
-    key.size = 8;
-    val.data = s->bulk;
-    val.ulen = BULK_BUF;
-    val.flags = DB_DBT_USERMEM;
-    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE | DB_MULTIPLE_KEY); rc == 0 && !done;
-         rc = cur->get(cur, &key, &val, DB_NEXT | DB_MULTIPLE_KEY)) {
-        void   *p, *k, *d;
-        u_int32_t klen, dlen;
-
-        DB_MULTIPLE_INIT(p, &val);
-        for (;;) {
-            DB_MULTIPLE_KEY_NEXT(p, &val, k, klen, d, dlen);
-            if (p == 0)
-                break;
-            if (klen != 8 || memcmp(k, hbuf, 8) >= 0) {
-                done = 1;
-                break;
-            }
-            if (dlen != 8)
-                continue;
-            if (*n == *cap) {
-                *cap = *cap ? *cap * 2 : 1024;
-                *v = myrealloc(*v, *cap * sizeof(SEARCH_HIT));
-            }
-            (*v)[*n].num = adb_key_num(d);
-            (*v)[(*n)++].date = adb_key_date(k);
-        }
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 1024;
+        w->v = myrealloc(w->v, w->cap * sizeof(SEARCH_HIT));
     }
-    cur->close(cur);
-    return rc == DB_NOTFOUND || rc == 0 ? 0 : rc;
+    w->v[w->n].num = adb_key_num(num);
+    w->v[w->n++].date = adb_key_date(key);
+}
+
+/* The date.db entries with lo <= date < hi, oldest first. */
+static int walk_window(SCTX *s, int64_t lo, int64_t hi, WINDOW *w)
+{
+    unsigned char l[8], h[8];
+
+    w->n = 0;
+    adb_date_key(lo, l);
+    adb_date_key(hi, h);
+    return range_scan(s, s->db->date, record_get_u64(l), record_get_u64(h), window_add, w);
 }
 
 /* The first and last dates in date.db; DB_NOTFOUND when empty. */
@@ -701,8 +699,8 @@ static int walk_span(SCTX *s, int64_t *first, int64_t *last)
 static int order_walk(SCTX *s, const NUMVEC *cand, size_t total, int64_t lo, int64_t hi,
                       size_t offset, size_t limit, SEARCH_RESULT *res)
 {
-    SEARCH_HIT *win = 0;
-    size_t  n = 0, cap = 0, rank = 0;
+    WINDOW  win = {0, 0, 0};
+    size_t  rank = 0;
     int64_t first, last, top, width;
     uint64_t all = adb_meta_u64(s->db, 0, "count");
     double  need, per_sec;
@@ -720,18 +718,18 @@ static int order_walk(SCTX *s, const NUMVEC *cand, size_t total, int64_t lo, int
     while (top > lo && rank < total && (limit == 0 || rank < offset + limit)) {
         int64_t bottom = top - lo > width ? top - width : lo;
 
-        if ((rc = walk_window(s, bottom, top, &win, &n, &cap)) != 0)
+        if ((rc = walk_window(s, bottom, top, &win)) != 0)
             break;
-        for (size_t j = n; j-- > 0 && rank < total && (limit == 0 || rank < offset + limit);) {
-            if (cand && bsearch(&win[j].num, cand->v, cand->n, sizeof(uint64_t), nv_cmp) == 0)
+        for (size_t j = win.n; j-- > 0 && rank < total && (limit == 0 || rank < offset + limit);) {
+            if (cand && bsearch(&win.v[j].num, cand->v, cand->n, sizeof(uint64_t), nv_cmp) == 0)
                 continue;
             if (rank++ >= offset)
-                page_add(res, win[j].num, win[j].date);
+                page_add(res, win.v[j].num, win.v[j].date);
         }
         top = bottom;
         width = width > INT64_MAX / 4 ? width : width * 2;
     }
-    myfree(win);
+    myfree(win.v);
     return rc;
 }
 
