@@ -84,7 +84,8 @@ void postings_content_free(TERMSET *ts)
     termset_free(ts);
 }
 
-static int postings_put1(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const unsigned char num[8])
+static int postings_put1(DB *dbp, DB_TXN *txn, const void *k, size_t klen,
+                         const unsigned char num[8])
 {
     DBT     key = {0}, val = {0};
     int     rc;

@@ -6,371 +6,23 @@
  * with DB_GET_BOTH_RANGE when the candidates are few compared with the
  * list, by reading and merging it otherwise.  Dates and sizes come from
  * date.db and size.db ranges.  The page is ordered either from each
- * candidate's record (few candidates) or by walking date.db from the
- * newest end until the page is full (many candidates).
+ * candidate's order.db entry (few candidates) or by walking date.db from
+ * the newest end until the page is full (many candidates).  Posting lists
+ * and ranges are read through postlist.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mymalloc.h"
+#include "postlist.h"
 #include "record.h"
 #include "search.h"
 #include "terms.h"
 #include "vstr.h"
 
-#define BULK_BUF (256 * 1024)       /* DB_MULTIPLE buffer */
-#define SEEK_RATIO 8                /* seek when list > ratio * candidates */
 #define FEW 512                     /* check ranges on these record by record */
 #define WALK_COST 64.0              /* a random record read, in date.db steps */
-
-typedef struct numvec {
-    uint64_t *v;
-    size_t  n;
-    size_t  cap;
-} NUMVEC;
-
-static void nv_add(NUMVEC *nv, uint64_t x)
-{
-    if (nv->n == nv->cap) {
-        nv->cap = nv->cap ? nv->cap * 2 : 64;
-        nv->v = myrealloc(nv->v, nv->cap * sizeof(uint64_t));
-    }
-    nv->v[nv->n++] = x;
-}
-
-static int nv_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-
-    return x < y ? -1 : x > y;
-}
-
-/* LSD radix sort, 16 bits a pass, skipping passes where all keys agree:
- * message numbers are small, so one or two passes do. */
-static void nv_radix(NUMVEC *nv)
-{
-    uint64_t *tmp = mymalloc(nv->n * sizeof(uint64_t));
-    uint64_t *src = nv->v, *dst = tmp;
-    uint64_t all_or = 0;
-    size_t *count = mycalloc(65536, sizeof(size_t));
-
-    for (size_t i = 0; i < nv->n; i++)
-        all_or |= nv->v[i];
-    for (int shift = 0; shift < 64 && (all_or >> shift) != 0; shift += 16) {
-        size_t  sum = 0;
-
-        memset(count, 0, 65536 * sizeof(size_t));
-        for (size_t i = 0; i < nv->n; i++)
-            count[(src[i] >> shift) & 0xffff]++;
-        for (size_t b = 0; b < 65536; b++) {
-            size_t  c = count[b];
-
-            count[b] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < nv->n; i++)
-            dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
-        {
-            uint64_t *t = src;
-
-            src = dst;
-            dst = t;
-        }
-    }
-    if (src != nv->v)
-        memcpy(nv->v, src, nv->n * sizeof(uint64_t));
-    myfree(tmp);
-    myfree(count);
-}
-
-static void nv_sort_unique(NUMVEC *nv)
-{
-    size_t  o = 0;
-
-    if (nv->n == 0)
-        return;
-    if (nv->n > 4096)
-        nv_radix(nv);
-    else
-        qsort(nv->v, nv->n, sizeof(uint64_t), nv_cmp);
-    for (size_t i = 0; i < nv->n; i++)
-        if (o == 0 || nv->v[o - 1] != nv->v[i])
-            nv->v[o++] = nv->v[i];
-    nv->n = o;
-}
-
-static void nv_copy(NUMVEC *dst, const NUMVEC *src)
-{
-    dst->n = 0;
-    for (size_t i = 0; i < src->n; i++)
-        nv_add(dst, src->v[i]);
-}
-
-/* Keep in a (sorted) the members that are in (keep) or not in (!keep)
- * the sorted b. */
-static void nv_merge(NUMVEC *a, const NUMVEC *b, int keep)
-{
-    size_t  i = 0, j = 0, o = 0;
-
-    while (i < a->n) {
-        while (j < b->n && b->v[j] < a->v[i])
-            j++;
-        if ((j < b->n && b->v[j] == a->v[i]) == keep)
-            a->v[o++] = a->v[i];
-        i++;
-    }
-    a->n = o;
-}
-
-/* ---- posting lists ------------------------------------------------------ */
-
-typedef struct sctx {
-    ADB    *db;
-    void   *bulk;                   /* BULK_BUF bytes */
-} SCTX;
-
-/* The posting keys a query key stands for: a bare word is three. */
-static int post_keys(const char *key, char out[3][TERMS_MAX_VALUE + 8])
-{
-    static const char kinds[] = "sbn";
-
-    if (key[0] != QUERY_ANY_TEXT) {
-        snprintf(out[0], sizeof(out[0]), "%s", key);
-        return 1;
-    }
-    for (int i = 0; i < 3; i++)
-        snprintf(out[i], sizeof(out[i]), "%c%s", kinds[i], key + 1);
-    return 3;
-}
-
-static int post_cursor(SCTX *s, DBC **cur)
-{
-    return s->db->term->cursor(s->db->term, 0, cur, DB_READ_COMMITTED);
-}
-
-/* Append one stored list (ascending) to out, in bulk. */
-static int post_read1(SCTX *s, const char *term, NUMVEC *out)
-{
-    DBC    *cur;
-    DBT     key = {0}, val = {0};
-    u_int32_t op = DB_SET;
-    int     rc;
-
-    if ((rc = post_cursor(s, &cur)) != 0)
-        return rc;
-    key.data = (void *) term;
-    key.size = (u_int32_t) strlen(term);
-    val.data = s->bulk;
-    val.ulen = BULK_BUF;
-    val.flags = DB_DBT_USERMEM;
-    while ((rc = cur->get(cur, &key, &val, op | DB_MULTIPLE)) == 0) {
-        void   *p, *d;
-        u_int32_t dlen;
-
-        DB_MULTIPLE_INIT(p, &val);
-        for (;;) {
-            DB_MULTIPLE_NEXT(p, &val, d, dlen);
-            if (p == 0)
-                break;
-            if (dlen == 8)
-                nv_add(out, adb_key_num(d));
-        }
-        op = DB_NEXT_DUP;
-    }
-    cur->close(cur);
-    return rc == DB_NOTFOUND ? 0 : rc;
-}
-
-/* The members of a query key's list(s), sorted. */
-static int post_read(SCTX *s, const char *key, NUMVEC *out)
-{
-    char    k[3][TERMS_MAX_VALUE + 8];
-    int     n = post_keys(key, k);
-    int     rc = 0;
-
-    out->n = 0;
-    for (int i = 0; i < n && rc == 0; i++)
-        rc = post_read1(s, k[i], out);
-    if (n > 1)
-        nv_sort_unique(out);
-    return rc;
-}
-
-static int post_count1(SCTX *s, const char *term, size_t *n)
-{
-    DBC    *cur;
-    DBT     key = {0}, val = {0};
-    db_recno_t c = 0;
-    int     rc;
-
-    if ((rc = post_cursor(s, &cur)) != 0)
-        return rc;
-    key.data = (void *) term;
-    key.size = (u_int32_t) strlen(term);
-    val.flags = DB_DBT_PARTIAL;
-    if ((rc = cur->get(cur, &key, &val, DB_SET)) == 0)
-        rc = cur->count(cur, &c, 0);
-    cur->close(cur);
-    *n += c;
-    return rc == DB_NOTFOUND ? 0 : rc;
-}
-
-static int post_count(SCTX *s, const char *key, size_t *n)
-{
-    char    k[3][TERMS_MAX_VALUE + 8];
-    int     m = post_keys(key, k);
-    int     rc = 0;
-
-    *n = 0;
-    for (int i = 0; i < m && rc == 0; i++)
-        rc = post_count1(s, k[i], n);
-    return rc;
-}
-
-/* Mark the candidates that are in one stored list of count entries. */
-static int post_mark1(SCTX *s, const char *term, size_t count, const NUMVEC *cand, char *mark,
-                      NUMVEC *tmp)
-{
-    DBC    *cur;
-    DBT     key = {0}, val = {0};
-    unsigned char buf[8];
-    size_t  i = 0;
-    int     rc;
-
-    if (count == 0 || cand->n == 0)
-        return 0;
-    if (count <= cand->n * SEEK_RATIO) {
-        size_t  j = 0;
-
-        tmp->n = 0;
-        if ((rc = post_read1(s, term, tmp)) != 0)
-            return rc;
-        for (i = 0; i < cand->n; i++) {
-            while (j < tmp->n && tmp->v[j] < cand->v[i])
-                j++;
-            if (j < tmp->n && tmp->v[j] == cand->v[i])
-                mark[i] = 1;
-        }
-        return 0;
-    }
-    /* Leapfrog: seek to the first entry >= each candidate. */
-    if ((rc = post_cursor(s, &cur)) != 0)
-        return rc;
-    key.data = (void *) term;
-    key.size = (u_int32_t) strlen(term);
-    val.data = buf;
-    val.ulen = 8;
-    val.flags = DB_DBT_USERMEM;
-    while (i < cand->n) {
-        uint64_t y;
-
-        adb_num_key(cand->v[i], buf);
-        val.size = 8;
-        if ((rc = cur->get(cur, &key, &val, DB_GET_BOTH_RANGE)) != 0)
-            break;
-        y = adb_key_num(buf);
-        while (i < cand->n && cand->v[i] < y)
-            i++;
-        if (i < cand->n && cand->v[i] == y)
-            mark[i++] = 1;
-    }
-    cur->close(cur);
-    return rc == DB_NOTFOUND ? 0 : rc;
-}
-
-/* Keep the candidates that are (keep) or are not (!keep) in key's list. */
-static int post_filter(SCTX *s, const char *key, NUMVEC *cand, int keep)
-{
-    char    k[3][TERMS_MAX_VALUE + 8];
-    int     m = post_keys(key, k);
-    char   *mark;
-    NUMVEC  tmp = {0};
-    size_t  o = 0;
-    int     rc = 0;
-
-    if (cand->n == 0)
-        return 0;
-    mark = mycalloc(cand->n, 1);
-    for (int i = 0; i < m && rc == 0; i++) {
-        size_t  count = 0;
-
-        if ((rc = post_count1(s, k[i], &count)) == 0)
-            rc = post_mark1(s, k[i], count, cand, mark, &tmp);
-    }
-    if (rc == 0) {
-        for (size_t i = 0; i < cand->n; i++)
-            if (mark[i] == keep)
-                cand->v[o++] = cand->v[i];
-        cand->n = o;
-    }
-    myfree(mark);
-    myfree(tmp.v);
-    return rc;
-}
-
-/* ---- date and size ranges ---------------------------------------------- */
-
-/* Call fn for each entry of date.db or size.db with lo <= key < hi (keys
- * as stored: big-endian, so byte order is numeric order), in order, read
- * in bulk. */
-static int range_scan(SCTX *s, DB *dbp, uint64_t lo, uint64_t hi,
-                      void (*fn)(const void *key, const void *num, void *ctx), void *ctx)
-{
-    DBC    *cur;
-    DBT     key = {0}, val = {0};
-    unsigned char kbuf[8];
-    int     rc;
-    int     done = 0;
-
-    if (lo >= hi)
-        return 0;
-    if ((rc = dbp->cursor(dbp, 0, &cur, DB_READ_COMMITTED)) != 0)
-        return rc;
-    record_put_u64(kbuf, lo);
-    key.data = kbuf;
-    key.size = 8;
-    val.data = s->bulk;
-    val.ulen = BULK_BUF;
-    val.flags = DB_DBT_USERMEM;
-    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE | DB_MULTIPLE_KEY); rc == 0 && !done;
-         rc = cur->get(cur, &key, &val, DB_NEXT | DB_MULTIPLE_KEY)) {
-        void   *p, *k, *d;
-        u_int32_t klen, dlen;
-
-        DB_MULTIPLE_INIT(p, &val);
-        for (;;) {
-            DB_MULTIPLE_KEY_NEXT(p, &val, k, klen, d, dlen);
-            if (p == 0)
-                break;
-            if (klen != 8 || record_get_u64(k) >= hi) {
-                done = 1;
-                break;
-            }
-            if (dlen == 8)
-                fn(k, d, ctx);
-        }
-    }
-    cur->close(cur);
-    return rc == DB_NOTFOUND || rc == 0 ? 0 : rc;
-}
-
-static void range_add_num(const void *key, const void *num, void *ctx)
-{
-    (void) key;
-    nv_add(ctx, adb_key_num(num));
-}
-
-/* The numbers of a range, sorted. */
-static int range_read(SCTX *s, DB *dbp, uint64_t lo, uint64_t hi, NUMVEC *out)
-{
-    int     rc;
-
-    out->n = 0;
-    if ((rc = range_scan(s, dbp, lo, hi, range_add_num, out)) == 0)
-        nv_sort_unique(out);
-    return rc;
-}
 
 typedef struct bounds {
     int64_t date_lo, date_hi;       /* lo <= date < hi */
@@ -387,22 +39,22 @@ static int bounds_sized(const BOUNDS *b)
     return b->size_gt != -1 || b->size_lt != INT64_MAX;
 }
 
-static int range_dates(SCTX *s, const BOUNDS *b, NUMVEC *out)
+static int range_dates(POSTLIST_CTX *s, const BOUNDS *b, NUMVEC *out)
 {
     unsigned char l[8], h[8];
 
     adb_date_key(b->date_lo, l);
     adb_date_key(b->date_hi, h);
-    return range_read(s, s->db->date, record_get_u64(l), record_get_u64(h), out);
+    return postlist_range(s, s->db->date, record_get_u64(l), record_get_u64(h), out);
 }
 
-static int range_sizes(SCTX *s, const BOUNDS *b, NUMVEC *out)
+static int range_sizes(POSTLIST_CTX *s, const BOUNDS *b, NUMVEC *out)
 {
-    return range_read(s, s->db->size, (uint64_t) (b->size_gt + 1), (uint64_t) b->size_lt, out);
+    return postlist_range(s, s->db->size, (uint64_t) (b->size_gt + 1), (uint64_t) b->size_lt, out);
 }
 
 /* About how many messages the date bounds hold (DB->key_range). */
-static size_t range_share(SCTX *s, const BOUNDS *b)
+static size_t range_share(POSTLIST_CTX *s, const BOUNDS *b)
 {
     DB_KEY_RANGE lo = {0, 0, 0}, hi = {0, 0, 0};
     DBT     key = {0};
@@ -455,17 +107,17 @@ static void bounds_add(BOUNDS *b, const QTERM *t)
 static const BOUNDS bounds_none = {INT64_MIN / 2, INT64_MAX / 2, -1, INT64_MAX};
 
 /* The messages one group matches on its own (inside an OR). */
-static int group_set(SCTX *s, const QUERY *q, int i, int end, NUMVEC *out)
+static int group_set(POSTLIST_CTX *s, const QUERY *q, int i, int end, NUMVEC *out)
 {
     BOUNDS  b = bounds_none;
     NUMVEC  tmp = {0};
     int     rc = 0;
 
     if (q->t[i].kind == Q_POSTING) {
-        if ((rc = post_read(s, q->t[i].key, out)) != 0)
+        if ((rc = postlist_read(s, q->t[i].key, out)) != 0)
             return rc;
         for (int k = i + 1; k < end && rc == 0; k++)
-            rc = post_filter(s, q->t[k].key, out, 1);
+            rc = postlist_filter(s, q->t[k].key, out, 1);
         return rc;
     }
     for (int k = i; k < end; k++)
@@ -475,7 +127,7 @@ static int group_set(SCTX *s, const QUERY *q, int i, int end, NUMVEC *out)
     if (rc == 0 && bounds_sized(&b)) {
         if (bounds_dated(&b)) {
             if ((rc = range_sizes(s, &b, &tmp)) == 0)
-                nv_merge(out, &tmp, 1);
+                numvec_merge(out, &tmp, 1);
         } else {
             rc = range_sizes(s, &b, out);
         }
@@ -517,7 +169,7 @@ static void page_add(SEARCH_RESULT *res, uint64_t num, int64_t date)
 
 /* Dates and sizes of sorted candidates from order.db read in bulk across
  * their span (dense candidates); have[i] set for each one found. */
-static int order_scan(SCTX *s, const NUMVEC *cand, int64_t *date, int64_t *size, char *have)
+static int order_scan(POSTLIST_CTX *s, const NUMVEC *cand, int64_t *date, int64_t *size, char *have)
 {
     DBC    *cur;
     DBT     key = {0}, val = {0};
@@ -531,7 +183,7 @@ static int order_scan(SCTX *s, const NUMVEC *cand, int64_t *date, int64_t *size,
     key.data = kbuf;
     key.size = 8;
     val.data = s->bulk;
-    val.ulen = BULK_BUF;
+    val.ulen = POSTLIST_BULK;
     val.flags = DB_DBT_USERMEM;
     for (rc = cur->get(cur, &key, &val, DB_SET_RANGE | DB_MULTIPLE_KEY); rc == 0 && i < cand->n;
          rc = cur->get(cur, &key, &val, DB_NEXT | DB_MULTIPLE_KEY)) {
@@ -564,7 +216,7 @@ static int order_scan(SCTX *s, const NUMVEC *cand, int64_t *date, int64_t *size,
 /* The date and size of one message: order.db, else (an index written
  * before order.db existed) the fixed part of its record.  DB_NOTFOUND
  * when it has neither. */
-static int order_get(SCTX *s, uint64_t num, int64_t *date, int64_t *size)
+static int order_get(POSTLIST_CTX *s, uint64_t num, int64_t *date, int64_t *size)
 {
     DBT     key = {0}, val = {0};
     unsigned char kbuf[8], vbuf[RECORD_FIXED];
@@ -593,8 +245,8 @@ static int order_get(SCTX *s, uint64_t num, int64_t *date, int64_t *size)
 }
 
 /* Read each candidate's date and size, check the bounds, sort. */
-static int order_each(SCTX *s, const NUMVEC *cand, const BOUNDS *b, size_t offset, size_t limit,
-                      SEARCH_RESULT *res)
+static int order_each(POSTLIST_CTX *s, const NUMVEC *cand, const BOUNDS *b, size_t offset,
+                      size_t limit, SEARCH_RESULT *res)
 {
     size_t  m = cand->n ? cand->n : 1;
     SEARCH_HIT *all = mymalloc(m * sizeof(SEARCH_HIT));
@@ -656,18 +308,18 @@ static void window_add(const void *key, const void *num, void *ctx)
 }
 
 /* The date.db entries with lo <= date < hi, oldest first. */
-static int walk_window(SCTX *s, int64_t lo, int64_t hi, WINDOW *w)
+static int walk_window(POSTLIST_CTX *s, int64_t lo, int64_t hi, WINDOW *w)
 {
     unsigned char l[8], h[8];
 
     w->n = 0;
     adb_date_key(lo, l);
     adb_date_key(hi, h);
-    return range_scan(s, s->db->date, record_get_u64(l), record_get_u64(h), window_add, w);
+    return postlist_scan(s, s->db->date, record_get_u64(l), record_get_u64(h), window_add, w);
 }
 
 /* The first and last dates in date.db; DB_NOTFOUND when empty. */
-static int walk_span(SCTX *s, int64_t *first, int64_t *last)
+static int walk_span(POSTLIST_CTX *s, int64_t *first, int64_t *last)
 {
     DBC    *cur;
     DBT     key = {0}, val = {0};
@@ -696,7 +348,7 @@ static int walk_span(SCTX *s, int64_t *first, int64_t *last)
  * ten times more per entry).  The first window is sized from the density
  * of candidates; each next one doubles.  cand NULL means every message.
  */
-static int order_walk(SCTX *s, const NUMVEC *cand, size_t total, int64_t lo, int64_t hi,
+static int order_walk(POSTLIST_CTX *s, const NUMVEC *cand, size_t total, int64_t lo, int64_t hi,
                       size_t offset, size_t limit, SEARCH_RESULT *res)
 {
     WINDOW  win = {0, 0, 0};
@@ -721,7 +373,7 @@ static int order_walk(SCTX *s, const NUMVEC *cand, size_t total, int64_t lo, int
         if ((rc = walk_window(s, bottom, top, &win)) != 0)
             break;
         for (size_t j = win.n; j-- > 0 && rank < total && (limit == 0 || rank < offset + limit);) {
-            if (cand && bsearch(&win.v[j].num, cand->v, cand->n, sizeof(uint64_t), nv_cmp) == 0)
+            if (cand && bsearch(&win.v[j].num, cand->v, cand->n, sizeof(uint64_t), numvec_cmp) == 0)
                 continue;
             if (rank++ >= offset)
                 page_add(res, win.v[j].num, win.v[j].date);
@@ -735,8 +387,8 @@ static int order_walk(SCTX *s, const NUMVEC *cand, size_t total, int64_t lo, int
 
 /* ---- the query ------------------------------------------------------------ */
 
-static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
-                       SEARCH_RESULT *res)
+static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_t offset,
+                       size_t limit, SEARCH_RESULT *res)
 {
     NUMVEC  cand = {0}, tmp = {0}, alt = {0};
     BOUNDS  b = bounds_none;
@@ -754,7 +406,7 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
         for (int k = i; k < clause_end(q, i); k++) {
             if (q->t[k].kind == Q_POSTING) {
                 words[nwords].key = q->t[k].key;
-                if ((rc = post_count(s, q->t[k].key, &words[nwords].count)) != 0)
+                if ((rc = postlist_count(s, q->t[k].key, &words[nwords].count)) != 0)
                     goto out;
                 nwords++;
             } else {
@@ -765,11 +417,11 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
     /* The rarest word first; every other word filters. */
     if (nwords > 0) {
         qsort(words, (size_t) nwords, sizeof(WORD), word_cmp);
-        if ((rc = post_read(s, words[0].key, &cand)) != 0)
+        if ((rc = postlist_read(s, words[0].key, &cand)) != 0)
             goto out;
         have = 1;
         for (int k = 1; k < nwords && cand.n > 0 && rc == 0; k++)
-            rc = post_filter(s, words[k].key, &cand, 1);
+            rc = postlist_filter(s, words[k].key, &cand, 1);
         if (rc != 0)
             goto out;
     }
@@ -784,13 +436,13 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
             if ((rc = group_set(s, q, g, group_end(q, g), &tmp)) != 0)
                 goto out;
             for (size_t k = 0; k < tmp.n; k++)
-                nv_add(&alt, tmp.v[k]);
+                numvec_add(&alt, tmp.v[k]);
         }
-        nv_sort_unique(&alt);
+        numvec_sort_unique(&alt);
         if (have) {
-            nv_merge(&cand, &alt, 1);
+            numvec_merge(&cand, &alt, 1);
         } else {
-            nv_copy(&cand, &alt);
+            numvec_copy(&cand, &alt);
             have = 1;
         }
     }
@@ -816,7 +468,7 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
             goto out;
         wcount = have ? tmp.n : cand.n;
         if (have)
-            nv_merge(&cand, &tmp, 1);
+            numvec_merge(&cand, &tmp, 1);
         wlo = b.date_lo;
         whi = b.date_hi;
         b.date_lo = bounds_none.date_lo;
@@ -826,7 +478,7 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
     if (cand.n > FEW && bounds_sized(&b)) {
         if ((rc = range_sizes(s, &b, &tmp)) != 0)
             goto out;
-        nv_merge(&cand, &tmp, 1);
+        numvec_merge(&cand, &tmp, 1);
         b.size_gt = bounds_none.size_gt;
         b.size_lt = bounds_none.size_lt;
     }
@@ -844,8 +496,8 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
             for (const char *kind = "ft"; *kind && rc == 0; kind++) {
                 terms_key(*kind, a, strlen(a), key);
                 count = 0;
-                if ((rc = post_count1(s, key->s, &count)) == 0)
-                    rc = post_mark1(s, key->s, count, &cand, mark, &tmp);
+                if ((rc = postlist_count_term(s, key->s, &count)) == 0)
+                    rc = postlist_mark_term(s, key->s, count, &cand, mark, &tmp);
             }
         }
         for (size_t i = 0; i < cand.n; i++)
@@ -864,12 +516,12 @@ static int search_once(SCTX *s, const QUERY *q, const ACCESS *acc, size_t offset
         if (!q->t[i].neg || q->t[i].kind != Q_POSTING)
             continue;
         if (ge - i == 1) {
-            rc = post_filter(s, q->t[i].key, &cand, 0);
+            rc = postlist_filter(s, q->t[i].key, &cand, 0);
         } else {
-            nv_copy(&alt, &cand);
+            numvec_copy(&alt, &cand);
             for (int k = i; k < ge && alt.n > 0 && rc == 0; k++)
-                rc = post_filter(s, q->t[k].key, &alt, 1);
-            nv_merge(&cand, &alt, 0);
+                rc = postlist_filter(s, q->t[k].key, &alt, 1);
+            numvec_merge(&cand, &alt, 0);
         }
         if (rc != 0)
             goto out;
@@ -902,7 +554,7 @@ out:
 int search_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
                SEARCH_RESULT *res, char *err, size_t errlen)
 {
-    SCTX    s = {db, mymalloc(BULK_BUF)};
+    POSTLIST_CTX s = {db, mymalloc(POSTLIST_BULK)};
     int     rc = 0;
 
     /* A reader can be the victim the lock detector picks; it starts over. */

@@ -1,0 +1,52 @@
+/*
+ * postlist.h - reading the index: posting lists and date/size ranges.
+ *
+ * Posting lists are read in bulk (DB_MULTIPLE) and filtered by seeking
+ * (DB_GET_BOTH_RANGE) when the candidates are few compared with a list.
+ * A query key of kind QUERY_ANY_TEXT (a bare word) stands for the subject,
+ * body and file name lists together.  Numbers are kept in sorted NUMVECs.
+ */
+#ifndef MAILARC_POSTLIST_H
+#define MAILARC_POSTLIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adb.h"
+
+typedef struct numvec {
+    uint64_t *v;
+    size_t  n;
+    size_t  cap;
+} NUMVEC;
+
+void numvec_add(NUMVEC *nv, uint64_t x);
+int numvec_cmp(const void *a, const void *b);          /* for bsearch */
+void numvec_sort_unique(NUMVEC *nv);
+void numvec_copy(NUMVEC *dst, const NUMVEC *src);
+/* Keep in a the members that are (keep) or are not (!keep) in b. */
+void numvec_merge(NUMVEC *a, const NUMVEC *b, int keep);
+
+typedef struct postlist_ctx {
+    ADB    *db;
+    void   *bulk;                   /* BULK_BUF bytes */
+} POSTLIST_CTX;
+
+/* Functions return 0 or a Berkeley DB error. */
+int postlist_read(POSTLIST_CTX *s, const char *key, NUMVEC *out);
+int postlist_count(POSTLIST_CTX *s, const char *key, size_t *n);
+int postlist_count_term(POSTLIST_CTX *s, const char *term, size_t *n);
+/* Set mark[i] for the candidates in one stored list of count entries. */
+int postlist_mark_term(POSTLIST_CTX *s, const char *term, size_t count, const NUMVEC *cand,
+                       char *mark, NUMVEC *tmp);
+/* Keep the candidates that are (keep) or are not (!keep) in key's list. */
+int postlist_filter(POSTLIST_CTX *s, const char *key, NUMVEC *cand, int keep);
+/* Each entry of date.db or size.db with lo <= key < hi (keys as stored). */
+int postlist_scan(POSTLIST_CTX *s, DB *dbp, uint64_t lo, uint64_t hi,
+                  void (*fn)(const void *key, const void *num, void *ctx), void *ctx);
+/* The numbers of such a range, sorted. */
+int postlist_range(POSTLIST_CTX *s, DB *dbp, uint64_t lo, uint64_t hi, NUMVEC *out);
+
+#define POSTLIST_BULK (256 * 1024)    /* the bulk buffer of a POSTLIST_CTX */
+
+#endif
