@@ -54,20 +54,6 @@ static int index_seen_qid(ADB *db, const char *qid)
     return db->qid->get(db->qid, 0, &key, &val, 0) == 0;
 }
 
-static int index_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, size_t vlen,
-                     u_int32_t flags)
-{
-    DBT     key = {0}, val = {0};
-    int     rc;
-
-    key.data = (void *) k;
-    key.size = (u_int32_t) klen;
-    val.data = (void *) v;
-    val.size = (u_int32_t) vlen;
-    rc = dbp->put(dbp, txn, &key, &val, flags);
-    return rc == DB_KEYEXIST ? 0 : rc;
-}
-
 /* One message inside the batch transaction. */
 static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[32],
                             VSTR *buf, int *is_new)
@@ -103,7 +89,7 @@ static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[3
         old.arrivals++;
         meta_merge(&old, &w->env);
         record_encode(&old, buf);
-        rc = index_put(db->msg, txn, numk, 8, buf->s, buf->len, 0);
+        rc = adb_put(db->msg, txn, numk, 8, buf->s, buf->len, 0);
         if (rc == 0)
             rc = postings_put(db, txn, numk, &old, 0, 0);
         record_free(&old);
@@ -123,14 +109,14 @@ static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[3
         digest_final(d, chain);
         memcpy(w->rec.chain, chain, 32);
         record_encode(&w->rec, buf);
-        if ((rc = index_put(db->msg, txn, numk, 8, buf->s, buf->len, 0)) == 0
-            && (rc = index_put(db->id, txn, w->rec.sha, 32, numk, 8, 0)) == 0)
+        if ((rc = adb_put(db->msg, txn, numk, 8, buf->s, buf->len, 0)) == 0
+            && (rc = adb_put(db->id, txn, w->rec.sha, 32, numk, 8, 0)) == 0)
             rc = postings_put(db, txn, numk, &w->rec, w->content, 1);
     } else {
         return rc;
     }
     if (rc == 0)
-        rc = index_put(db->qid, txn, w->env.qid, strlen(w->env.qid), numk, 8, 0);
+        rc = adb_put(db->qid, txn, w->env.qid, strlen(w->env.qid), numk, 8, 0);
     return rc;
 }
 

@@ -171,6 +171,20 @@ int adb_failchk(ADB *db)
     return db->env->failchk(db->env, 0);
 }
 
+int adb_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, size_t vlen,
+            u_int32_t flags)
+{
+    DBT     key = {0}, val = {0};
+    int     rc;
+
+    key.data = (void *) k;
+    key.size = (u_int32_t) klen;
+    val.data = (void *) v;
+    val.size = (u_int32_t) vlen;
+    rc = dbp->put(dbp, txn, &key, &val, flags);
+    return rc == DB_KEYEXIST ? 0 : rc;
+}
+
 uint64_t adb_meta_u64(ADB *db, DB_TXN *txn, const char *name)
 {
     DBT     key = {0}, val = {0};

@@ -53,6 +53,11 @@ int64_t adb_key_date(const void *key);
  * while the indexer commits. */
 #define ADB_DEADLOCK_RETRIES 50
 
+/* put(); an entry already there (DB_KEYEXIST under DB_NOOVERWRITE or
+ * DB_NODUPDATA) is success.  0 or a Berkeley DB error. */
+int adb_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, size_t vlen,
+            u_int32_t flags);
+
 /* Read a meta counter (0 if absent). */
 uint64_t adb_meta_u64(ADB *db, DB_TXN *txn, const char *name);
 int adb_meta_put_u64(ADB *db, DB_TXN *txn, const char *name, uint64_t v);

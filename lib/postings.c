@@ -84,20 +84,6 @@ void postings_content_free(TERMSET *ts)
     termset_free(ts);
 }
 
-static int postings_put1(DB *dbp, DB_TXN *txn, const void *k, size_t klen,
-                         const unsigned char num[8])
-{
-    DBT     key = {0}, val = {0};
-    int     rc;
-
-    key.data = (void *) k;
-    key.size = (u_int32_t) klen;
-    val.data = (void *) num;
-    val.size = 8;
-    rc = dbp->put(dbp, txn, &key, &val, DB_NODUPDATA);
-    return rc == DB_KEYEXIST ? 0 : rc;
-}
-
 static int postings_put_set(ADB *db, DB_TXN *txn, const unsigned char num[8], const TERMSET *ts)
 {
     int     rc = 0;
@@ -105,7 +91,7 @@ static int postings_put_set(ADB *db, DB_TXN *txn, const unsigned char num[8], co
     for (size_t i = 0; i < ts->n && rc == 0; i++) {
         const char *t = ts->arena->s + ts->off[i];
 
-        rc = postings_put1(db->term, txn, t, strlen(t), num);
+        rc = adb_put(db->term, txn, t, strlen(t), num, 8, DB_NODUPDATA);
     }
     return rc;
 }
@@ -118,19 +104,14 @@ int postings_put(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
 
     if (ranges) {
         unsigned char dk[8], sk[8], ord[16];
-        DBT     key = {0}, val = {0};
 
         adb_date_key(rec->date, dk);
         adb_num_key((uint64_t) rec->size, sk);
         record_put_u64(ord, (uint64_t) rec->date);
         record_put_u64(ord + 8, (uint64_t) rec->size);
-        key.data = (void *) num;
-        key.size = 8;
-        val.data = ord;
-        val.size = 16;
-        if ((rc = postings_put1(db->date, txn, dk, 8, num)) != 0
-            || (rc = postings_put1(db->size, txn, sk, 8, num)) != 0
-            || (rc = db->order->put(db->order, txn, &key, &val, 0)) != 0)
+        if ((rc = adb_put(db->date, txn, dk, 8, num, 8, DB_NODUPDATA)) != 0
+            || (rc = adb_put(db->size, txn, sk, 8, num, 8, DB_NODUPDATA)) != 0
+            || (rc = adb_put(db->order, txn, num, 8, ord, 16, 0)) != 0)
             goto out;
     }
     if (content && (rc = postings_put_set(db, txn, num, content)) != 0)

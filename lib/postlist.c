@@ -176,7 +176,7 @@ int postlist_read(POSTLIST_CTX *s, const char *key, NUMVEC *out)
     return rc;
 }
 
-int postlist_count_term(POSTLIST_CTX *s, const char *term, size_t *n)
+static int post_count_term(POSTLIST_CTX *s, const char *term, size_t *n)
 {
     DBC    *cur;
     DBT     key = {0}, val = {0};
@@ -203,13 +203,13 @@ int postlist_count(POSTLIST_CTX *s, const char *key, size_t *n)
 
     *n = 0;
     for (int i = 0; i < m && rc == 0; i++)
-        rc = postlist_count_term(s, k[i], n);
+        rc = post_count_term(s, k[i], n);
     return rc;
 }
 
 /* Mark the candidates that are in one stored list of count entries. */
-int postlist_mark_term(POSTLIST_CTX *s, const char *term, size_t count, const NUMVEC *cand,
-                       char *mark, NUMVEC *tmp)
+static int post_mark_term(POSTLIST_CTX *s, const char *term, size_t count, const NUMVEC *cand,
+                          char *mark, NUMVEC *tmp)
 {
     DBC    *cur;
     DBT     key = {0}, val = {0};
@@ -258,11 +258,9 @@ int postlist_mark_term(POSTLIST_CTX *s, const char *term, size_t count, const NU
     return rc == DB_NOTFOUND ? 0 : rc;
 }
 
-/* Keep the candidates that are (keep) or are not (!keep) in key's list. */
-int postlist_filter(POSTLIST_CTX *s, const char *key, NUMVEC *cand, int keep)
+int postlist_filter_terms(POSTLIST_CTX *s, const char *const *terms, int n, NUMVEC *cand,
+                          int keep)
 {
-    char    k[3][TERMS_MAX_VALUE + 8];
-    int     m = post_keys(key, k);
     char   *mark;
     NUMVEC  tmp = {0};
     size_t  o = 0;
@@ -271,11 +269,11 @@ int postlist_filter(POSTLIST_CTX *s, const char *key, NUMVEC *cand, int keep)
     if (cand->n == 0)
         return 0;
     mark = mycalloc(cand->n, 1);
-    for (int i = 0; i < m && rc == 0; i++) {
+    for (int i = 0; i < n && rc == 0; i++) {
         size_t  count = 0;
 
-        if ((rc = postlist_count_term(s, k[i], &count)) == 0)
-            rc = postlist_mark_term(s, k[i], count, cand, mark, &tmp);
+        if ((rc = post_count_term(s, terms[i], &count)) == 0)
+            rc = post_mark_term(s, terms[i], count, cand, mark, &tmp);
     }
     if (rc == 0) {
         for (size_t i = 0; i < cand->n; i++)
@@ -286,6 +284,14 @@ int postlist_filter(POSTLIST_CTX *s, const char *key, NUMVEC *cand, int keep)
     myfree(mark);
     myfree(tmp.v);
     return rc;
+}
+
+int postlist_filter(POSTLIST_CTX *s, const char *key, NUMVEC *cand, int keep)
+{
+    char    k[3][TERMS_MAX_VALUE + 8];
+    const char *terms[3] = {k[0], k[1], k[2]};
+
+    return postlist_filter_terms(s, terms, post_keys(key, k), cand, keep);
 }
 
 /* ---- date and size ranges ---------------------------------------------- */

@@ -35,12 +35,11 @@ typedef struct postlist_ctx {
 /* Functions return 0 or a Berkeley DB error. */
 int postlist_read(POSTLIST_CTX *s, const char *key, NUMVEC *out);
 int postlist_count(POSTLIST_CTX *s, const char *key, size_t *n);
-int postlist_count_term(POSTLIST_CTX *s, const char *term, size_t *n);
-/* Set mark[i] for the candidates in one stored list of count entries. */
-int postlist_mark_term(POSTLIST_CTX *s, const char *term, size_t count, const NUMVEC *cand,
-                       char *mark, NUMVEC *tmp);
 /* Keep the candidates that are (keep) or are not (!keep) in key's list. */
 int postlist_filter(POSTLIST_CTX *s, const char *key, NUMVEC *cand, int keep);
+/* The same for stored terms: in (keep) or in none of (!keep) the n lists. */
+int postlist_filter_terms(POSTLIST_CTX *s, const char *const *terms, int n, NUMVEC *cand,
+                          int keep);
 /* Each entry of date.db or size.db with lo <= key < hi (keys as stored). */
 int postlist_scan(POSTLIST_CTX *s, DB *dbp, uint64_t lo, uint64_t hi,
                   void (*fn)(const void *key, const void *num, void *ctx), void *ctx);

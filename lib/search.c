@@ -485,26 +485,19 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     /* What this user may see: one of their addresses as sender (f:) or
      * recipient (t:), headers and envelope, Bcc included. */
     if (acc && !access_sees_all(acc) && cand.n > 0) {
-        char   *mark = mycalloc(cand.n, 1);
+        char  **keys = mycalloc((size_t) acc->addrs.n * 2 + 1, sizeof(char *));
         VSTR   *key = vstr_alloc(64);
-        size_t  o = 0;
+        int     n = 0;
 
-        for (int i = 0; i < acc->addrs.n && rc == 0; i++) {
-            const char *a = acc->addrs.v[i];
-            size_t  count = 0;
-
-            for (const char *kind = "ft"; *kind && rc == 0; kind++) {
-                terms_key(*kind, a, strlen(a), key);
-                count = 0;
-                if ((rc = postlist_count_term(s, key->s, &count)) == 0)
-                    rc = postlist_mark_term(s, key->s, count, &cand, mark, &tmp);
+        for (int i = 0; i < acc->addrs.n; i++)
+            for (const char *kind = "ft"; *kind; kind++) {
+                terms_key(*kind, acc->addrs.v[i], strlen(acc->addrs.v[i]), key);
+                keys[n++] = mystrdup(key->s);
             }
-        }
-        for (size_t i = 0; i < cand.n; i++)
-            if (mark[i])
-                cand.v[o++] = cand.v[i];
-        cand.n = o;
-        myfree(mark);
+        rc = postlist_filter_terms(s, (const char *const *) keys, n, &cand, 1);
+        while (n > 0)
+            myfree(keys[--n]);
+        myfree(keys);
         vstr_free(key);
         if (rc != 0)
             goto out;

@@ -161,13 +161,8 @@ static int reindex_write(REINDEX *r, ITEM *items, int n)
         if (items[i].have_blob) {
             meta_copy_headers(&rec, &items[i].fresh);
             record_encode(&rec, buf);
-            if (buf->len != val.size || memcmp(buf->s, val.data, val.size) != 0) {
-                DBT     nv = {0};
-
-                nv.data = buf->s;
-                nv.size = (u_int32_t) buf->len;
-                rc = r->db->msg->put(r->db->msg, txn, &key, &nv, 0);
-            }
+            if (buf->len != val.size || memcmp(buf->s, val.data, val.size) != 0)
+                rc = adb_put(r->db->msg, txn, kbuf, 8, buf->s, buf->len, 0);
         }
         myfree(val.data);
         if (rc == 0)

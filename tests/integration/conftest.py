@@ -32,6 +32,10 @@ ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
 SANITIZER = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
 
+def sanitizer_reports(archive):
+    return [line for line in archive.log().splitlines() if any(s in line for s in SANITIZER)]
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -180,7 +184,7 @@ def archive_factory():
     reports = []
     for a in made:
         a.stop()
-        reports += [line for line in a.log().splitlines() if any(s in line for s in SANITIZER)]
+        reports += sanitizer_reports(a)
         if os.path.ismount(a.data):
             subprocess.run(["umount", "-l", a.data])
         shutil.rmtree(a.base, ignore_errors=True)

@@ -75,7 +75,7 @@ def queries(msgs, bcc_only):
 @pytest.fixture(scope="module")
 def loaded(corpus2000):
     """One archive holding the corpus and the hard cases, with two users."""
-    from conftest import SANITIZER, Archive, make_base
+    from conftest import Archive, make_base, sanitizer_reports
     import shutil
     bcc_only = corpus_bcc_only(corpus2000)
     senders = sorted({it["mail_from"].lower() for it in corpus2000})
@@ -102,7 +102,7 @@ def loaded(corpus2000):
     users = {"owner": {OWNER, senders[3]}, "hidden": {bcc_only, "bcc.hidden@hard.example"}}
     yield a, msgs, bcc_only, users
     a.stop()
-    reports = [line for line in a.log().splitlines() if any(s in line for s in SANITIZER)]
+    reports = sanitizer_reports(a)
     shutil.rmtree(a.base, ignore_errors=True)
     assert not reports, "sanitizer reports from the daemons:\n" + "\n".join(reports[:20])
 
