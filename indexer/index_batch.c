@@ -151,6 +151,11 @@ static int index_txn(ADB *db, WORK *w, int n, int *added, int *dups)
         if ((rc = index_commit_one(db, txn, &w[i], chain, buf, &is_new)) != 0)
             goto abort;
         if (is_new) {
+            char    day[32];
+
+            adb_day_key(w[i].rec.arrival, day, sizeof(day));
+            if ((rc = adb_meta_put_u64(db, txn, day, adb_meta_u64(db, txn, day) + 1)) != 0)
+                goto abort;
             count++;
             (*added)++;
         } else {

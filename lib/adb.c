@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "adb.h"
 #include "msg.h"
@@ -21,6 +23,15 @@ static int adb_is_alive(DB_ENV *env, pid_t pid, db_threadid_t tid, u_int32_t fla
     (void) tid;
     (void) flags;
     return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/* ADB_READ_SHARED: every thread of this process is the process. */
+static void adb_thread_id_pid(DB_ENV *env, pid_t *pid, db_threadid_t *tid)
+{
+    (void) env;
+    *pid = getpid();
+    if (tid)
+        memset(tid, 0, sizeof(*tid));
 }
 
 static void adb_errcall(const DB_ENV *env, const char *pfx, const char *msg)
@@ -63,7 +74,7 @@ static int adb_open_one(ADB *db, DB **dbp, const char *file, int dup, char *err,
         snprintf(err, errlen, "%s: %s", file, db_strerror(rc));
         return rc;
     }
-    if (db->mode == ADB_READ)
+    if (db->mode == ADB_READ || db->mode == ADB_READ_SHARED)
         flags |= DB_RDONLY;
     else
         flags |= DB_CREATE | DB_AUTO_COMMIT;
@@ -97,6 +108,10 @@ ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t
     db->env->set_lg_max(db->env, 64 * 1024 * 1024);
     db->env->set_thread_count(db->env, ADB_THREADS);
     db->env->set_isalive(db->env, adb_is_alive);
+    if (mode == ADB_READ_SHARED) {
+        db->env->set_thread_id(db->env, adb_thread_id_pid);
+        mode = db->mode = ADB_READ;
+    }
     if (mode == ADB_RECOVER) {
         flags |= DB_CREATE | DB_RECOVER;
         if (mkdir(home->s, 0750) < 0 && errno != EEXIST) {
@@ -183,6 +198,14 @@ int adb_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, siz
     val.size = (u_int32_t) vlen;
     rc = dbp->put(dbp, txn, &key, &val, flags);
     return rc == DB_KEYEXIST ? 0 : rc;
+}
+
+void adb_day_key(int64_t when, char *buf, size_t len)
+{
+    time_t  t = (time_t) when;
+    struct tm tm;
+
+    strftime(buf, len, "day:%Y-%m-%d", gmtime_r(&t, &tm));
 }
 
 uint64_t adb_meta_u64(ADB *db, DB_TXN *txn, const char *name)

@@ -11,7 +11,9 @@
  *   order.db  num(8)          -> date(8) size(8)   what ordering and range
  *                                                  checks need, without records
  *             (NULL for a reader of an archive whose daemon predates it)
- *   meta.db   name            -> value       sequence, chain head, count
+ *   meta.db   name            -> value       sequence, chain head, count,
+ *                                            "day:YYYY-MM-DD" messages first
+ *                                            arrived that day (UTC)
  *
  * Three ways in: the master creates/recovers the environment before any
  * child exists (ADB_RECOVER); the indexer joins it to write (ADB_WRITE);
@@ -27,7 +29,10 @@
 
 #include "cfg.h"
 
-typedef enum { ADB_RECOVER, ADB_WRITE, ADB_READ } ADB_MODE;
+/* ADB_READ_SHARED: read-only from a threaded process whose threads take
+ * turns (the web panel): they share one identity for failchk, so threads
+ * that come and go do not fill the environment's thread table. */
+typedef enum { ADB_RECOVER, ADB_WRITE, ADB_READ, ADB_READ_SHARED } ADB_MODE;
 
 typedef struct adb {
     DB_ENV *env;
@@ -61,5 +66,8 @@ int adb_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, siz
 /* Read a meta counter (0 if absent). */
 uint64_t adb_meta_u64(ADB *db, DB_TXN *txn, const char *name);
 int adb_meta_put_u64(ADB *db, DB_TXN *txn, const char *name, uint64_t v);
+
+/* The meta key of a day's arrival counter: "day:YYYY-MM-DD" (UTC). */
+void adb_day_key(int64_t when, char *buf, size_t len);
 
 #endif

@@ -22,7 +22,7 @@
 #include "mymalloc.h"
 #include "vstr.h"
 
-enum cfg_type { T_STR, T_LONG, T_SIZE, T_BOOL, T_CIDRS, T_LISTEN };
+enum cfg_type { T_STR, T_LONG, T_SIZE, T_BOOL, T_CIDRS, T_LISTEN, T_ENUM };
 
 struct cfg_key {
     const char *name;
@@ -55,13 +55,27 @@ static const struct cfg_key cfg_keys[] = {
     {"web_listen", T_LISTEN, S(web_listen), "127.0.0.1:8080", 0, 0},
     {"web_tls_cert", T_STR, S(web_tls_cert), "", 0, 0},
     {"web_tls_key", T_STR, S(web_tls_key), "", 0, 0},
+    {"web_session_idle", T_LONG, S(web_session_idle), "1800", 60, 86400},
+    {"web_session_lifetime", T_LONG, S(web_session_lifetime), "43200", 300, 604800},
+    {"web_login_delay", T_LONG, S(web_login_delay), "500", 0, 10000},
+    {"web_lockout_failures", T_LONG, S(web_lockout_failures), "5", 1, 1000},
+    {"web_lockout_address_failures", T_LONG, S(web_lockout_address_failures), "20", 1, 100000},
+    {"web_lockout_time", T_LONG, S(web_lockout_time), "900", 1, 86400},
+    {"web_max_connections", T_LONG, S(web_max_connections), "64", 4, 10000},
+    {"audit_log", T_STR, S(audit_log), "", 0, 0},
     {"pam_service", T_STR, S(pam_service), "mailarc", 0, 0},
     {"pam_confdir", T_STR, S(pam_confdir), "", 0, 0},
     {"admin_users", T_STR, S(admin_users), "root", 0, 0},
     {"auditor_users", T_STR, S(auditor_users), "", 0, 0},
     {"user_addresses", T_STR, S(user_addresses), "", 0, 0},
     {"default_domain", T_STR, S(default_domain), "", 0, 0},
-    {"relay_host", T_STR, S(relay_host), "127.0.0.1:25", 0, 0},
+    {"relay_host", T_LISTEN, S(relay_host), "127.0.0.1:25", 0, 0},
+    {"relay_tls", T_ENUM, S(relay_tls), "may", 0, 0},
+    {"relay_auth_user", T_STR, S(relay_auth_user), "", 0, 0},
+    {"relay_auth_password", T_STR, S(relay_auth_password), "", 0, 0},
+    {"relay_timeout", T_LONG, S(relay_timeout), "60", 1, 3600},
+    {"redeliver_from", T_STR, S(redeliver_from), "", 0, 0},
+    {"redeliver_message_id", T_ENUM, S(redeliver_message_id), "keep", 0, 0},
     {"daemon_control", T_STR, S(daemon_control), "sudo -n /etc/init.d/mailarc", 0, 0},
     {"mta_logs", T_STR, S(mta_logs), "/var/log/mail.log*", 0, 0},
     {"archive_password", T_STR, S(archive_password), "", 0, 0},
@@ -79,6 +93,35 @@ static const struct cfg_key cfg_keys[] = {
 };
 
 #define NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
+
+/* The values a T_ENUM key may take. */
+static const struct cfg_enum {
+    const char *name;
+    const char *choices[5];
+} cfg_enums[] = {
+    {"relay_tls", {"none", "may", "encrypt", "verify", 0}},
+    {"redeliver_message_id", {"keep", "new", 0}},
+};
+
+static int cfg_enum_check(const char *name, const char *val, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof(cfg_enums) / sizeof(cfg_enums[0]); i++) {
+        VSTR   *all;
+
+        if (strcmp(cfg_enums[i].name, name) != 0)
+            continue;
+        for (int j = 0; cfg_enums[i].choices[j]; j++)
+            if (strcmp(cfg_enums[i].choices[j], val) == 0)
+                return 0;
+        all = vstr_alloc(64);
+        for (int j = 0; cfg_enums[i].choices[j]; j++)
+            vstr_sprintf_append(all, "%s%s", j ? ", " : "", cfg_enums[i].choices[j]);
+        snprintf(err, errlen, "%s: \"%s\" is not one of %s", name, val, all->s);
+        vstr_free(all);
+        return -1;
+    }
+    return -1;
+}
 
 static char **cfg_strp(CONFIG *cfg, const struct cfg_key *k)
 {
@@ -145,6 +188,9 @@ static int cfg_set(CONFIG *cfg, const struct cfg_key *k, const char *val,
     case T_STR:
     case T_CIDRS:
     case T_LISTEN:
+    case T_ENUM:
+        if (k->type == T_ENUM && cfg_enum_check(k->name, val, err, errlen) < 0)
+            return -1;
         if (k->type == T_CIDRS && cidr_list_check(val, err, errlen) < 0)
             return -1;
         if (k->type == T_LISTEN && hostport_list_check(val, err, errlen) < 0)
@@ -192,7 +238,7 @@ void cfg_free(CONFIG *cfg)
 {
     for (size_t i = 0; i < NKEYS; i++)
         if (cfg_keys[i].type == T_STR || cfg_keys[i].type == T_CIDRS
-            || cfg_keys[i].type == T_LISTEN) {
+            || cfg_keys[i].type == T_LISTEN || cfg_keys[i].type == T_ENUM) {
             myfree(*cfg_strp(cfg, &cfg_keys[i]));
             *cfg_strp(cfg, &cfg_keys[i]) = 0;
         }
@@ -230,6 +276,9 @@ static void cfg_consistency(const CONFIG *cfg, const char *name, char *err, size
         *bad = 1;
     } else if ((*cfg->smtp_tls_cert == 0) != (*cfg->smtp_tls_key == 0)) {
         snprintf(err, errlen, "%s: smtp_tls_cert and smtp_tls_key must be set together", name);
+        *bad = 1;
+    } else if ((*cfg->web_tls_cert == 0) != (*cfg->web_tls_key == 0)) {
+        snprintf(err, errlen, "%s: web_tls_cert and web_tls_key must be set together", name);
         *bad = 1;
     } else if (*cfg->data_dir != '/') {
         snprintf(err, errlen, "%s: data_dir must be an absolute path", name);
@@ -351,6 +400,7 @@ void cfg_dump(const CONFIG *cfg, void (*out)(const char *, const char *, void *)
         case T_STR:
         case T_CIDRS:
         case T_LISTEN:
+        case T_ENUM:
             out(k->name, *(char *const *) p, ctx);
             break;
         case T_LONG:

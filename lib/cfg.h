@@ -31,6 +31,14 @@ typedef struct config {
     char   *web_listen;
     char   *web_tls_cert;
     char   *web_tls_key;
+    long    web_session_idle;
+    long    web_session_lifetime;
+    long    web_login_delay;             /* ms, doubled per failure */
+    long    web_lockout_failures;
+    long    web_lockout_address_failures;
+    long    web_lockout_time;
+    long    web_max_connections;
+    char   *audit_log;
     char   *pam_service;
     char   *pam_confdir;
     char   *admin_users;
@@ -38,6 +46,12 @@ typedef struct config {
     char   *user_addresses;
     char   *default_domain;
     char   *relay_host;
+    char   *relay_tls;                  /* none, may, encrypt, verify */
+    char   *relay_auth_user;
+    char   *relay_auth_password;
+    long    relay_timeout;
+    char   *redeliver_from;
+    char   *redeliver_message_id;       /* keep, new */
     char   *daemon_control;
     char   *mta_logs;
     char   *archive_password;

@@ -156,3 +156,19 @@ void charset_raw_to_utf8(const char *in, size_t len, VSTR *out)
     }
     charset_utf8_clean(in, len, out);
 }
+
+void charset_display_clean(const char *in, size_t len, VSTR *out)
+{
+    VSTR   *clean = vstr_alloc(len + 16);
+
+    charset_utf8_clean(in, len, clean);
+    for (size_t i = 0; i < clean->len; i++) {
+        unsigned char c = (unsigned char) clean->s[i];
+
+        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+            vstr_addstr(out, "\xef\xbf\xbd");
+        else if (c != '\r')
+            vstr_addch(out, c);
+    }
+    vstr_free(clean);
+}

@@ -19,6 +19,10 @@ void charset_raw_to_utf8(const char *in, size_t len, VSTR *out);
 /* Append in, replacing invalid UTF-8 with U+FFFD. */
 void charset_utf8_clean(const char *in, size_t len, VSTR *out);
 
+/* Append in as text safe to display: invalid UTF-8 and control bytes
+ * (all but tab and newline) become U+FFFD; CR is dropped. */
+void charset_display_clean(const char *in, size_t len, VSTR *out);
+
 /* Decode one UTF-8 code point; returns bytes used (>=1) and *cp (0xFFFD if bad). */
 size_t charset_utf8_next(const unsigned char *s, size_t len, unsigned *cp);
 void charset_utf8_put(VSTR *out, unsigned cp);

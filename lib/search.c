@@ -387,6 +387,27 @@ static int order_walk(POSTLIST_CTX *s, const NUMVEC *cand, size_t total, int64_t
 
 /* ---- the query ------------------------------------------------------------ */
 
+/* What this user may see: one of their addresses as sender (f:) or
+ * recipient (t:), headers and envelope, Bcc included. */
+static int search_access(POSTLIST_CTX *s, const ACCESS *acc, NUMVEC *cand)
+{
+    char  **keys = mycalloc((size_t) acc->addrs.n * 2 + 1, sizeof(char *));
+    VSTR   *key = vstr_alloc(64);
+    int     n = 0, rc;
+
+    for (int i = 0; i < acc->addrs.n; i++)
+        for (const char *kind = "ft"; *kind; kind++) {
+            terms_key(*kind, acc->addrs.v[i], strlen(acc->addrs.v[i]), key);
+            keys[n++] = mystrdup(key->s);
+        }
+    rc = postlist_filter_terms(s, (const char *const *) keys, n, cand, 1);
+    while (n > 0)
+        myfree(keys[--n]);
+    myfree(keys);
+    vstr_free(key);
+    return rc;
+}
+
 static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_t offset,
                        size_t limit, SEARCH_RESULT *res)
 {
@@ -482,26 +503,8 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
         b.size_gt = bounds_none.size_gt;
         b.size_lt = bounds_none.size_lt;
     }
-    /* What this user may see: one of their addresses as sender (f:) or
-     * recipient (t:), headers and envelope, Bcc included. */
-    if (acc && !access_sees_all(acc) && cand.n > 0) {
-        char  **keys = mycalloc((size_t) acc->addrs.n * 2 + 1, sizeof(char *));
-        VSTR   *key = vstr_alloc(64);
-        int     n = 0;
-
-        for (int i = 0; i < acc->addrs.n; i++)
-            for (const char *kind = "ft"; *kind; kind++) {
-                terms_key(*kind, acc->addrs.v[i], strlen(acc->addrs.v[i]), key);
-                keys[n++] = mystrdup(key->s);
-            }
-        rc = postlist_filter_terms(s, (const char *const *) keys, n, &cand, 1);
-        while (n > 0)
-            myfree(keys[--n]);
-        myfree(keys);
-        vstr_free(key);
-        if (rc != 0)
-            goto out;
-    }
+    if (acc && !access_sees_all(acc) && cand.n > 0 && (rc = search_access(s, acc, &cand)) != 0)
+        goto out;
     /* Exclusions: drop messages that match every word of a negated value. */
     for (int i = 0; i < q->n && cand.n > 0; i = group_end(q, i)) {
         int     ge = group_end(q, i);
@@ -569,4 +572,25 @@ void search_result_free(SEARCH_RESULT *res)
 {
     myfree(res->hits);
     memset(res, 0, sizeof(*res));
+}
+
+int search_visible(ADB *db, const ACCESS *acc, uint64_t num)
+{
+    POSTLIST_CTX s = {db, mymalloc(POSTLIST_BULK)};
+    NUMVEC  cand = {0};
+    int     rc = 0;
+
+    if (acc == 0 || access_sees_all(acc)) {
+        myfree(s.bulk);
+        return 1;
+    }
+    for (int i = 0; i < ADB_DEADLOCK_RETRIES; i++) {
+        cand.n = 0;
+        numvec_add(&cand, num);
+        if ((rc = search_access(&s, acc, &cand)) != DB_LOCK_DEADLOCK)
+            break;
+    }
+    myfree(s.bulk);
+    myfree(cand.v);
+    return rc != 0 ? -1 : cand.n == 1;
 }

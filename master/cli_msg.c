@@ -63,22 +63,13 @@ int cli_cat(const CONFIG *cfg, int argc, char **argv)
 }
 
 /* Text for a terminal: invalid UTF-8 and control bytes become U+FFFD. */
+/* Text for a terminal: invalid UTF-8 and control bytes become U+FFFD. */
 static void show_text(const char *p, size_t len)
 {
-    VSTR   *clean = vstr_alloc(len + 16);
     VSTR   *out = vstr_alloc(len + 16);
 
-    charset_utf8_clean(p, len, clean);
-    for (size_t i = 0; i < clean->len; i++) {
-        unsigned char c = (unsigned char) clean->s[i];
-
-        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
-            vstr_addstr(out, "\xef\xbf\xbd");
-        else if (c != '\r')
-            vstr_addch(out, c);
-    }
+    charset_display_clean(p, len, out);
     fwrite(out->s, 1, out->len, stdout);
-    vstr_free(clean);
     vstr_free(out);
 }
 

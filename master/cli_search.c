@@ -8,7 +8,7 @@
 
 #include "../lib/date.h"
 #include "../lib/digest.h"
-#include "../lib/json.h"
+#include "../lib/hitjson.h"
 #include "../lib/query.h"
 #include "../lib/search.h"
 #include "../lib/vstr.h"
@@ -31,26 +31,13 @@ static void cli_print_hit(const MSGREC *r, int json, VSTR *out)
     char    hex[DIGEST_HEXLEN + 1];
     char    date[32];
 
-    digest_hex(r->sha, hex);
-    date_iso((time_t) r->date, date, sizeof(date));
     vstr_reset(out);
     if (json) {
-        vstr_addstr(out, "{\"id\":\"");
-        vstr_addstr(out, hex);
-        vstr_addstr(out, "\",\"date\":\"");
-        vstr_addstr(out, date);
-        vstr_addstr(out, "\",\"from\":");
-        json_str(out, r->from_addr);
-        vstr_addstr(out, ",\"to\":[");
-        for (int i = 0; i < r->to_addr.n; i++) {
-            if (i)
-                vstr_addch(out, ',');
-            json_str(out, r->to_addr.v[i]);
-        }
-        vstr_addstr(out, "],\"subject\":");
-        json_str(out, r->subject);
-        vstr_sprintf_append(out, ",\"size\":%lld}\n", (long long) r->size);
+        hitjson_append(out, r);
+        vstr_addch(out, '\n');
     } else {
+        digest_hex(r->sha, hex);
+        date_iso((time_t) r->date, date, sizeof(date));
         vstr_sprintf_append(out, "%s  %s  %-30s  %s\n", hex, date, r->from_addr, r->subject);
     }
     fwrite(out->s, 1, out->len, stdout);

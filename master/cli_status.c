@@ -10,7 +10,7 @@
 
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
-#include "master_data.h"
+#include "../lib/instance.h"
 #include "cli.h"
 
 static long cli_count_dir(const char *data_dir, const char *sub)
@@ -32,7 +32,7 @@ static long cli_count_dir(const char *data_dir, const char *sub)
 
 int cli_status(const CONFIG *cfg, int argc, char **argv)
 {
-    pid_t   master = master_running(cfg);
+    pid_t   master = instance_running(cfg);
     char    run[4096];
     IPC_IDS ids;
     IPC_SCORE *sc = 0;

@@ -18,7 +18,9 @@ static void usage(void)
             "                        [--as LOGIN] QUERY...\n"
             "       mailarc [-c FILE] cat ID\n"
             "       mailarc [-c FILE] show ID\n"
-            "       mailarc [-c FILE] reindex\n");
+            "       mailarc [-c FILE] reindex\n"
+            "       mailarc [-c FILE] redeliver (-r | -e ADDRESS) ID...\n"
+            "       (\"-a COMMAND\" names the command too, as in \"mailarc -a redeliver\")\n");
     exit(EXIT_USAGE);
 }
 
@@ -29,7 +31,7 @@ int main(int argc, char **argv)
         int     (*fn)(const CONFIG *, int, char **);
     } cmds[] = {
         {"search", cli_search}, {"cat", cli_cat}, {"show", cli_show}, {"status", cli_status},
-        {"reindex", cli_reindex},
+        {"reindex", cli_reindex}, {"redeliver", cli_redeliver},
     };
     const char *conf = 0;
     CONFIG  cfg;
@@ -43,6 +45,10 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
             conf = argv[i + 1];
             i += 2;
+        } else if (strcmp(argv[i], "-a") == 0 && i + 1 < argc) {
+            /* "-a redeliver ...", as ClearOS's archive tool spells it. */
+            i++;
+            break;
         } else if (strcmp(argv[i], "-v") == 0) {
             msg_verbose_set(1);
             i++;

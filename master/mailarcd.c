@@ -31,6 +31,7 @@
 #include "../lib/hostport.h"
 #include "../lib/msg.h"
 #include "../lib/mymalloc.h"
+#include "../lib/instance.h"
 #include "master_data.h"
 #include "master_sig.h"
 #include "master_spawn.h"
@@ -268,7 +269,7 @@ int main(int argc, char **argv)
     m.libexec = master_libexec();
     master_setup_user(&m);
     master_data_init(&m.cfg, m.drop, m.uid, m.gid);
-    if ((pidfd = master_pidfile_lock(&m.cfg, &other)) < 0) {
+    if ((pidfd = instance_lock(m.cfg.data_dir, "mailarcd", &other)) < 0) {
         msg_fatal_status(1);
         msg_fatal("another mailarcd (pid %ld) is running for %s", (long) other, m.cfg.data_dir);
     }
@@ -290,9 +291,7 @@ int main(int argc, char **argv)
                 close(null);
         }
         /* The lock moved with the fd; record the daemon's pid. */
-        snprintf(err, sizeof(err), "%ld\n", (long) getpid());
-        if (ftruncate(pidfd, 0) < 0 || pwrite(pidfd, err, strlen(err), 0) < 0)
-            msg_fatal("pid file: %s", strerror(errno));
+        instance_update(pidfd);
     }
     msg_init(argv[0], m.cfg.log_syslog || !foreground);
     master_stale_cleanup(&m.cfg);
@@ -328,7 +327,7 @@ int main(int argc, char **argv)
     adb_close(master_db);
     ipc_score_detach(m.score);
     master_ipc_remove();
-    master_pidfile_remove(&m.cfg, pidfd);
+    instance_unlock(m.cfg.data_dir, "mailarcd", pidfd);
     msg_info("stopped");
     cfg_free(&m.cfg);
     myfree(m.conf_path);

@@ -98,58 +98,6 @@ void master_data_chown_db(const CONFIG *cfg, uid_t uid, gid_t gid)
     closedir(dir);
 }
 
-int master_pidfile_lock(const CONFIG *cfg, pid_t *other)
-{
-    char    path[4096];
-    char    buf[32];
-    int     fd;
-    ssize_t n;
-
-    snprintf(path, sizeof(path), "%s/run/mailarcd.pid", cfg->data_dir);
-    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
-        msg_fatal("%s: %s", path, strerror(errno));
-    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-        n = pread(fd, buf, sizeof(buf) - 1, 0);
-        buf[n > 0 ? n : 0] = 0;
-        *other = (pid_t) atol(buf);
-        close(fd);
-        return -1;
-    }
-    snprintf(buf, sizeof(buf), "%ld\n", (long) getpid());
-    if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, strlen(buf), 0) < 0)
-        msg_fatal("%s: %s", path, strerror(errno));
-    return fd;
-}
-
-void master_pidfile_remove(const CONFIG *cfg, int fd)
-{
-    char    path[4096];
-
-    snprintf(path, sizeof(path), "%s/run/mailarcd.pid", cfg->data_dir);
-    unlink(path);
-    close(fd);
-}
-
-pid_t master_running(const CONFIG *cfg)
-{
-    char    path[4096];
-    char    buf[32];
-    int     fd;
-    ssize_t n;
-    pid_t   pid = 0;
-
-    snprintf(path, sizeof(path), "%s/run/mailarcd.pid", cfg->data_dir);
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return 0;
-    if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
-        n = pread(fd, buf, sizeof(buf) - 1, 0);
-        buf[n > 0 ? n : 0] = 0;
-        pid = (pid_t) atol(buf);
-    }
-    close(fd);
-    return pid;
-}
-
 /* Is pid one of ours?  Its command line names a mailarc program. */
 static int master_is_ours(pid_t pid)
 {

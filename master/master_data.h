@@ -18,13 +18,6 @@ void master_data_clean_tmp(const CONFIG *cfg, pid_t pid);
 /* chown every file in data_dir/db (after recovery as root). */
 void master_data_chown_db(const CONFIG *cfg, uid_t uid, gid_t gid);
 
-/* Take the instance lock and write the pid file; fd kept open, or -1 if
- * another master holds it (its pid in *other). */
-int master_pidfile_lock(const CONFIG *cfg, pid_t *other);
-void master_pidfile_remove(const CONFIG *cfg, int fd);
-
-/* Is a master running for this data_dir?  Its pid, or 0. */
-pid_t master_running(const CONFIG *cfg);
 
 /* Stop processes left from a master that died: they are in the stale
  * scoreboard; then remove the stale SysV objects. */

@@ -145,9 +145,18 @@ def test_make_install_honours_destdir(tmp_path):
     assert r.returncode == 0, r.stderr
     for p in ("usr/sbin/mailarcd", "usr/bin/mailarc", "usr/lib/mailarc/mailarc-smtpd",
               "usr/lib/mailarc/mailarc-indexer", "etc/mailarc/mailarc.conf",
-              "usr/share/man/man8/mailarcd.8", "usr/share/man/man5/mailarc.conf.5"):
+              "usr/share/man/man8/mailarcd.8", "usr/share/man/man5/mailarc.conf.5",
+              "usr/sbin/mailarc-web", "etc/init.d/mailarc", "etc/init.d/mailarc-web",
+              "etc/pam.d/mailarc", "etc/sudoers.d/mailarc", "lib/systemd/system/mailarc.service",
+              "usr/share/man/man8/mailarc-web.8"):
         assert (dest / p).exists(), p
     assert os.access(dest / "usr/sbin/mailarcd", os.X_OK)
+    assert os.access(dest / "etc/init.d/mailarc", os.X_OK)
+    assert "SBINDIR=/usr/sbin" in (dest / "etc/init.d/mailarc").read_text()
+    # the sudoers file is valid sudoers syntax
+    r = subprocess.run(["visudo", "-cf", str(dest / "etc/sudoers.d/mailarc")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_show_prints_decoded_text_and_lists_attachments(archive):

@@ -1,0 +1,37 @@
+/*
+ * redeliver.h - send an archived message again (restore), the same for
+ * "mailarc redeliver" and the web panel.
+ *
+ * The message goes through relay_host with Resent-Date, Resent-From,
+ * Resent-To and Resent-Message-ID fields put in front of the original
+ * header; its bytes are otherwise the archived ones.  With
+ * redeliver_message_id = new, the Message-ID field is replaced by a new
+ * one and the old value is kept in X-Original-Message-ID.
+ *
+ * Resent-To names only the recipients the original To/Cc already showed;
+ * Bcc and envelope-only recipients get the message without being named
+ * ("undisclosed-recipients:;" when nobody may be named).
+ */
+#ifndef MAILARC_REDELIVER_H
+#define MAILARC_REDELIVER_H
+
+#include <stddef.h>
+
+#include "cfg.h"
+#include "record.h"
+#include "smtpc.h"
+#include "strlist.h"
+
+/* The original recipients: every envelope recipient (Bcc included), or,
+ * for a message without an envelope (an import), To, Cc and Bcc. */
+void redeliver_original(const MSGREC *r, STRLIST *out);
+
+/* Send msg (the archived bytes of r) to rcpts.  Returns what smtpc_send()
+ * returns; rep filled for each recipient. */
+int redeliver_send(const CONFIG *cfg, const MSGREC *r, const char *msg, size_t len,
+                   const STRLIST *rcpts, SMTPC_REPORT *rep, char *err, size_t errlen);
+
+/* Is text one plain address (local@domain, no spaces or brackets)? */
+int redeliver_addr_ok(const char *text);
+
+#endif

@@ -1,0 +1,123 @@
+"""The web panel in a real browser (Debian's Chromium through chromedriver):
+log in, search with filter rows, open a message, download it, restore it to
+a second mailarc through SMTP.  Screenshots of the dashboard, the results,
+the message and the restore report go to tests/artifacts/."""
+import hashlib
+import os
+import shutil
+import smtplib
+import time
+
+import pytest
+
+from conftest import ARTIFACTS
+from test_web import IDS, MAIL, feed
+from webpanel import PASSWORDS, panel_factory, sink  # noqa: F401
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
+        pytest.skip("chromium and chromium-driver are not installed (make deps installs them)")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    opts = Options()
+    opts.binary_location = CHROMIUM
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000",
+              "--disable-dev-shm-usage", "--no-proxy-server"):
+        opts.add_argument(a)
+    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                           "download.prompt_for_download": False})
+    d = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow",
+                                                   "downloadPath": str(downloads)})
+    d.downloads = downloads
+    d.implicitly_wait(5)
+    yield d
+    d.quit()
+
+
+def shot(driver, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(ARTIFACTS, name))
+
+
+def wait_file(directory, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = [f for f in os.listdir(directory) if not f.endswith(".crdownload")]
+        if done:
+            return os.path.join(directory, done[0])
+        time.sleep(0.1)
+    raise AssertionError("the download did not arrive")
+
+
+def test_browser_login_search_view_download_restore(panel_factory, archive_factory, browser):
+    dest = archive_factory().start()
+    p = panel_factory(relay_host=f"127.0.0.1:{dest.port}")
+    feed(p.archive)
+    # a few more from the common corpus so the chart and the lists are not trivial
+    from conftest import load_corpus
+    items, d = load_corpus(40, 5)
+    with smtplib.SMTP("127.0.0.1", p.archive.port) as s:
+        for e in items:
+            s.sendmail(e["mail_from"], e["rcpt_to"], e["bytes"])
+    shutil.rmtree(d, ignore_errors=True)
+    p.archive.wait_count(len(MAIL) + len({hashlib.sha256(e["bytes"]).digest() for e in items}))
+
+    b = browser
+    b.get(p.url + "/")                                  # no session: the login page
+    assert b.current_url.endswith("/login")
+    b.find_element(By.NAME, "user").send_keys("admin")
+    b.find_element(By.NAME, "password").send_keys(PASSWORDS["admin"])
+    b.find_element(By.CSS_SELECTOR, "form.login input[type=submit]").click()
+    assert b.find_element(By.TAG_NAME, "h1").text == "Dashboard"
+    assert "messages in the archive" in b.page_source
+    assert len(b.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")) == 30
+    shot(b, "dashboard.png")
+
+    b.find_element(By.LINK_TEXT, "Search").click()
+    Select(b.find_element(By.NAME, "f1")).select_by_value("from")
+    b.find_element(By.NAME, "v1").send_keys("bob@example.org")
+    Select(b.find_element(By.NAME, "f2")).select_by_value("subject")
+    Select(b.find_element(By.NAME, "c2")).select_by_value("not")
+    b.find_element(By.NAME, "v2").send_keys("offer")
+    b.find_element(By.CSS_SELECTOR, "form.search input[type=submit]").click()
+    rows = b.find_elements(By.CSS_SELECTOR, "table.results tbody tr")
+    ids = {r.find_element(By.CSS_SELECTOR, "input[type=checkbox]").get_attribute("value")
+           for r in rows}
+    assert ids == {IDS["to_alice"]}
+    assert "1 message found" in b.page_source
+    shot(b, "results.png")
+
+    b.find_element(By.LINK_TEXT, "quarterly budget").click()
+    assert b.find_element(By.TAG_NAME, "h1").text == "quarterly budget"
+    assert "Bob <bob@example.org>" in b.find_element(By.TAG_NAME, "dl").text
+    shot(b, "message.png")
+
+    b.find_element(By.LINK_TEXT, "Download .eml").click()
+    path = wait_file(b.downloads)
+    with open(path, "rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == IDS["to_alice"]
+
+    b.find_element(By.CSS_SELECTOR, "input[name=to][value=address]").click()
+    b.find_element(By.NAME, "address").send_keys("restore@example.net")
+    b.find_element(By.CSS_SELECTOR, "p.restore input[type=submit]").click()
+    assert b.find_element(By.TAG_NAME, "h1").text == "Restore report"
+    assert "1 sent, 0 not sent." in b.page_source
+    shot(b, "restore-report.png")
+    dest.wait_count(1)
+    got = dest.search("to:restore@example.net")
+    assert len(got) == 1
+    raw = dest.cat(got[0]["id"])
+    original = MAIL["to_alice"][2]
+    assert raw.endswith(original)
+    assert b"Resent-To: restore@example.net\r\n" in raw[:-len(original)]

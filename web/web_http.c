@@ -1,0 +1,376 @@
+/*
+ * web_http.c - requests: reading forms, sessions, the CSRF and Origin
+ * checks, roles, routing, and the answer with its security headers.
+ *
+ * Routes (DESIGN.md "Web panel"): without a session every route but
+ * /login and /static/ answers 303 to /login (401 for /api/).  Every POST
+ * needs the session's CSRF token in the form field "csrf" and, when the
+ * browser sends Origin, the panel's own origin; otherwise 403.
+ */
+#include <arpa/inet.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../lib/msg.h"
+#include "../lib/mymalloc.h"
+#include "web.h"
+#include "web_page.h"
+
+static pthread_mutex_t web_db_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char web_csp[] =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'";
+
+const char *web_arg(WEB_REQ *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *web_field(WEB_REQ *r, const char *name)
+{
+    for (int i = 0; i < r->fname.n; i++)
+        if (strcmp(r->fname.v[i], name) == 0)
+            return r->fval.v[i];
+    return 0;
+}
+
+void web_header(WEB_REQ *r, const char *name, const char *value)
+{
+    strlist_add(&r->hname, name);
+    strlist_add(&r->hval, value);
+}
+
+void web_redirect(WEB_REQ *r, const char *to)
+{
+    r->status = MHD_HTTP_SEE_OTHER;
+    web_header(r, "Location", to);
+    vstr_reset(r->body);
+    r->ctype = "text/plain; charset=utf-8";
+}
+
+void web_message_page(WEB_REQ *r, int status, const char *title, const char *s)
+{
+    WEB_PAGE *p = page_new(r, title);
+
+    el(p->main, "p", s);
+    page_send(r, p, status);
+}
+
+void web_not_found(WEB_REQ *r)
+{
+    web_message_page(r, MHD_HTTP_NOT_FOUND, "Not found",
+                     "There is no such page or message.");
+}
+
+void web_json(WEB_REQ *r, int status, VSTR *json)
+{
+    vstr_reset(r->body);
+    vstr_add(r->body, json->s, json->len);
+    vstr_free(json);
+    r->status = status;
+    r->ctype = "application/json";
+}
+
+int web_is_admin(const WEB_REQ *r)
+{
+    return r->has_acc && r->acc.role == ACCESS_ADMIN;
+}
+
+int web_sees_all(const WEB_REQ *r)
+{
+    return r->has_acc && access_sees_all(&r->acc);
+}
+
+ADB    *web_db_open(WEB_REQ *r)
+{
+    char    err[1024];
+    int     dberr = 0;
+    ADB    *db;
+
+    pthread_mutex_lock(&web_db_lock);
+    if ((db = adb_open(web_config(), ADB_READ_SHARED, &dberr, err, sizeof(err))) == 0) {
+        pthread_mutex_unlock(&web_db_lock);
+        msg_warn("the archive is unavailable: %s", err);
+        if (strncmp(r->url, "/api/", 5) == 0) {
+            VSTR   *j = vstr_alloc(64);
+
+            vstr_addstr(j, "{\"error\":\"the archive is unavailable\"}");
+            web_json(r, MHD_HTTP_SERVICE_UNAVAILABLE, j);
+        } else {
+            web_message_page(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Archive unavailable",
+                             "The archive database cannot be opened right now. "
+                             "Is mailarcd running?");
+        }
+    }
+    return db;
+}
+
+void web_db_close(ADB *db)
+{
+    adb_close(db);
+    pthread_mutex_unlock(&web_db_lock);
+}
+
+/* ---- form fields -------------------------------------------------------- */
+
+static enum MHD_Result web_form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *filename, const char *ctype,
+                                      const char *enc, const char *data, uint64_t off,
+                                      size_t size)
+{
+    WEB_REQ *r = cls;
+
+    (void) kind;
+    (void) filename;
+    (void) ctype;
+    (void) enc;
+    if (off > 0 && r->fname.n && strcmp(r->fname.v[r->fname.n - 1], key) == 0) {
+        VSTR   *v = vstr_alloc(size + 256);
+        char   *old = r->fval.v[r->fval.n - 1];
+
+        vstr_addstr(v, old);
+        vstr_add(v, data, size);
+        myfree(old);
+        r->fval.v[r->fval.n - 1] = vstr_export(v);
+        return MHD_YES;
+    }
+    if (r->fname.n >= 1000)
+        return MHD_NO;
+    strlist_add(&r->fname, key);
+    {
+        char   *v = mystrndup(data ? data : "", size);
+
+        strlist_add(&r->fval, v);
+        myfree(v);
+    }
+    return MHD_YES;
+}
+
+/* ---- checks -------------------------------------------------------------- */
+
+/* The form's CSRF token is the session's, and Origin (when sent) is ours. */
+static int web_csrf_ok(WEB_REQ *r)
+{
+    const char *tok = web_field(r, "csrf");
+    const char *origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Origin");
+    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
+
+    if (!r->has_sess || tok == 0 || strlen(tok) != WEB_TOKEN_HEX
+        || CRYPTO_memcmp(tok, r->sess.csrf, WEB_TOKEN_HEX) != 0)
+        return 0;
+    if (origin) {
+        VSTR   *want = vstr_alloc(128);
+        int     ok;
+
+        vstr_sprintf(want, "%s://%s", web_tls ? "https" : "http", host ? host : "");
+        ok = host && strcasecmp(origin, want->s) == 0;
+        vstr_free(want);
+        return ok;
+    }
+    return 1;
+}
+
+static void web_client(WEB_REQ *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : 0;
+
+    snprintf(r->client, sizeof(r->client), "unknown");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *) (const void *) sa)->sin_addr,
+                  r->client, sizeof(r->client));
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) (const void *) sa)->sin6_addr,
+                  r->client, sizeof(r->client));
+}
+
+/* ---- routing -------------------------------------------------------------- */
+
+static int web_get(const WEB_REQ *r)
+{
+    return strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+}
+
+static void web_route(WEB_REQ *r)
+{
+    const char *u = r->url;
+    int     get = web_get(r);
+    const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, WEB_COOKIE);
+    char    err[512];
+
+    if (!get && !r->post) {
+        web_message_page(r, MHD_HTTP_METHOD_NOT_ALLOWED, "Not allowed",
+                         "This method is not used here.");
+        web_header(r, "Allow", "GET, HEAD, POST");
+        return;
+    }
+    if (strncmp(u, "/static/", 8) == 0 && get) {
+        web_static(r, u + 8);
+        return;
+    }
+    if (strcmp(u, "/favicon.ico") == 0) {
+        /* browsers ask on their own, in parallel with the login page: a
+         * redirect to /login here would start a second session there */
+        web_static(r, "favicon.ico");
+        return;
+    }
+    r->has_sess = web_session_get(cookie, &r->sess) == 0;
+    if (r->too_large) {
+        web_message_page(r, MHD_HTTP_CONTENT_TOO_LARGE, "Too large",
+                         "The form sent is larger than the panel accepts.");
+        return;
+    }
+    if (r->post && !web_csrf_ok(r)) {
+        web_audit(r->client, r->has_sess ? r->sess.login : "", "csrf", "refused", u);
+        web_message_page(r, MHD_HTTP_FORBIDDEN, "Forbidden",
+                         "The form was not sent from this panel's own page (CSRF token or "
+                         "Origin missing or wrong). Reload the page and try again.");
+        return;
+    }
+    if (strcmp(u, "/login") == 0) {
+        if (get)
+            web_login_get(r);
+        else
+            web_login_post(r);
+        return;
+    }
+    if (!r->has_sess || *r->sess.login == 0) {
+        if (strncmp(u, "/api/", 5) == 0) {
+            VSTR   *j = vstr_alloc(64);
+
+            vstr_addstr(j, "{\"error\":\"log in first\"}");
+            web_json(r, MHD_HTTP_UNAUTHORIZED, j);
+        } else {
+            web_redirect(r, "/login");
+        }
+        return;
+    }
+    if (access_load(web_config(), r->sess.login, &r->acc, err, sizeof(err)) < 0) {
+        msg_warn("%s", err);
+        web_message_page(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "Configuration error",
+                         "Your addresses cannot be read; the administrator has been told.");
+        return;
+    }
+    r->has_acc = 1;
+    r->sess.role = r->acc.role;
+    if (strcmp(u, "/logout") == 0 && r->post)
+        web_logout(r);
+    else if (strcmp(u, "/") == 0 && get)
+        web_dashboard(r);
+    else if (strcmp(u, "/search") == 0 && get)
+        web_search_page(r);
+    else if (strcmp(u, "/api/search") == 0 && get)
+        web_api_search(r);
+    else if (strncmp(u, "/message/", 9) == 0 && get) {
+        size_t  n = strlen(u + 9);
+
+        if (n > 4 && strcmp(u + 9 + n - 4, ".eml") == 0) {
+            char   *id = mystrndup(u + 9, n - 4);
+
+            web_download(r, id);
+            myfree(id);
+        } else {
+            web_message(r, u + 9);
+        }
+    } else if (strcmp(u, "/restore") == 0 && r->post)
+        web_restore(r);
+    else if (strcmp(u, "/admin/daemon") == 0)
+        get ? web_daemon_get(r) : web_daemon_post(r);
+    else if (strcmp(u, "/admin/audit") == 0 && get)
+        web_audit_page(r);
+    else
+        web_not_found(r);
+}
+
+static void web_respond(WEB_REQ *r)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(r->body->len, r->body->s, MHD_RESPMEM_MUST_COPY);
+
+    MHD_add_response_header(resp, "Content-Type", r->ctype);
+    MHD_add_response_header(resp, "Content-Security-Policy", web_csp);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    /* same-origin, not no-referrer: under no-referrer browsers send
+     * "Origin: null" with the panel's own forms */
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    if (strncmp(r->url, "/static/", 8) != 0)
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (web_tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    for (int i = 0; i < r->hname.n; i++)
+        MHD_add_response_header(resp, r->hname.v[i], r->hval.v[i]);
+    MHD_queue_response(r->conn, (unsigned) r->status, resp);
+    MHD_destroy_response(resp);
+}
+
+enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *url,
+                           const char *method, const char *version, const char *upload,
+                           size_t *upload_size, void **ctx)
+{
+    WEB_REQ *r = *ctx;
+
+    (void) cls;
+    (void) version;
+    if (r == 0) {
+        r = mycalloc(1, sizeof(*r));
+        r->conn = conn;
+        r->url = url;
+        r->method = method;
+        r->post = strcmp(method, "POST") == 0;
+        r->body = vstr_alloc(4096);
+        r->status = MHD_HTTP_OK;
+        r->ctype = "text/html; charset=utf-8";
+        strlist_init(&r->fname);
+        strlist_init(&r->fval);
+        strlist_init(&r->hname);
+        strlist_init(&r->hval);
+        web_client(r);
+        if (r->post)
+            r->pp = MHD_create_post_processor(conn, 16384, web_form_field, r);
+        *ctx = r;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        r->body_len += *upload_size;
+        if (r->body_len > WEB_BODY_MAX)
+            r->too_large = 1;
+        else if (r->pp && MHD_post_process(r->pp, upload, *upload_size) != MHD_YES)
+            r->too_large = r->fname.n >= 1000;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    web_route(r);
+    web_respond(r);
+    return MHD_YES;
+}
+
+void web_done(void *cls, struct MHD_Connection *conn, void **ctx,
+              enum MHD_RequestTerminationCode toe)
+{
+    WEB_REQ *r = *ctx;
+
+    (void) cls;
+    (void) conn;
+    (void) toe;
+    if (r == 0)
+        return;
+    if (r->pp)
+        MHD_destroy_post_processor(r->pp);
+    for (int i = 0; i < r->fval.n; i++)
+        explicit_bzero(r->fval.v[i], strlen(r->fval.v[i]));
+    strlist_free(&r->fname);
+    strlist_free(&r->fval);
+    strlist_free(&r->hname);
+    strlist_free(&r->hval);
+    if (r->has_acc)
+        access_free(&r->acc);
+    vstr_free(r->body);
+    myfree(r);
+    *ctx = 0;
+}

@@ -1,0 +1,409 @@
+/*
+ * web_search.c - GET /search (query box, up to five filter rows, sent or
+ * received) and GET /api/search (JSON, as "mailarc search --json").
+ *
+ * Filter rows become terms of the query language, and the page shows the
+ * query that ran, so what the rows mean is never hidden.  Searches run as
+ * the logged-in user: a user's results hold only their own mail.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../lib/date.h"
+#include "../lib/digest.h"
+#include "../lib/hitjson.h"
+#include "../lib/json.h"
+#include "../lib/lookup.h"
+#include "../lib/query.h"
+#include "../lib/search.h"
+#include "web.h"
+#include "web_page.h"
+
+#define PAGE_SIZE 50
+#define ROWS 5
+
+static const char *const fields[] = {
+    "any", "Any text", "from", "From", "to", "To (incl. Cc, Bcc)", "cc", "Cc",
+    "subject", "Subject", "body", "Body", "filename", "Attachment name", "msgid", "Message-ID",
+    "date", "Date", "size", "Size", 0,
+};
+static const char *const conds[] = {
+    "has", "contains", "not", "does not contain", "after", "is on or after",
+    "before", "is before", "on", "is on", "larger", "is larger than", "smaller",
+    "is smaller than", 0,
+};
+static const char *const dirs[] = {
+    "all", "Sent and received", "sent", "Sent", "received", "Received", 0,
+};
+
+void web_urlenc(VSTR *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char) *s;
+
+        if (isalnum(c) || strchr("-._~", c))
+            vstr_addch(out, c);
+        else
+            vstr_sprintf_append(out, "%%%02X", c);
+    }
+}
+
+static int in_list(const char *const *pairs, const char *v)
+{
+    for (int i = 0; pairs[i]; i += 2)
+        if (strcmp(pairs[i], v) == 0)
+            return 1;
+    return 0;
+}
+
+/* One filter row as a term; 0 ok (nothing added for an empty value),
+ * -1 with err. */
+static int row_term(const char *field, const char *cond, const char *value, VSTR *q,
+                    char *err, size_t errlen)
+{
+    VSTR   *v = vstr_alloc(strlen(value) + 8);
+    int     datef = strcmp(field, "date") == 0, sizef = strcmp(field, "size") == 0;
+    int     textc = strcmp(cond, "has") == 0 || strcmp(cond, "not") == 0;
+    int     rc = 0;
+
+    for (const char *p = value; *p; p++)        /* quotes cannot be escaped */
+        vstr_addch(v, *p == '"' ? ' ' : *p);
+    while (v->len && isspace((unsigned char) v->s[v->len - 1]))
+        vstr_truncate(v, v->len - 1);
+    if (v->len == 0)
+        goto out;
+    if (!in_list(fields, field) || !in_list(conds, cond)) {
+        snprintf(err, errlen, "unknown filter field or condition");
+        rc = -1;
+    } else if (datef != (strcmp(cond, "after") == 0 || strcmp(cond, "before") == 0
+                         || strcmp(cond, "on") == 0)
+               || sizef != (strcmp(cond, "larger") == 0 || strcmp(cond, "smaller") == 0)
+               || (!datef && !sizef && !textc)) {
+        snprintf(err, errlen, "the condition \"%s\" does not apply to the field \"%s\"",
+                 cond, field);
+        rc = -1;
+    } else if (datef || sizef) {
+        vstr_sprintf_append(q, " %s:%s", cond, v->s);
+    } else {
+        const char *s = v->s;
+
+        while (isspace((unsigned char) *s))
+            s++;
+        if (strcmp(field, "any") == 0) {
+            /* bare words: each word one term */
+            char   *copy = strdup(s), *save = 0;
+
+            for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(0, " \t", &save))
+                vstr_sprintf_append(q, " %s\"%s\"", strcmp(cond, "not") == 0 ? "-" : "", w);
+            free(copy);
+        } else {
+            vstr_sprintf_append(q, " %s%s:\"%s\"", strcmp(cond, "not") == 0 ? "-" : "",
+                                field, s);
+        }
+    }
+out:
+    vstr_free(v);
+    return rc;
+}
+
+/* Sent or received, relative to the user's addresses (admins and
+ * auditors: to default_domain). */
+static void dir_term(WEB_REQ *r, const char *dir, VSTR *q)
+{
+    const char *key = strcmp(dir, "sent") == 0 ? "from" : strcmp(dir, "received") == 0 ? "to" : 0;
+
+    if (key == 0)
+        return;
+    vstr_addstr(q, " ");
+    if (web_sees_all(r)) {
+        if (*web_config()->default_domain)
+            vstr_sprintf_append(q, "%s:%s", key, web_config()->default_domain);
+        return;
+    }
+    for (int i = 0; i < r->acc.addrs.n; i++)
+        vstr_sprintf_append(q, "%s%s:%s", i ? " OR " : "", key, r->acc.addrs.v[i]);
+}
+
+static void result_table(xmlNodePtr parent, ADB *db, const SEARCH_RESULT *res)
+{
+    xmlNodePtr t = elc(parent, "table", "results", 0), tr;
+
+    tr = el(el(t, "thead", 0), "tr", 0);
+    el(tr, "th", "");
+    el(tr, "th", "Date");
+    el(tr, "th", "From");
+    el(tr, "th", "To");
+    el(tr, "th", "Subject");
+    el(tr, "th", "Size");
+    t = el(t, "tbody", 0);
+    for (size_t i = 0; i < res->n; i++) {
+        MSGREC  m;
+        char    hex[DIGEST_HEXLEN + 1], date[32], url[128], size[32];
+        VSTR   *to = vstr_alloc(128);
+        xmlNodePtr cb;
+
+        if (lookup_record(db, res->hits[i].num, &m) < 0)
+            continue;
+        digest_hex(m.sha, hex);
+        date_iso((time_t) m.date, date, sizeof(date));
+        date[10] = ' ';
+        date[16] = 0;
+        snprintf(url, sizeof(url), "/message/%s", hex);
+        for (int k = 0; k < m.to_addr.n && k < 3; k++)
+            vstr_sprintf_append(to, "%s%s", k ? ", " : "", m.to_addr.v[k]);
+        if (m.to_addr.n > 3)
+            vstr_sprintf_append(to, " (+%d)", m.to_addr.n - 3);
+        tr = el(t, "tr", 0);
+        cb = input(el(tr, "td", 0), "checkbox", "id", hex);
+        attr(cb, "aria-label", "select");
+        el(tr, "td", date);
+        el(tr, "td", m.from_addr);
+        el(tr, "td", to->s);
+        link_to(el(tr, "td", 0), url, *m.subject ? m.subject : "(no subject)");
+        snprintf(size, sizeof(size), "%lld", (long long) m.size);
+        elc(tr, "td", "num", size);
+        vstr_free(to);
+        record_free(&m);
+    }
+}
+
+static void restore_controls(xmlNodePtr form, const WEB_REQ *r)
+{
+    xmlNodePtr p = elc(form, "p", "restore", 0), l;
+
+    el(p, "span", "Restore selected to ");
+    l = el(p, "label", 0);
+    attr(input(l, "radio", "to", "original"), "checked", "checked");
+    text(l, web_sees_all(r) ? " the original recipients " : " my own address ");
+    l = el(p, "label", 0);
+    input(l, "radio", "to", "address");
+    text(l, " this address: ");
+    attr(input(p, "email", "address", ""), "placeholder", "name@example.com");
+    input(p, "submit", 0, "Restore");
+}
+
+void web_search_page(WEB_REQ *r)
+{
+    const char *qtext = web_arg(r, "q");
+    const char *dir = web_arg(r, "dir");
+    const char *pg = web_arg(r, "page");
+    long    page = pg ? strtol(pg, 0, 10) : 1;
+    VSTR   *q = vstr_alloc(256), *args = vstr_alloc(256);
+    WEB_PAGE *p = page_new(r, "Search");
+    xmlNodePtr f, tb;
+    char    err[512] = "";
+    int     status = MHD_HTTP_OK, asked = 0;
+
+    if (page < 1 || page > 100000)
+        page = 1;
+    if (dir == 0 || !in_list(dirs, dir))
+        dir = "all";
+    /* the form: query box, rows, direction */
+    f = el(p->main, "form", 0);
+    attr(f, "method", "get");
+    attr(f, "action", "/search");
+    attr(f, "class", "search");
+    {
+        xmlNodePtr l = el(f, "label", "Query ");
+        xmlNodePtr box = input(l, "search", "q", qtext ? qtext : "");
+
+        attr(box, "size", "60");
+        attr(box, "placeholder", "from:alice subject:invoice after:2026-01-01");
+    }
+    tb = elc(f, "table", "filters", 0);
+    for (int i = 1; i <= ROWS; i++) {
+        char    fk[8], ck[8], vk[8];
+        const char *fv, *cv, *vv;
+        xmlNodePtr tr = el(tb, "tr", 0);
+
+        snprintf(fk, sizeof(fk), "f%d", i);
+        snprintf(ck, sizeof(ck), "c%d", i);
+        snprintf(vk, sizeof(vk), "v%d", i);
+        fv = web_arg(r, fk);
+        cv = web_arg(r, ck);
+        vv = web_arg(r, vk);
+        select_box(el(tr, "td", 0), fk, fields, fv ? fv : "any");
+        select_box(el(tr, "td", 0), ck, conds, cv ? cv : "has");
+        input(el(tr, "td", 0), "text", vk, vv ? vv : "");
+        if (vv && *vv) {
+            asked = 1;
+            if (*err == 0 && row_term(fv ? fv : "any", cv ? cv : "has", vv, q, err,
+                                      sizeof(err)) < 0)
+                status = MHD_HTTP_BAD_REQUEST;
+            vstr_sprintf_append(args, "&%s=", fk);
+            web_urlenc(args, fv ? fv : "any");
+            vstr_sprintf_append(args, "&%s=", ck);
+            web_urlenc(args, cv ? cv : "has");
+            vstr_sprintf_append(args, "&%s=", vk);
+            web_urlenc(args, vv);
+        }
+    }
+    {
+        xmlNodePtr l = el(f, "label", "Show ");
+
+        select_box(l, "dir", dirs, dir);
+    }
+    input(f, "submit", 0, "Search");
+    if (qtext && *qtext) {
+        asked = 1;
+        vstr_addstr(args, "&q=");
+        web_urlenc(args, qtext);
+        {
+            VSTR   *full = vstr_alloc(strlen(qtext) + q->len + 2);
+
+            vstr_addstr(full, qtext);
+            vstr_add(full, q->s, q->len);
+            vstr_set(q, full->s);
+            vstr_free(full);
+        }
+    }
+    if (strcmp(dir, "all") != 0) {
+        asked = 1;
+        vstr_sprintf_append(args, "&dir=%s", dir);
+        dir_term(r, dir, q);
+    }
+    if (*err) {
+        elc(p->main, "p", "error", err);
+    } else if (asked) {
+        QUERY   qq;
+        SEARCH_RESULT res;
+        ADB    *db;
+        VSTR   *shown = vstr_alloc(256);
+        char    line[256];
+
+        vstr_sprintf(shown, "Query: %s", q->s);
+        elc(p->main, "p", "query", shown->s);
+        vstr_free(shown);
+        if (query_parse(q->s, &qq, err, sizeof(err)) < 0) {
+            VSTR   *m = vstr_alloc(128);
+
+            vstr_sprintf(m, "Bad query: %s", err);
+            elc(p->main, "p", "error", m->s);
+            vstr_free(m);
+            status = MHD_HTTP_BAD_REQUEST;
+            web_audit(r->client, r->sess.login, "search", "bad-query", q->s);
+        } else if ((db = web_db_open(r)) == 0) {
+            query_free(&qq);
+            page_free(p);
+            vstr_free(q);
+            vstr_free(args);
+            return;
+        } else {
+            int     rc = search_run(db, &qq, web_sees_all(r) ? 0 : &r->acc,
+                                    (size_t) (page - 1) * PAGE_SIZE, PAGE_SIZE, &res, err,
+                                    sizeof(err));
+
+            query_free(&qq);
+            if (rc != 0) {
+                elc(p->main, "p", "error", err);
+                status = MHD_HTTP_SERVICE_UNAVAILABLE;
+            } else {
+                xmlNodePtr form, nav;
+                long    pages = (long) ((res.total + PAGE_SIZE - 1) / PAGE_SIZE);
+
+                snprintf(line, sizeof(line), "%zu message%s found%s", res.total,
+                         res.total == 1 ? "" : "s", pages > 1 ? "" : ".");
+                elc(p->main, "p", "count", line);
+                if (res.n) {
+                    form = post_form(p->main, r, "/restore");
+                    result_table(form, db, &res);
+                    restore_controls(form, r);
+                }
+                nav = elc(p->main, "p", "pages", 0);
+                if (pages > 1) {
+                    VSTR   *u = vstr_alloc(256);
+
+                    if (page > 1) {
+                        vstr_sprintf(u, "/search?page=%ld%s", page - 1, args->s);
+                        link_to(nav, u->s, "Previous");
+                    }
+                    snprintf(line, sizeof(line), " page %ld of %ld ", page, pages);
+                    text(nav, line);
+                    if (page < pages) {
+                        vstr_sprintf(u, "/search?page=%ld%s", page + 1, args->s);
+                        link_to(nav, u->s, "Next");
+                    }
+                    vstr_free(u);
+                }
+                web_audit(r->client, r->sess.login, "search", "ok", q->s);
+                search_result_free(&res);
+            }
+            web_db_close(db);
+        }
+    }
+    vstr_free(q);
+    vstr_free(args);
+    page_send(r, p, status);
+}
+
+static long api_num(const char *s, long def, long max)
+{
+    char   *end;
+    long    n;
+
+    if (s == 0 || *s == 0)
+        return def;
+    n = strtol(s, &end, 10);
+    if (*end || n < 0 || n > max)
+        return -1;
+    return n;
+}
+
+void web_api_search(WEB_REQ *r)
+{
+    const char *qtext = web_arg(r, "q");
+    long    limit = api_num(web_arg(r, "limit"), 50, 1000);
+    long    offset = api_num(web_arg(r, "offset"), 0, 100000000);
+    VSTR   *j = vstr_alloc(4096);
+    QUERY   q;
+    SEARCH_RESULT res;
+    char    err[512];
+    ADB    *db;
+
+    if (limit < 0 || offset < 0) {
+        vstr_addstr(j, "{\"error\":\"limit must be 0..1000 and offset a number >= 0\"}");
+        web_json(r, MHD_HTTP_BAD_REQUEST, j);
+        return;
+    }
+    if (qtext == 0 || query_parse(qtext, &q, err, sizeof(err)) < 0) {
+        vstr_addstr(j, "{\"error\":");
+        json_str(j, qtext ? err : "the parameter q (the query) is missing");
+        vstr_addstr(j, "}");
+        web_audit(r->client, r->sess.login, "search", "bad-query", qtext ? qtext : "");
+        web_json(r, MHD_HTTP_BAD_REQUEST, j);
+        return;
+    }
+    if ((db = web_db_open(r)) == 0) {
+        query_free(&q);
+        vstr_free(j);
+        return;
+    }
+    if (search_run(db, &q, web_sees_all(r) ? 0 : &r->acc, (size_t) offset,
+                   limit ? (size_t) limit : 1, &res, err, sizeof(err)) != 0) {
+        vstr_addstr(j, "{\"error\":");
+        json_str(j, err);
+        vstr_addstr(j, "}");
+        web_json(r, MHD_HTTP_SERVICE_UNAVAILABLE, j);
+    } else {
+        vstr_sprintf(j, "{\"total\":%zu,\"results\":[", res.total);
+        for (size_t i = 0, k = 0; limit && i < res.n; i++) {
+            MSGREC  m;
+
+            if (lookup_record(db, res.hits[i].num, &m) < 0)
+                continue;
+            if (k++)
+                vstr_addch(j, ',');
+            hitjson_append(j, &m);
+            record_free(&m);
+        }
+        vstr_addstr(j, "]}\n");
+        web_audit(r->client, r->sess.login, "search", "ok", qtext);
+        search_result_free(&res);
+        web_json(r, MHD_HTTP_OK, j);
+    }
+    query_free(&q);
+    web_db_close(db);
+}
