@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <getopt.h>
 #include <unistd.h>
 
 #include "instance.h"
@@ -74,6 +75,43 @@ pid_t instance_pid(const char *data_dir, const char *name)
     }
     close(fd);
     return pid;
+}
+
+void instance_options(int argc, char **argv, int *foreground, const char **conf,
+                      void (*usage)(void))
+{
+    int     ch;
+
+    while ((ch = getopt(argc, argv, "fc:v")) != -1) {
+        switch (ch) {
+        case 'f': *foreground = 1; break;
+        case 'c': *conf = optarg; break;
+        case 'v': msg_verbose_set(1); break;
+        default: usage();
+        }
+    }
+    if (optind != argc)
+        usage();
+}
+
+void instance_detach(int pidfd)
+{
+    pid_t   pid = fork();
+    int     null;
+
+    if (pid < 0)
+        msg_fatal("fork: %s", strerror(errno));
+    if (pid > 0)
+        _exit(0);
+    setsid();
+    if ((null = open("/dev/null", O_RDWR)) >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        if (null > 2)
+            close(null);
+    }
+    instance_update(pidfd);
 }
 
 pid_t instance_running(const CONFIG *cfg)

@@ -21,6 +21,14 @@ int instance_lock(const char *data_dir, const char *name, pid_t *other);
 void instance_update(int fd);
 void instance_unlock(const char *data_dir, const char *name, int fd);
 
+/* The options every daemon takes: -f (foreground), -c FILE, -v; usage()
+ * is called (and must not return) on anything else. */
+void instance_options(int argc, char **argv, int *foreground, const char **conf,
+                      void (*usage)(void));
+/* Leave the terminal: fork (the parent exits), a new session, stdio on
+ * /dev/null, and the pid file (whose lock moved with pidfd) rewritten. */
+void instance_detach(int pidfd);
+
 /* The pid of the daemon holding run/NAME.pid, or 0. */
 pid_t instance_pid(const char *data_dir, const char *name);
 

@@ -1,6 +1,7 @@
 /*
  * spool.c - spool files (see spool.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -211,4 +212,21 @@ int spool_read(const char *path, const char *known, size_t known_len, ENVELOPE *
         return SPOOL_DAMAGED;
     }
     return 0;
+}
+
+long spool_count(const char *data_dir, const char *sub)
+{
+    char    path[4096];
+    DIR    *dir;
+    struct dirent *de;
+    long    n = 0;
+
+    snprintf(path, sizeof(path), "%s/%s", data_dir, sub);
+    if ((dir = opendir(path)) == 0)
+        return -1;
+    while ((de = readdir(dir)) != 0)
+        if (de->d_name[0] != '.')
+            n++;
+    closedir(dir);
+    return n;
 }

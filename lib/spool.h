@@ -38,4 +38,8 @@ void spool_abort(SPOOL_FILE *sp);
 int spool_read(const char *path, const char *known, size_t known_len, ENVELOPE *env,
                VSTR *msg, int max_rcpt, char *err, size_t errlen);
 
+/* Entries (not dot files) in data_dir/sub, e.g. "spool/new": the
+ * indexing backlog; -1 if the directory cannot be read. */
+long spool_count(const char *data_dir, const char *sub);
+
 #endif

@@ -11,24 +11,8 @@
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
 #include "../lib/instance.h"
+#include "../lib/spool.h"
 #include "cli.h"
-
-static long cli_count_dir(const char *data_dir, const char *sub)
-{
-    char    path[4096];
-    DIR    *dir;
-    struct dirent *de;
-    long    n = 0;
-
-    snprintf(path, sizeof(path), "%s/%s", data_dir, sub);
-    if ((dir = opendir(path)) == 0)
-        return -1;
-    while ((de = readdir(dir)) != 0)
-        if (de->d_name[0] != '.')
-            n++;
-    closedir(dir);
-    return n;
-}
 
 int cli_status(const CONFIG *cfg, int argc, char **argv)
 {
@@ -87,9 +71,9 @@ int cli_status(const CONFIG *cfg, int argc, char **argv)
     if (sc)
         ipc_score_detach(sc);
     printf("waiting:       %ld message(s) in the spool to be indexed\n",
-           cli_count_dir(cfg->data_dir, "spool/new"));
+           spool_count(cfg->data_dir, "spool/new"));
     printf("damaged:       %ld spool file(s) set aside in spool/bad\n",
-           cli_count_dir(cfg->data_dir, "spool/bad"));
+           spool_count(cfg->data_dir, "spool/bad"));
     if ((db = adb_open(cfg, ADB_READ, &dberr, err, sizeof(err))) != 0) {
         printf("messages:      %llu stored\n", (unsigned long long) adb_meta_u64(db, 0, "count"));
         adb_close(db);

@@ -248,20 +248,10 @@ int main(int argc, char **argv)
     int     pidfd;
     pid_t   other = 0;
     int     pipefd[2];
-    int     ch;
 
     memset(&m, 0, sizeof(m));
     msg_init(argv[0], 0);
-    while ((ch = getopt(argc, argv, "fc:v")) != -1) {
-        switch (ch) {
-        case 'f': foreground = 1; break;
-        case 'c': conf = optarg; break;
-        case 'v': msg_verbose_set(1); break;
-        default: master_usage();
-        }
-    }
-    if (optind != argc)
-        master_usage();
+    instance_options(argc, argv, &foreground, &conf, master_usage);
     conf = cfg_path(conf);
     if (cfg_load(&m.cfg, conf, err, sizeof(err)) < 0)
         msg_fatal("%s", err);
@@ -273,26 +263,8 @@ int main(int argc, char **argv)
         msg_fatal_status(1);
         msg_fatal("another mailarcd (pid %ld) is running for %s", (long) other, m.cfg.data_dir);
     }
-    if (!foreground) {
-        pid_t   pid = fork();
-
-        if (pid < 0)
-            msg_fatal("fork: %s", strerror(errno));
-        if (pid > 0)
-            _exit(0);
-        setsid();
-        {
-            int     null = open("/dev/null", O_RDWR);
-
-            dup2(null, 0);
-            dup2(null, 1);
-            dup2(null, 2);
-            if (null > 2)
-                close(null);
-        }
-        /* The lock moved with the fd; record the daemon's pid. */
-        instance_update(pidfd);
-    }
+    if (!foreground)
+        instance_detach(pidfd);
     msg_init(argv[0], m.cfg.log_syslog || !foreground);
     master_stale_cleanup(&m.cfg);
     master_data_clean_tmp(&m.cfg, 0);

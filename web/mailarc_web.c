@@ -77,7 +77,7 @@ static void web_dirs(const CONFIG *cfg, int drop, uid_t uid, gid_t gid)
 int main(int argc, char **argv)
 {
     const char *conf = 0;
-    int     foreground = 0, ch, nlisten = 0, pidfd, drop = 0;
+    int     foreground = 0, nlisten = 0, pidfd, drop = 0;
     int     fds[WEB_LISTEN_MAX];
     struct MHD_Daemon *d[WEB_LISTEN_MAX];
     char    err[1024];
@@ -88,16 +88,7 @@ int main(int argc, char **argv)
     sigset_t set;
 
     msg_init("mailarc-web", 0);
-    while ((ch = getopt(argc, argv, "fc:v")) != -1) {
-        switch (ch) {
-        case 'f': foreground = 1; break;
-        case 'c': conf = optarg; break;
-        case 'v': msg_verbose_set(1); break;
-        default: web_usage();
-        }
-    }
-    if (optind != argc)
-        web_usage();
+    instance_options(argc, argv, &foreground, &conf, web_usage);
     web_current = mycalloc(1, sizeof(CONFIG));
     if (cfg_load(web_current, cfg_path(conf), err, sizeof(err)) < 0)
         msg_fatal("%s", err);
@@ -135,23 +126,8 @@ int main(int argc, char **argv)
         msg_fatal("another mailarc-web (pid %ld) is running for %s", (long) other,
                   web_current->data_dir);
     }
-    if (!foreground) {
-        pid_t   pid = fork();
-        int     null;
-
-        if (pid < 0)
-            msg_fatal("fork: %m");
-        if (pid > 0)
-            _exit(0);
-        setsid();
-        null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
-        if (null > 2)
-            close(null);
-        instance_update(pidfd);
-    }
+    if (!foreground)
+        instance_detach(pidfd);
     msg_init("mailarc-web", web_current->log_syslog || !foreground);
     /* The PAM helper keeps root; it is forked from the daemon itself so it
      * exits with it. */

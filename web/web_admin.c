@@ -27,28 +27,12 @@
 #include "../ipc/ipc_score.h"
 #include "../lib/instance.h"
 #include "../lib/msg.h"
+#include "../lib/spool.h"
 #include "web.h"
 #include "web_page.h"
 
 #define CHART_DAYS 30
 #define CONTROL_TIMEOUT 90
-
-static long count_dir(const char *data_dir, const char *sub)
-{
-    char    path[4096];
-    DIR    *dir;
-    struct dirent *de;
-    long    n = 0;
-
-    snprintf(path, sizeof(path), "%s/%s", data_dir, sub);
-    if ((dir = opendir(path)) == 0)
-        return -1;
-    while ((de = readdir(dir)) != 0)
-        if (de->d_name[0] != '.')
-            n++;
-    closedir(dir);
-    return n;
-}
 
 static void stat_box(xmlNodePtr parent, const char *label, const char *value)
 {
@@ -176,7 +160,7 @@ void web_dashboard(WEB_REQ *r)
     else
         snprintf(buf, sizeof(buf), "%s", master ? "unknown" : "not running");
     stat_box(stats, "receivers", buf);
-    snprintf(buf, sizeof(buf), "%ld", count_dir(cfg->data_dir, "spool/new"));
+    snprintf(buf, sizeof(buf), "%ld", spool_count(cfg->data_dir, "spool/new"));
     stat_box(stats, "waiting to be indexed", buf);
     if (statvfs(cfg->data_dir, &vfs) == 0) {
         double  gb = (double) vfs.f_bavail * (double) vfs.f_frsize / 1e9;

@@ -132,16 +132,11 @@ static void show_part(const MIME_PART *p, void *ctx)
     }
 }
 
-static void restore_form(xmlNodePtr parent, const WEB_REQ *r, const char *hex)
+void web_restore_controls(xmlNodePtr form, const WEB_REQ *r, const char *label)
 {
-    xmlNodePtr f, p, l;
+    xmlNodePtr p = elc(form, "p", "restore", 0), l;
 
-    if (r->acc.role == ACCESS_AUDITOR)
-        return;
-    f = post_form(parent, r, "/restore");
-    input(f, "hidden", "id", hex);
-    p = elc(f, "p", "restore", 0);
-    el(p, "span", "Restore to ");
+    el(p, "span", label);
     l = el(p, "label", 0);
     attr(input(l, "radio", "to", "original"), "checked", "checked");
     text(l, web_sees_all(r) ? " the original recipients " : " my own address ");
@@ -150,6 +145,17 @@ static void restore_form(xmlNodePtr parent, const WEB_REQ *r, const char *hex)
     text(l, " this address: ");
     attr(input(p, "email", "address", ""), "placeholder", "name@example.com");
     input(p, "submit", 0, "Restore");
+}
+
+static void restore_form(xmlNodePtr parent, const WEB_REQ *r, const char *hex)
+{
+    xmlNodePtr f;
+
+    if (r->acc.role == ACCESS_AUDITOR)
+        return;
+    f = post_form(parent, r, "/restore");
+    input(f, "hidden", "id", hex);
+    web_restore_controls(f, r, "Restore to ");
 }
 
 void web_message(WEB_REQ *r, const char *id)

@@ -42,4 +42,8 @@ xmlNodePtr select_box(xmlNodePtr parent, const char *name, const char *const *pa
 /* A definition list row: <dt>label</dt><dd>value</dd>. */
 void dl_row(xmlNodePtr dl, const char *label, const char *value);
 
+/* The restore choice (original recipients or one address) and its
+ * button, at the end of a form posting to /restore (web_message.c). */
+void web_restore_controls(xmlNodePtr form, const WEB_REQ *r, const char *label);
+
 #endif

@@ -170,21 +170,6 @@ static void result_table(xmlNodePtr parent, ADB *db, const SEARCH_RESULT *res)
     }
 }
 
-static void restore_controls(xmlNodePtr form, const WEB_REQ *r)
-{
-    xmlNodePtr p = elc(form, "p", "restore", 0), l;
-
-    el(p, "span", "Restore selected to ");
-    l = el(p, "label", 0);
-    attr(input(l, "radio", "to", "original"), "checked", "checked");
-    text(l, web_sees_all(r) ? " the original recipients " : " my own address ");
-    l = el(p, "label", 0);
-    input(l, "radio", "to", "address");
-    text(l, " this address: ");
-    attr(input(p, "email", "address", ""), "placeholder", "name@example.com");
-    input(p, "submit", 0, "Restore");
-}
-
 void web_search_page(WEB_REQ *r)
 {
     const char *qtext = web_arg(r, "q");
@@ -310,7 +295,8 @@ void web_search_page(WEB_REQ *r)
                 if (res.n) {
                     form = post_form(p->main, r, "/restore");
                     result_table(form, db, &res);
-                    restore_controls(form, r);
+                    if (r->acc.role != ACCESS_AUDITOR)
+                        web_restore_controls(form, r, "Restore selected to ");
                 }
                 nav = elc(p->main, "p", "pages", 0);
                 if (pages > 1) {

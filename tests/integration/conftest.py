@@ -36,6 +36,14 @@ def sanitizer_reports(archive):
     return [line for line in archive.log().splitlines() if any(s in line for s in SANITIZER)]
 
 
+def read_log(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -103,11 +111,7 @@ class Archive:
         raise RuntimeError(f"mailarcd did not become ready:\n{self.log()}")
 
     def log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return read_log(self.log_path)
 
     def stop(self, timeout=60):
         if self.proc and self.proc.poll() is None:

@@ -15,7 +15,7 @@ import time
 import pytest
 import requests
 
-from conftest import BIN, SANITIZER, free_port
+from conftest import BIN, SANITIZER, free_port, read_log
 
 FS_IOC_GETFLAGS = 0x80086601
 FS_IOC_SETFLAGS = 0x40086602
@@ -128,11 +128,7 @@ class Panel:
         self.proc = None
 
     def log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return read_log(self.log_path)
 
     def session(self):
         s = requests.Session()
