@@ -30,7 +30,15 @@
 
 #define WEB_LISTEN_MAX 8
 
+/* Configurations installed by reloads stay (linked, so they stay
+ * reachable): a request may still be using an older one. */
+typedef struct web_conf {
+    CONFIG  cfg;
+    struct web_conf *older;
+} WEB_CONF;
+
 static CONFIG *web_current;
+static WEB_CONF *web_confs;
 static pthread_mutex_t web_cfg_mutex = PTHREAD_MUTEX_INITIALIZER;
 int     web_tls;
 
@@ -89,7 +97,8 @@ int main(int argc, char **argv)
 
     msg_init("mailarc-web", 0);
     instance_options(argc, argv, &foreground, &conf, web_usage);
-    web_current = mycalloc(1, sizeof(CONFIG));
+    web_confs = mycalloc(1, sizeof(WEB_CONF));
+    web_current = &web_confs->cfg;
     if (cfg_load(web_current, cfg_path(conf), err, sizeof(err)) < 0)
         msg_fatal("%s", err);
     words_init();
@@ -167,15 +176,17 @@ int main(int argc, char **argv)
         int     sig = sigwaitinfo(&set, 0);
 
         if (sig == SIGHUP) {
-            CONFIG *n = mycalloc(1, sizeof(CONFIG));
+            WEB_CONF *n = mycalloc(1, sizeof(WEB_CONF));
 
-            if (cfg_load(n, cfg_path(conf), err, sizeof(err)) < 0) {
+            if (cfg_load(&n->cfg, cfg_path(conf), err, sizeof(err)) < 0) {
                 msg_warn("reload: %s; keeping the configuration in force", err);
                 myfree(n);
                 continue;
             }
             pthread_mutex_lock(&web_cfg_mutex);
-            web_current = n;            /* the old one stays: requests may use it */
+            n->older = web_confs;
+            web_confs = n;
+            web_current = &n->cfg;
             pthread_mutex_unlock(&web_cfg_mutex);
             msg_info("configuration reloaded");
         } else if (sig == SIGTERM || sig == SIGINT) {
@@ -186,5 +197,17 @@ int main(int argc, char **argv)
     for (int i = 0; i < nlisten; i++)
         MHD_stop_daemon(d[i]);
     instance_unlock(web_current->data_dir, "mailarc-web", pidfd);
+    if (key) {
+        explicit_bzero(key, strlen(key));
+        myfree(key);
+        myfree(cert);
+    }
+    while (web_confs) {
+        WEB_CONF *older = web_confs->older;
+
+        cfg_free(&web_confs->cfg);
+        myfree(web_confs);
+        web_confs = older;
+    }
     return 0;
 }

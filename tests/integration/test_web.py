@@ -480,3 +480,24 @@ def test_daemon_control_through_sudo_and_the_rc_script(panel_factory):
             if os.path.exists(f):
                 os.unlink(f)
         shutil.rmtree(ctl, ignore_errors=True)
+
+
+def test_sighup_reloads_roles_and_keeps_a_bad_config_out(panel):
+    import signal as sig
+    s = panel.login("bob")
+    assert s.get(panel.url + "/admin/audit").status_code == 403
+    panel.archive.settings["admin_users"] = "admin, bob"
+    panel.archive.write_conf()
+    panel.proc.send_signal(sig.SIGHUP)
+    deadline = time.time() + 10
+    while s.get(panel.url + "/admin/audit").status_code != 200 and time.time() < deadline:
+        time.sleep(0.1)
+    assert s.get(panel.url + "/admin/audit").status_code == 200     # same session, new role
+    with open(panel.archive.conf_path, "a") as f:
+        f.write("web_lockout_time = forever\n")
+    panel.proc.send_signal(sig.SIGHUP)
+    deadline = time.time() + 10
+    while "keeping the configuration" not in panel.log() and time.time() < deadline:
+        time.sleep(0.1)
+    assert "web_lockout_time" in panel.log()
+    assert s.get(panel.url + "/admin/audit").status_code == 200
