@@ -58,18 +58,15 @@ void web_token(char out[WEB_TOKEN_HEX + 1])
         snprintf(out + 2 * i, 3, "%02x", rnd[i]);
 }
 
-static int sess_expired(const SESS_SLOT *s, time_t now)
+static int sess_expired(const SESS_SLOT *s, time_t now, const CONFIG *cfg)
 {
-    long    idle, life;
-
-    idle = web_config()->web_session_idle;
-    life = web_config()->web_session_lifetime;
-    return now - s->last > idle || now - s->created > life;
+    return now - s->last > cfg->web_session_idle || now - s->created > cfg->web_session_lifetime;
 }
 
 void web_session_new(const char *login, ACCESS_ROLE role, WEB_SESS *out)
 {
     time_t  now = time(0);
+    const CONFIG *cfg = web_config();
     int     pick = -1;
 
     memset(out, 0, sizeof(*out));
@@ -81,7 +78,7 @@ void web_session_new(const char *login, ACCESS_ROLE role, WEB_SESS *out)
     pthread_mutex_lock(&web_sess_lock);
     /* a free or expired slot; else the oldest anonymous; else the oldest */
     for (int i = 0; i < SESS_MAX && pick < 0; i++)
-        if (!sess[i].used || sess_expired(&sess[i], now))
+        if (!sess[i].used || sess_expired(&sess[i], now, cfg))
             pick = i;
     for (int i = 0; i < SESS_MAX && pick < 0; i++)
         if (*sess[i].s.login == 0)
@@ -101,6 +98,7 @@ void web_session_new(const char *login, ACCESS_ROLE role, WEB_SESS *out)
 int web_session_get(const char *id, WEB_SESS *out)
 {
     time_t  now = time(0);
+    const CONFIG *cfg = web_config();
     int     found = -1;
 
     if (id == 0 || strlen(id) != WEB_TOKEN_HEX)
@@ -109,7 +107,7 @@ int web_session_get(const char *id, WEB_SESS *out)
     for (int i = 0; i < SESS_MAX; i++) {
         if (!sess[i].used || CRYPTO_memcmp(sess[i].s.id, id, WEB_TOKEN_HEX) != 0)
             continue;
-        if (sess_expired(&sess[i], now)) {
+        if (sess_expired(&sess[i], now, cfg)) {
             sess[i].used = 0;
             break;
         }
