@@ -133,7 +133,11 @@ ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t
         || (rc = adb_open_one(db, &db->size, "size.db", 1, err, errlen)) != 0
         || ((rc = adb_open_one(db, &db->order, "order.db", 0, err, errlen)) != 0
             && !(rc == ENOENT && mode == ADB_READ))
-        || (rc = adb_open_one(db, &db->meta, "meta.db", 0, err, errlen)) != 0) {
+        || (rc = adb_open_one(db, &db->meta, "meta.db", 0, err, errlen)) != 0
+        || ((rc = adb_open_one(db, &db->media, "media.db", 1, err, errlen)) != 0
+            && !(rc == ENOENT && mode == ADB_READ))
+        || ((rc = adb_open_one(db, &db->volume, "volume.db", 0, err, errlen)) != 0
+            && !(rc == ENOENT && mode == ADB_READ))) {
         *dberr = rc;
         vstr_free(home);
         adb_close(db);
@@ -171,7 +175,8 @@ void adb_close(ADB *db)
 {
     if (db->seq)
         db->seq->close(db->seq, 0);
-    DB     *all[] = {db->msg, db->id, db->qid, db->term, db->date, db->size, db->order, db->meta};
+    DB     *all[] = {db->msg, db->id, db->qid, db->term, db->date, db->size, db->order, db->meta,
+                      db->media, db->volume};
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         if (all[i])

@@ -14,6 +14,11 @@
  *   meta.db   name            -> value       sequence, chain head, count,
  *                                            "day:YYYY-MM-DD" messages first
  *                                            arrived that day (UTC)
+ *   media.db  num(8)          -> volume name DB_DUPSORT: the media volumes a
+ *                                            message was written to
+ *   volume.db volume name     -> "key=value" lines (catalog.h)
+ *             (both written by mailarc-burner only; NULL for a reader of an
+ *             archive whose daemon predates them)
  *
  * Three ways in: the master creates/recovers the environment before any
  * child exists (ADB_RECOVER); the indexer joins it to write (ADB_WRITE);
@@ -32,11 +37,11 @@
 /* ADB_READ_SHARED: read-only from a threaded process whose threads take
  * turns (the web panel): they share one identity for failchk, so threads
  * that come and go do not fill the environment's thread table. */
-typedef enum { ADB_RECOVER, ADB_WRITE, ADB_READ, ADB_READ_SHARED } ADB_MODE;
+typedef enum { ADB_RECOVER, ADB_WRITE, ADB_READ, ADB_READ_SHARED, ADB_CATALOG } ADB_MODE;
 
 typedef struct adb {
     DB_ENV *env;
-    DB     *msg, *id, *qid, *term, *date, *size, *order, *meta;
+    DB     *msg, *id, *qid, *term, *date, *size, *order, *meta, *media, *volume;
     DB_SEQUENCE *seq;
     ADB_MODE mode;
 } ADB;

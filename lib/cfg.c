@@ -19,7 +19,9 @@
 #include "cidr.h"
 #include "fileio.h"
 #include "hostport.h"
+#include "media.h"
 #include "mymalloc.h"
+#include "passpol.h"
 #include "vstr.h"
 
 enum cfg_type { T_STR, T_LONG, T_SIZE, T_BOOL, T_CIDRS, T_LISTEN, T_ENUM };
@@ -79,6 +81,11 @@ static const struct cfg_key cfg_keys[] = {
     {"daemon_control", T_STR, S(daemon_control), "sudo -n /etc/init.d/mailarc", 0, 0},
     {"mta_logs", T_STR, S(mta_logs), "/var/log/mail.log*", 0, 0},
     {"archive_password", T_STR, S(archive_password), "", 0, 0},
+    {"archive_password_min_length", T_LONG, S(archive_password_min_length), "8", 1, 1024},
+    {"burn_media", T_ENUM, S(burn_media), "dvd", 0, 0},
+    {"burn_device", T_STR, S(burn_device), "", 0, 0},
+    {"burn_schedule", T_ENUM, S(burn_schedule), "monthly", 0, 0},
+    {"burn_schedule_start", T_STR, S(burn_schedule_start), "", 0, 0},
     {"mime_max_parts", T_LONG, S(mime_max_parts), "1000", 1, 100000},
     {"mime_max_depth", T_LONG, S(mime_max_depth), "32", 1, 1000},
     {"mime_max_text", T_SIZE, S(mime_max_text), "4M", 1024, 1073741824L},
@@ -97,10 +104,12 @@ static const struct cfg_key cfg_keys[] = {
 /* The values a T_ENUM key may take. */
 static const struct cfg_enum {
     const char *name;
-    const char *choices[5];
+    const char *choices[8];
 } cfg_enums[] = {
     {"relay_tls", {"none", "may", "encrypt", "verify", 0}},
     {"redeliver_message_id", {"keep", "new", 0}},
+    {"burn_media", {"cd", "dvd", "dvd-dl", "bd", "udo30", "udo60", "udo120", 0}},
+    {"burn_schedule", {"monthly", "off", 0}},
 };
 
 static int cfg_enum_check(const char *name, const char *val, char *err, size_t errlen)
@@ -270,6 +279,9 @@ static char *cfg_unquote(char *v)
 
 static void cfg_consistency(const CONFIG *cfg, const char *name, char *err, size_t errlen, int *bad)
 {
+    char    why[256];
+    MONTH   m;
+
     if (cfg->smtpd_min_idle > cfg->smtpd_max_procs) {
         snprintf(err, errlen, "%s: smtpd_min_idle (%ld) exceeds smtpd_max_procs (%ld)",
                  name, cfg->smtpd_min_idle, cfg->smtpd_max_procs);
@@ -282,6 +294,16 @@ static void cfg_consistency(const CONFIG *cfg, const char *name, char *err, size
         *bad = 1;
     } else if (*cfg->data_dir != '/') {
         snprintf(err, errlen, "%s: data_dir must be an absolute path", name);
+        *bad = 1;
+    } else if (*cfg->burn_schedule_start && month_parse(cfg->burn_schedule_start, &m) < 0) {
+        snprintf(err, errlen, "%s: burn_schedule_start: \"%s\" is not a month (YYYY-MM)",
+                 name, cfg->burn_schedule_start);
+        *bad = 1;
+    } else if (*cfg->archive_password
+               && passpol_check(cfg->archive_password, cfg->archive_password_min_length,
+                                why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "%s:%ld: archive_password is refused: %s", name,
+                 cfg->archive_password_line, why);
         *bad = 1;
     }
 }
@@ -338,6 +360,8 @@ int cfg_parse(CONFIG *out, const char *name, const char *text, size_t len,
         } else if (cfg_set(&cfg, &cfg_keys[i], val, why, sizeof(why)) < 0) {
             snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
             bad = 1;
+        } else if (cfg_keys[i].off == S(archive_password)) {
+            cfg.archive_password_line = lineno;
         }
     }
     myfree(buf);

@@ -55,6 +55,12 @@ typedef struct config {
     char   *daemon_control;
     char   *mta_logs;
     char   *archive_password;
+    long    archive_password_min_length;
+    long    archive_password_line;       /* where it was set, for messages */
+    char   *burn_media;                 /* media.h names */
+    char   *burn_device;                /* empty: images wait in media/ */
+    char   *burn_schedule;              /* monthly, off */
+    char   *burn_schedule_start;        /* YYYY-MM or empty */
     long    mime_max_parts;
     long    mime_max_depth;
     long    mime_max_text;

@@ -32,5 +32,10 @@ int cli_show(const CONFIG *cfg, int argc, char **argv);
 int cli_status(const CONFIG *cfg, int argc, char **argv);
 int cli_reindex(const CONFIG *cfg, int argc, char **argv);
 int cli_redeliver(const CONFIG *cfg, int argc, char **argv);
+int cli_archive(const CONFIG *cfg, int argc, char **argv);
+int cli_burn(const CONFIG *cfg, int argc, char **argv);
+int cli_verify(const CONFIG *cfg, int argc, char **argv);
+int cli_jobs(const CONFIG *cfg, int argc, char **argv);
+int cli_drives(const CONFIG *cfg, int argc, char **argv);
 
 #endif

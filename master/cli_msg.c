@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/catalog.h"
 #include "../lib/charset.h"
 #include "../lib/date.h"
 #include "../lib/digest.h"
@@ -140,6 +141,12 @@ int cli_show(const CONFIG *cfg, int argc, char **argv)
            *r.tls ? " tls=" : "", r.tls, r.source);
     show_list("Queue-IDs:", &r.qids, 0);
     msg = vstr_alloc((size_t) r.size + 1);
+    catalog_describe_message(db, num, msg);
+    for (char *line = msg->s, *nl; line; line = nl) {
+        if ((nl = strchr(line, '\n')) != 0)
+            *nl++ = 0;
+        printf("%-12s%s\n", line == msg->s ? "Media:" : "", line);
+    }
     if (store_get(cfg->data_dir, r.arrival, hex, msg, err, sizeof(err)) < 0) {
         printf("\n[message body unavailable: %s]\n", err);
         num = EXIT_UNAVAILABLE;

@@ -20,6 +20,12 @@ static void usage(void)
             "       mailarc [-c FILE] show ID\n"
             "       mailarc [-c FILE] reindex\n"
             "       mailarc [-c FILE] redeliver (-r | -e ADDRESS) ID...\n"
+            "       mailarc [-c FILE] archive [-s YY-MM-DD]\n"
+            "       mailarc [-c FILE] burn [--media cd|dvd|dvd-dl|bd|udo30|udo60|udo120]\n"
+            "                        [--month YYYY-MM]\n"
+            "       mailarc [-c FILE] verify --media FILE.iso|DEVICE\n"
+            "       mailarc [-c FILE] jobs\n"
+            "       mailarc [-c FILE] drives\n"
             "       (\"-a COMMAND\" names the command too, as in \"mailarc -a redeliver\")\n");
     exit(EXIT_USAGE);
 }
@@ -31,7 +37,8 @@ int main(int argc, char **argv)
         int     (*fn)(const CONFIG *, int, char **);
     } cmds[] = {
         {"search", cli_search}, {"cat", cli_cat}, {"show", cli_show}, {"status", cli_status},
-        {"reindex", cli_reindex}, {"redeliver", cli_redeliver},
+        {"reindex", cli_reindex}, {"redeliver", cli_redeliver}, {"archive", cli_archive},
+        {"burn", cli_burn}, {"verify", cli_verify}, {"jobs", cli_jobs}, {"drives", cli_drives},
     };
     const char *conf = 0;
     CONFIG  cfg;

@@ -131,15 +131,18 @@ static int master_on_crash(MASTER *m, SERVICE *svc)
     if (rc == 0)
         return 0;
     msg_warn("database needs recovery after a crash (%s); recovering", db_strerror(rc));
-    /* Stop the only other database user, then recover with no one inside. */
+    /* Stop the other database writers, then recover with no one inside. */
     master_signal_all(m, &m->indexer, SIGTERM);
-    for (int i = 0; i < 100 && master_count(m, &m->indexer, 0) > 0; i++) {
+    master_signal_all(m, &m->burner, SIGTERM);
+    for (int i = 0; i < 100 && master_count(m, &m->indexer, 0) + master_count(m, &m->burner, 0) > 0;
+         i++) {
         usleep(100000);
         m->on_crash = 0;
         master_reap(m);
         m->on_crash = master_on_crash;
     }
     master_signal_all(m, &m->indexer, SIGKILL);
+    master_signal_all(m, &m->burner, SIGKILL);
     adb_close(master_db);
     master_db = 0;
     master_open_db(m);
@@ -210,6 +213,7 @@ static void master_reload(MASTER *m)
     msg_info("configuration reloaded; rolling the children");
     master_retire(m, &m->smtpd);
     master_signal_all(m, &m->indexer, SIGTERM);
+    master_signal_all(m, &m->burner, SIGTERM);
 }
 
 static void master_drain(MASTER *m)
@@ -279,6 +283,7 @@ int main(int argc, char **argv)
     fcntl(m.status_rd, F_SETFL, O_NONBLOCK);
     m.smtpd = (SERVICE) {"smtpd", "mailarc-smtpd", SCORE_SMTPD, 0, 0};
     m.indexer = (SERVICE) {"indexer", "mailarc-indexer", SCORE_INDEXER, 0, 0};
+    m.burner = (SERVICE) {"burner", "mailarc-burner", SCORE_BURNER, 0, 0};
     m.on_crash = master_on_crash;
     msg_info("mailarcd started: data in %s, pid %ld", m.cfg.data_dir, (long) getpid());
     while (!master_sig_term) {

@@ -33,6 +33,8 @@ static SERVICE *master_service_of(MASTER *m, uint32_t kind)
         return &m->smtpd;
     if (kind == SCORE_INDEXER)
         return &m->indexer;
+    if (kind == SCORE_BURNER)
+        return &m->burner;
     return 0;
 }
 
@@ -248,6 +250,8 @@ void master_maintain(MASTER *m)
         return;
     if (master_count(m, &m->indexer, 0) == 0 && now >= m->indexer.throttle_until)
         master_spawn(m, &m->indexer);
+    if (master_count(m, &m->burner, 0) == 0 && now >= m->burner.throttle_until)
+        master_spawn(m, &m->burner);
     if (now < m->smtpd.throttle_until)
         return;
     total = master_count(m, &m->smtpd, &idle);

@@ -1,8 +1,8 @@
 /*
  * master_spawn.h - the master's children: spawning, status, reaping.
  *
- * Two services: the smtpd pool (between smtpd_min_idle idle and
- * smtpd_max_procs in all) and the single indexer.  A child that dies
+ * Three services: the smtpd pool (between smtpd_min_idle idle and
+ * smtpd_max_procs in all), the single indexer and the single burner.  A child that dies
  * before it reported ready throttles its service with doubling back-off
  * (up to restart_backoff_max) instead of crash-looping.
  */
@@ -37,7 +37,7 @@ struct master {
     int     listen_fd[CHILD_MAX_LISTEN];
     int     nlisten;
     IPC_SCORE *score;
-    SERVICE smtpd, indexer;
+    SERVICE smtpd, indexer, burner;
     int     stopping;
     int     (*on_crash)(MASTER *m, SERVICE *svc);   /* failchk hook */
 };

@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../lib/access.h"
 #include "../lib/adb.h"
@@ -92,6 +93,8 @@ typedef struct web_req {
     int     status;
     const char *ctype;
     VSTR   *body;
+    int     file_fd;                    /* >= 0: answer with this file instead */
+    uint64_t file_size;
     STRLIST hname, hval;                /* extra response headers */
 } WEB_REQ;
 
@@ -133,5 +136,10 @@ void web_daemon_get(WEB_REQ *r);
 void web_daemon_post(WEB_REQ *r);
 void web_audit_page(WEB_REQ *r);
 void web_static(WEB_REQ *r, const char *name);
+void web_burner_page(WEB_REQ *r);
+void web_burner_post(WEB_REQ *r);
+void web_burner_job(WEB_REQ *r, const char *id);
+void web_burner_file(WEB_REQ *r, const char *kind, const char *name);
+void web_media_of(WEB_REQ *r, const char *hex, VSTR *out);
 
 #endif

@@ -283,14 +283,29 @@ static void web_route(WEB_REQ *r)
         get ? web_daemon_get(r) : web_daemon_post(r);
     else if (strcmp(u, "/admin/audit") == 0 && get)
         web_audit_page(r);
+    else if (strcmp(u, "/burner") == 0)
+        get ? web_burner_page(r) : web_burner_post(r);
+    else if (strncmp(u, "/burner/job/", 12) == 0 && get)
+        web_burner_job(r, u + 12);
+    else if (strncmp(u, "/burner/media/", 14) == 0 && get)
+        web_burner_file(r, "media", u + 14);
+    else if (strncmp(u, "/burner/archives/", 17) == 0 && get)
+        web_burner_file(r, "archives", u + 17);
     else
         web_not_found(r);
 }
 
 static void web_respond(WEB_REQ *r)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r->body->len, r->body->s, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *resp;
+
+    if (r->file_fd >= 0) {
+        /* libmicrohttpd owns the fd from here and streams it. */
+        resp = MHD_create_response_from_fd64(r->file_size, r->file_fd);
+        r->file_fd = -1;
+    } else {
+        resp = MHD_create_response_from_buffer(r->body->len, r->body->s, MHD_RESPMEM_MUST_COPY);
+    }
 
     MHD_add_response_header(resp, "Content-Type", r->ctype);
     MHD_add_response_header(resp, "Content-Security-Policy", web_csp);
@@ -324,6 +339,7 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *u
         r->method = method;
         r->post = strcmp(method, "POST") == 0;
         r->body = vstr_alloc(4096);
+        r->file_fd = -1;
         r->status = MHD_HTTP_OK;
         r->ctype = "text/html; charset=utf-8";
         strlist_init(&r->fname);
@@ -362,6 +378,8 @@ void web_done(void *cls, struct MHD_Connection *conn, void **ctx,
         return;
     if (r->pp)
         MHD_destroy_post_processor(r->pp);
+    if (r->file_fd >= 0)
+        close(r->file_fd);
     for (int i = 0; i < r->fval.n; i++)
         explicit_bzero(r->fval.v[i], strlen(r->fval.v[i]));
     strlist_free(&r->fname);

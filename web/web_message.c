@@ -215,6 +215,8 @@ void web_message(WEB_REQ *r, const char *id)
         vstr_sprintf(hdr, "%s, HELO %s%s%s, source %s", m.client, m.helo, *m.tls ? ", TLS " : "",
                      m.tls, m.source);
         dl_row(env, "Client", hdr->s);
+        web_media_of(r, hex, hdr);
+        dl_row(env, "Media", hdr->s);
     }
     el(p->main, "h2", "Text");
     sc.texts = el(p->main, "div", 0);

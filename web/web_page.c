@@ -134,8 +134,10 @@ WEB_PAGE *page_new(const WEB_REQ *r, const char *title)
 
         link_to(nav, "/", "Dashboard");
         link_to(nav, "/search", "Search");
-        if (r->sess.role != ACCESS_USER)
+        if (r->sess.role != ACCESS_USER) {
+            link_to(nav, "/burner", "Burner");
             link_to(nav, "/admin/audit", "Audit log");
+        }
         if (r->sess.role == ACCESS_ADMIN)
             link_to(nav, "/admin/daemon", "Daemon");
         elc(nav, "span", "who", r->sess.login);

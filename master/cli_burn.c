@@ -1,0 +1,259 @@
+/*
+ * cli_burn.c - "mailarc archive", "burn", "verify --media", "jobs" and
+ * "drives".
+ *
+ * archive and burn hand a job to mailarc-burner through the SysV queue
+ * and follow it through its state file until it ends: a progress bar on
+ * a terminal, the result lines at the end.  verify reads an image or a
+ * disc itself, read-only, with libcdio.
+ */
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../ipc/ipc_job.h"
+#include "../lib/drives.h"
+#include "../lib/isoverify.h"
+#include "../lib/media.h"
+#include "cli.h"
+
+#define ACK_WAIT 30                     /* seconds for the burner to take a job */
+
+static void cli_bar(const JOB *job, int tty)
+{
+    int     width = 30, fill = job->permille * width / 1000;
+
+    if (!tty)
+        return;
+    fprintf(stderr, "\r[");
+    for (int i = 0; i < width; i++)
+        fputc(i < fill ? '#' : ' ', stderr);
+    fprintf(stderr, "] %3d%% %-60.60s", job->permille / 10, job->step);
+    fflush(stderr);
+}
+
+/* Follow a job to its end; the exit status. */
+static int cli_follow(const CONFIG *cfg, const char *id)
+{
+    int     tty = isatty(2);
+    JOB     job;
+    time_t  deadline = time(0) + ACK_WAIT;
+    char    last_step[128] = "";
+
+    while (job_load(cfg, id, &job) < 0) {
+        if (time(0) > deadline) {
+            fprintf(stderr, "mailarc: mailarc-burner did not take job %s within %d s; "
+                    "see mailarc status\n", id, ACK_WAIT);
+            return EXIT_UNAVAILABLE;
+        }
+        usleep(100000);
+    }
+    for (;;) {
+        if (tty)
+            cli_bar(&job, tty);
+        else if (strcmp(last_step, job.step) != 0) {
+            fprintf(stderr, "mailarc: %s\n", job.step);
+            snprintf(last_step, sizeof(last_step), "%s", job.step);
+        }
+        if (job.state == JOB_DONE || job.state == JOB_EMPTY || job.state == JOB_FAILED)
+            break;
+        usleep(200000);
+        if (job_load(cfg, id, &job) < 0)
+            usleep(100000);
+    }
+    if (tty)
+        fputc('\n', stderr);
+    if (job.state == JOB_EMPTY) {
+        fprintf(stderr, "mailarc: no messages arrived in %s; nothing written\n", job.month);
+        return EXIT_NOTFOUND;
+    }
+    if (job.state == JOB_FAILED) {
+        fprintf(stderr, "mailarc: job %s failed: %s\n", id, job.error);
+        return EXIT_UNAVAILABLE;
+    }
+    for (char *p = job.result, *sp; p && *p; p = sp) {
+        if ((sp = strchr(p, ' ')) != 0)
+            *sp++ = 0;
+        printf("%s/%s/%s\n", cfg->data_dir, job.kind == JOB_ARCHIVE ? "archives" : "media", p);
+    }
+    return 0;
+}
+
+static int cli_submit(const CONFIG *cfg, JOB *job)
+{
+    char    err[512];
+    struct passwd *pw = getpwuid(getuid());
+
+    snprintf(job->origin, sizeof(job->origin), "cli");
+    snprintf(job->user, sizeof(job->user), "%s", pw ? pw->pw_name : "?");
+    if (ipc_job_submit(cfg, job, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: %s\n", err);
+        return EXIT_UNAVAILABLE;
+    }
+    fprintf(stderr, "mailarc: job %s: %s of %s%s%s\n", job->id, job_kind_name(job->kind),
+            job->month, job->kind == JOB_BURN ? " on " : "", job->kind == JOB_BURN ? job->media : "");
+    return cli_follow(cfg, job->id);
+}
+
+static MONTH cli_last_month(void)
+{
+    return month_prev(month_of(time(0)));
+}
+
+int cli_archive(const CONFIG *cfg, int argc, char **argv)
+{
+    JOB     job;
+    MONTH   m = cli_last_month();
+    int     c;
+
+    while ((c = getopt(argc, argv, "s:")) != -1) {
+        if (c != 's' || month_of_day(optarg, &m) < 0) {
+            if (c == 's')
+                fprintf(stderr, "mailarc: archive: \"%s\" is not a day (YY-MM-DD)\n", optarg);
+            fprintf(stderr, "usage: mailarc archive [-s YY-MM-DD]\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "usage: mailarc archive [-s YY-MM-DD]\n");
+        return EXIT_USAGE;
+    }
+    memset(&job, 0, sizeof(job));
+    job.kind = JOB_ARCHIVE;
+    month_str(m, job.month);
+    return cli_submit(cfg, &job);
+}
+
+int cli_burn(const CONFIG *cfg, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"media", required_argument, 0, 'm'}, {"month", required_argument, 0, 'M'}, {0, 0, 0, 0},
+    };
+    JOB     job;
+    MONTH   m = cli_last_month();
+    const char *media = cfg->burn_media;
+    int     c;
+
+    while ((c = getopt_long(argc, argv, "", opts, 0)) != -1) {
+        if (c == 'm' && media_find(optarg)) {
+            media = optarg;
+        } else if (c == 'M' && month_parse(optarg, &m) == 0) {
+            continue;
+        } else {
+            if (c == 'm')
+                fprintf(stderr, "mailarc: burn: unknown media \"%s\" (%s)\n", optarg, media_names());
+            else if (c == 'M')
+                fprintf(stderr, "mailarc: burn: \"%s\" is not a month (YYYY-MM)\n", optarg);
+            fprintf(stderr, "usage: mailarc burn [--media %s] [--month YYYY-MM]\n",
+                    "cd|dvd|dvd-dl|bd|udo30|udo60|udo120");
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "usage: mailarc burn [--media cd|dvd|...] [--month YYYY-MM]\n");
+        return EXIT_USAGE;
+    }
+    memset(&job, 0, sizeof(job));
+    job.kind = JOB_BURN;
+    month_str(m, job.month);
+    snprintf(job.media, sizeof(job.media), "%s", media);
+    return cli_submit(cfg, &job);
+}
+
+static void verify_out(void *ctx, const char *line)
+{
+    (void) ctx;
+    printf("%s\n", line);
+}
+
+int cli_verify(const CONFIG *cfg, int argc, char **argv)
+{
+    static const struct option opts[] = {{"media", required_argument, 0, 'm'}, {0, 0, 0, 0}};
+    const char *image = 0;
+    ISOVERIFY_RESULT res;
+    ADB    *db;
+    char    err[1024];
+    int     c, dberr = 0, rc;
+
+    while ((c = getopt_long(argc, argv, "", opts, 0)) != -1) {
+        if (c != 'm') {
+            fprintf(stderr, "usage: mailarc verify --media FILE.iso|DEVICE\n");
+            return EXIT_USAGE;
+        }
+        image = optarg;
+    }
+    if (image == 0 || optind != argc) {
+        fprintf(stderr, "usage: mailarc verify --media FILE.iso|DEVICE\n");
+        return EXIT_USAGE;
+    }
+    if (access(image, R_OK) < 0) {
+        fprintf(stderr, "mailarc: verify: cannot read %s\n", image);
+        return EXIT_USAGE;
+    }
+    if ((db = adb_open(cfg, ADB_READ, &dberr, err, sizeof(err))) == 0)
+        fprintf(stderr, "mailarc: the archive database is unavailable (%s); checking the "
+                "image against its own manifest only\n", err);
+    rc = isoverify(image, db, verify_out, 0, 0, &res);
+    if (db)
+        adb_close(db);
+    if (rc < 0)
+        return EXIT_NOTFOUND;
+    if (rc == 0) {
+        printf("OK  %s (%s): %llu files, %llu messages, %llu bytes match the manifest%s\n",
+               image, res.label, (unsigned long long) res.files, (unsigned long long) res.messages,
+               (unsigned long long) res.bytes, db ? " and the archive" : "");
+        return 0;
+    }
+    printf("FAILED  %s (%s): %llu problem%s\n", image, res.label,
+           (unsigned long long) res.problems, res.problems == 1 ? "" : "s");
+    return EXIT_NOTFOUND;
+}
+
+int cli_jobs(const CONFIG *cfg, int argc, char **argv)
+{
+    int     n;
+    JOB    *all;
+
+    (void) argv;
+    if (argc != 1) {
+        fprintf(stderr, "usage: mailarc jobs\n");
+        return EXIT_USAGE;
+    }
+    all = job_list(cfg, &n);
+    for (int i = 0; i < n; i++) {
+        const JOB *j = &all[i];
+
+        printf("%s  %-7s %-7s %-6s %-8s %3d%%  %s%s%s\n", j->id, job_kind_name(j->kind), j->month,
+               j->kind == JOB_BURN ? j->media : "-", job_state_name(j->state), j->permille / 10,
+               j->state == JOB_FAILED ? j->error : j->state == JOB_DONE ? j->result : j->step,
+               "", "");
+    }
+    free(all);
+    return 0;
+}
+
+int cli_drives(const CONFIG *cfg, int argc, char **argv)
+{
+    VSTR   *out = vstr_alloc(256);
+    int     n;
+
+    (void) argv;
+    if (argc != 1) {
+        fprintf(stderr, "usage: mailarc drives\n");
+        vstr_free(out);
+        return EXIT_USAGE;
+    }
+    n = drives_list(out);
+    if (n == 0)
+        printf("no optical drives found; images wait in %s/media\n", cfg->data_dir);
+    else
+        fputs(out->s, stdout);
+    if (*cfg->burn_device)
+        printf("burn_device = %s\n", cfg->burn_device);
+    vstr_free(out);
+    return n ? 0 : EXIT_NOTFOUND;
+}
