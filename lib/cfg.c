@@ -425,7 +425,11 @@ void cfg_dump(const CONFIG *cfg, void (*out)(const char *, const char *, void *)
         case T_CIDRS:
         case T_LISTEN:
         case T_ENUM:
-            out(k->name, *(char *const *) p, ctx);
+            /* Secrets are never printed, only whether they are set. */
+            if (strstr(k->name, "password") && **(char *const *) p)
+                out(k->name, "(set)", ctx);
+            else
+                out(k->name, *(char *const *) p, ctx);
             break;
         case T_LONG:
         case T_SIZE:

@@ -92,7 +92,7 @@ const char *cfg_path(const char *explicit_path);
 /* Release the strings held by cfg. */
 void cfg_free(CONFIG *cfg);
 
-/* Print every key and its value (for "mailarc status -v" and tests). */
+/* Print every key and its value, passwords as "(set)" (for tests and tools). */
 void cfg_dump(const CONFIG *cfg, void (*out)(const char *key, const char *val, void *ctx), void *ctx);
 
 #endif
