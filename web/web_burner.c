@@ -211,7 +211,7 @@ void web_burner_page(WEB_REQ *r)
 {
     const CONFIG *cfg = web_config();
     WEB_PAGE *p;
-    VSTR   *drives = vstr_alloc(256);
+    VSTR   *drives;
     JOB    *jobs;
     int     n, running = 0;
     xmlNodePtr t, tr;
@@ -219,6 +219,7 @@ void web_burner_page(WEB_REQ *r)
 
     if (!burner_allowed(r))
         return;
+    drives = vstr_alloc(256);
     jobs = job_list(cfg, &n);
     for (int i = 0; i < n; i++)
         running |= jobs[i].state == JOB_QUEUED || jobs[i].state == JOB_RUNNING;
