@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -71,29 +70,30 @@ static int first_month(const CONFIG *cfg, MONTH *m)
     ADB    *db;
     DBC    *cur = 0;
     DBT     key = {0}, val = {0};
-    char    err[1024], day[16];
+    char    err[1024], day[16], kbuf[64];
     int     dberr = 0, rc = -1;
 
     if ((db = adb_open(cfg, ADB_READ, &dberr, err, sizeof(err))) == 0) {
         msg_warn("schedule: the archive is unavailable: %s", err);
         return -1;
     }
-    key.data = "day:";
+    memcpy(kbuf, "day:", 4);
+    key.data = kbuf;
     key.size = 4;
-    key.flags = DB_DBT_MALLOC;
-    val.flags = DB_DBT_MALLOC;
+    key.ulen = sizeof(kbuf);
+    key.flags = DB_DBT_USERMEM;
+    val.flags = DB_DBT_PARTIAL | DB_DBT_USERMEM;   /* the key is all we need */
+    val.data = day;
+    val.ulen = 0;
     if (db->meta->cursor(db->meta, 0, &cur, 0) == 0) {
         if (cur->get(cur, &key, &val, DB_SET_RANGE) == 0 && key.size == 14
-            && memcmp(key.data, "day:", 4) == 0) {
-            memcpy(day, (char *) key.data + 4, 7);
+            && memcmp(kbuf, "day:", 4) == 0) {
+            memcpy(day, kbuf + 4, 7);
             day[7] = 0;
             rc = month_parse(day, m);
         } else {
             rc = 1;                     /* no mail yet */
         }
-        if (key.data && key.data != (void *) "day:")
-            free(key.data);
-        free(val.data);
         cur->close(cur);
     }
     adb_close(db);
