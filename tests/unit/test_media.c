@@ -120,9 +120,9 @@ static void test_job_files(void **state)
     assert_false(job_id_ok("../../etc/passwd"));
     assert_false(job_id_ok("20261121-172400-ABCDEF"));
     j.kind = JOB_BURN;
-    strcpy(j.month, "2026-11");
-    strcpy(j.media, "cd");
-    strcpy(j.step, "line\nbreak");
+    snprintf(j.month, sizeof(j.month), "%s", "2026-11");
+    snprintf(j.media, sizeof(j.media), "%s", "cd");
+    snprintf(j.step, sizeof(j.step), "%s", "line\nbreak");
     j.state = JOB_RUNNING;
     j.permille = 421;
     assert_int_equal(job_save(&cfg, &j), 0);
@@ -153,16 +153,16 @@ static void test_job_queue_records(void **state)
     memset(&j, 0, sizeof(j));
     job_new_id(j.id);
     j.kind = JOB_ARCHIVE;
-    strcpy(j.month, "2026-10");
-    strcpy(j.origin, "cli");
-    strcpy(j.user, "root");
+    snprintf(j.month, sizeof(j.month), "%s", "2026-10");
+    snprintf(j.origin, sizeof(j.origin), "%s", "cli");
+    snprintf(j.user, sizeof(j.user), "%s", "root");
     assert_int_equal(msgsnd(q, &junk, 5, 0), 0);        /* malformed: dropped */
     assert_int_equal(ipc_job_send(q, &j), 0);
     assert_int_equal(ipc_job_take(q, &got), 1);
     assert_string_equal(got.id, j.id);
     assert_int_equal(got.kind, JOB_ARCHIVE);
     assert_string_equal(got.month, "2026-10");
-    strcpy(j.month, "2026-13");
+    snprintf(j.month, sizeof(j.month), "%s", "2026-13");
     assert_int_equal(ipc_job_send(q, &j), 0);
     assert_int_equal(ipc_job_take(q, &got), 0);         /* bad month: dropped */
     msgctl(q, IPC_RMID, 0);
