@@ -227,10 +227,9 @@ int cli_jobs(const CONFIG *cfg, int argc, char **argv)
     for (int i = 0; i < n; i++) {
         const JOB *j = &all[i];
 
-        printf("%s  %-7s %-7s %-6s %-8s %3d%%  %s%s%s\n", j->id, job_kind_name(j->kind), j->month,
+        printf("%s  %-7s %-7s %-6s %-8s %3d%%  %s\n", j->id, job_kind_name(j->kind), j->month,
                j->kind == JOB_BURN ? j->media : "-", job_state_name(j->state), j->permille / 10,
-               j->state == JOB_FAILED ? j->error : j->state == JOB_DONE ? j->result : j->step,
-               "", "");
+               j->state == JOB_FAILED ? j->error : j->state == JOB_DONE ? j->result : j->step);
     }
     free(all);
     return 0;

@@ -140,6 +140,5 @@ void web_burner_page(WEB_REQ *r);
 void web_burner_post(WEB_REQ *r);
 void web_burner_job(WEB_REQ *r, const char *id);
 void web_burner_file(WEB_REQ *r, const char *kind, const char *name);
-void web_media_of(WEB_REQ *r, const char *hex, VSTR *out);
 
 #endif

@@ -23,7 +23,6 @@
 #include "../lib/drives.h"
 #include "../lib/fileio.h"
 #include "../lib/job.h"
-#include "../lib/lookup.h"
 #include "../lib/media.h"
 #include "../lib/msg.h"
 #include "../lib/mymalloc.h"
@@ -419,21 +418,4 @@ void web_burner_file(WEB_REQ *r, const char *kind, const char *name)
         : "application/octet-stream";
     snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
     web_header(r, "Content-Disposition", disp);
-}
-
-/* The message page's "Media" line (admins and auditors). */
-void web_media_of(WEB_REQ *r, const char *hex, VSTR *out)
-{
-    ADB    *db;
-    uint64_t num;
-    MSGREC  rec;
-
-    vstr_reset(out);
-    if ((db = web_db_open(r)) == 0)
-        return;
-    record_init(&rec);
-    if (lookup_id(db, hex, &num, &rec) == LOOKUP_OK)
-        catalog_describe_message(db, num, out);
-    record_free(&rec);
-    web_db_close(db);
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "../lib/addr.h"
+#include "../lib/catalog.h"
 #include "../lib/date.h"
 #include "../lib/digest.h"
 #include "../lib/hdr.h"
@@ -29,9 +30,11 @@
 
 #define RESTORE_MAX 200
 
-/* Find a message the user may see and read its bytes (msg may be NULL).
+/* Find a message the user may see and read its bytes (msg may be NULL);
+ * media (may be NULL) gets the volumes holding it, from the same open.
  * 0 found; 1 not found or not theirs; -1 the archive failed (answered). */
-static int web_find(WEB_REQ *r, const char *id, MSGREC *rec, VSTR *msg, char *hex)
+static int web_find(WEB_REQ *r, const char *id, MSGREC *rec, VSTR *msg, VSTR *media,
+                    char *hex)
 {
     ADB    *db;
     uint64_t num;
@@ -50,6 +53,8 @@ static int web_find(WEB_REQ *r, const char *id, MSGREC *rec, VSTR *msg, char *he
             rc = vis == 0 ? LOOKUP_NOTFOUND : LOOKUP_UNAVAILABLE;
         }
     }
+    if (rc == LOOKUP_OK && media)
+        catalog_describe_message(db, num, media);
     web_db_close(db);
     if (rc == LOOKUP_UNAVAILABLE) {
         web_message_page(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Archive unavailable",
@@ -163,6 +168,7 @@ void web_message(WEB_REQ *r, const char *id)
     const CONFIG *cfg = web_config();
     MSGREC  m;
     VSTR   *msg = vstr_alloc(65536), *hdr = vstr_alloc(256);
+    VSTR   *media = web_sees_all(r) ? vstr_alloc(256) : 0;
     char    hex[DIGEST_HEXLEN + 1], date[32], when[32], size[64], url[128];
     WEB_PAGE *p;
     xmlNodePtr dl, env;
@@ -171,11 +177,12 @@ void web_message(WEB_REQ *r, const char *id)
                        (size_t) cfg->mime_max_text};
     int     truncated = 0, privileged, rc;
 
-    if ((rc = web_find(r, id, &m, msg, hex)) != 0) {
+    if ((rc = web_find(r, id, &m, msg, media, hex)) != 0) {
         if (rc > 0)
             web_not_found(r);
         vstr_free(msg);
         vstr_free(hdr);
+        vstr_free(media);
         return;
     }
     privileged = web_sees_all(r) || web_own(r, m.from_addr)
@@ -215,8 +222,7 @@ void web_message(WEB_REQ *r, const char *id)
         vstr_sprintf(hdr, "%s, HELO %s%s%s, source %s", m.client, m.helo, *m.tls ? ", TLS " : "",
                      m.tls, m.source);
         dl_row(env, "Client", hdr->s);
-        web_media_of(r, hex, hdr);
-        dl_row(env, "Media", hdr->s);
+        dl_row(env, "Media", media->s);
     }
     el(p->main, "h2", "Text");
     sc.texts = el(p->main, "div", 0);
@@ -233,6 +239,7 @@ void web_message(WEB_REQ *r, const char *id)
     record_free(&m);
     vstr_free(msg);
     vstr_free(hdr);
+    vstr_free(media);
     page_send(r, p, MHD_HTTP_OK);
 }
 
@@ -242,7 +249,7 @@ void web_download(WEB_REQ *r, const char *id)
     char    hex[DIGEST_HEXLEN + 1], disp[128];
     int     rc;
 
-    if ((rc = web_find(r, id, &m, r->body, hex)) != 0) {
+    if ((rc = web_find(r, id, &m, r->body, 0, hex)) != 0) {
         if (rc > 0)
             web_not_found(r);
         return;
@@ -346,7 +353,7 @@ void web_restore(WEB_REQ *r)
         if (strcmp(r->fname.v[i], "id") != 0)
             continue;
         msg = vstr_alloc(65536);
-        if ((rc = web_find(r, id, &m, msg, hex)) != 0) {
+        if ((rc = web_find(r, id, &m, msg, 0, hex)) != 0) {
             vstr_free(msg);
             if (rc < 0) {               /* the archive failed: answered */
                 page_free(p);
