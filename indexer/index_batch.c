@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "../lib/store.h"
 #include "../lib/postings.h"
 #include "index_batch.h"
+#include "index_poison.h"
 #include "../lib/meta.h"
 
 typedef struct work {
@@ -55,8 +57,8 @@ static int index_seen_qid(ADB *db, const char *qid)
 }
 
 /* One message inside the batch transaction. */
-static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[32],
-                            VSTR *buf, int *is_new)
+static int index_commit_one(const CONFIG *cfg, ADB *db, DB_TXN *txn, WORK *w,
+                            unsigned char chain[32], VSTR *buf, int *is_new)
 {
     DBT     key = {0}, val = {0};
     unsigned char numk[8];
@@ -87,7 +89,16 @@ static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[3
         }
         myfree(mv.data);
         old.arrivals++;
-        meta_merge(&old, &w->env);
+        {
+            int     dropped = 0;
+
+            meta_merge(&old, &w->env, (int) cfg->record_max_recipients,
+                       (int) cfg->record_max_queue_ids, &dropped);
+            if (dropped)
+                msg_warn("%s: %d envelope address(es) of another arrival not recorded: "
+                         "the record holds record_max_recipients=%ld", w->env.qid, dropped,
+                         cfg->record_max_recipients);
+        }
         record_encode(&old, buf);
         rc = adb_put(db->msg, txn, numk, 8, buf->s, buf->len, 0);
         if (rc == 0)
@@ -120,7 +131,7 @@ static int index_commit_one(ADB *db, DB_TXN *txn, WORK *w, unsigned char chain[3
     return rc;
 }
 
-static int index_txn(ADB *db, WORK *w, int n, int *added, int *dups)
+static int index_txn(const CONFIG *cfg, ADB *db, WORK *w, int n, int *added, int *dups)
 {
     DB_TXN *txn;
     VSTR   *buf = vstr_alloc(4096);
@@ -148,7 +159,7 @@ static int index_txn(ADB *db, WORK *w, int n, int *added, int *dups)
 
         if (w[i].item == 0)
             continue;
-        if ((rc = index_commit_one(db, txn, &w[i], chain, buf, &is_new)) != 0)
+        if ((rc = index_commit_one(cfg, db, txn, &w[i], chain, buf, &is_new)) != 0)
             goto abort;
         if (is_new) {
             char    day[32];
@@ -188,11 +199,11 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
     int     added = 0, dups = 0;
     /* Files spooled before recipient_limit was lowered must still read. */
     int     max_rcpt = (int) child->cfg.recipient_limit * 4 + 1000;
-    MIME_LIMITS lim = {(int) child->cfg.mime_max_parts, (int) child->cfg.mime_max_depth,
-                       (size_t) child->cfg.mime_max_text};
+    MIME_LIMITS lim;
     int     truncated;
     int     rc = 0;
 
+    mime_limits_cfg(&lim, &child->cfg);
     for (int i = 0; i < n; i++) {
         WORK   *x = &w[i];
 
@@ -224,10 +235,23 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
             unlink(x->path);            /* committed before a crash; finish the job */
             continue;
         }
-        meta_parse(msgbuf->s, msgbuf->len, &x->env, &x->rec);
-        x->content = postings_content(msgbuf->s, msgbuf->len, &lim, &truncated);
-        if (truncated)
-            msg_info("%s: MIME limits reached; text beyond them is not indexed", x->env.qid);
+        if (items[i].unindexed) {
+            /* A poison message: its envelope, size and bytes, nothing read. */
+            meta_parse("", 0, &x->env, &x->rec);
+            x->rec.size = (int64_t) msgbuf->len;
+        } else {
+            /* Over indexer_message_timeout of CPU, SIGPROF ends the process:
+             * the message then gets a strike (index_poison.h). */
+            struct itimerval cap = {{0, 0}, {child->cfg.indexer_message_timeout, 0}};
+            struct itimerval off = {{0, 0}, {0, 0}};
+
+            setitimer(ITIMER_PROF, &cap, 0);
+            meta_parse(msgbuf->s, msgbuf->len, &x->env, &x->rec);
+            x->content = postings_content(msgbuf->s, msgbuf->len, &lim, &truncated);
+            setitimer(ITIMER_PROF, &off, 0);
+            if (truncated)
+                msg_info("%s: MIME limits reached; text beyond them is not indexed", x->env.qid);
+        }
         if (store_put(dir, x->rec.arrival, x->env.sha256, msgbuf->s, msgbuf->len,
                       (int) child->cfg.store_compress_level, err, sizeof(err)) < 0) {
             msg_warn("cannot store %s: %s; will retry", x->env.qid, err);
@@ -245,7 +269,7 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
         goto out;
     }
     for (int attempt = 0; attempt < 5; attempt++) {
-        rc = index_txn(db, w, n, &added, &dups);
+        rc = index_txn(&child->cfg, db, w, n, &added, &dups);
         if (rc != DB_LOCK_DEADLOCK)
             break;
     }
@@ -255,8 +279,11 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
         goto out;
     }
     for (int i = 0; i < n; i++)
-        if (w[i].item)
+        if (w[i].item) {
+            if (w[i].item->unindexed)
+                poison_note(w[i].item->qid, w[i].env.sha256, POISON_STRIKES);
             unlink(w[i].path);
+        }
     if (child->score) {
         ipc_score_add(&child->score->indexed, (uint64_t) added);
         ipc_score_add(&child->score->duplicates, (uint64_t) dups);

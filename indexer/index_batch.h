@@ -18,6 +18,7 @@ typedef struct index_item {
     char    qid[ENVELOPE_QID_MAX];
     char   *ring_env;               /* envelope text from the ring, or NULL */
     size_t  ring_len;
+    int     unindexed;              /* a poison message: bytes and envelope only */
 } INDEX_ITEM;
 
 /* Process items; returns how many were committed, -1 on a storage error

@@ -23,6 +23,7 @@
 #include "../lib/mymalloc.h"
 #include "../lib/words.h"
 #include "index_batch.h"
+#include "index_poison.h"
 
 typedef struct batch {
     INDEX_ITEM *items;
@@ -108,6 +109,40 @@ static void indexer_sweep(CHILD *c, BATCH *b)
     closedir(dir);
 }
 
+/*
+ * Index the batch: messages with a strike first, each alone (a poison
+ * message once it has POISON_STRIKES), then the rest together; each call
+ * bracketed by spool/inflight.  Returns as index_batch() does.
+ */
+static int indexer_run(CHILD *c, ADB *db, BATCH *b)
+{
+    INDEX_ITEM *rest = mycalloc((size_t) b->n, sizeof(INDEX_ITEM));
+    int     nrest = 0, r = 0;
+
+    for (int i = 0; i < b->n; i++) {
+        INDEX_ITEM *it = &b->items[i];
+        int     strikes = poison_strikes(it->qid);
+
+        if (strikes == 0) {
+            rest[nrest++] = *it;        /* shallow: b keeps ownership */
+            continue;
+        }
+        it->unindexed = strikes >= POISON_STRIKES;
+        poison_begin(it, 1);
+        r = index_batch(c, db, it, 1);
+        poison_end(it, 1, r >= 0);
+        if (r < 0)
+            break;
+    }
+    if (r >= 0 && nrest > 0) {
+        poison_begin(rest, nrest);
+        r = index_batch(c, db, rest, nrest);
+        poison_end(rest, nrest, r >= 0);
+    }
+    myfree(rest);
+    return r;
+}
+
 int main(int argc, char **argv)
 {
     CHILD   child;
@@ -123,6 +158,7 @@ int main(int argc, char **argv)
 
     child_init(&child, argc, argv, SCORE_INDEXER);
     words_init();
+    poison_init(&child.cfg);
     if ((db = adb_open(&child.cfg, ADB_WRITE, &dberr, err, sizeof(err))) == 0)
         msg_fatal("cannot open database: %s", err);
     b.cap = (int) child.cfg.indexer_batch;
@@ -159,7 +195,7 @@ int main(int argc, char **argv)
             continue;
         }
         child_state(&child, SCORE_BUSY);
-        r = index_batch(&child, db, b.items, b.n);
+        r = indexer_run(&child, db, &b);
         child_state(&child, SCORE_IDLE);
         if (r == -2)
             msg_fatal("database needs recovery; exiting so the master can run it");

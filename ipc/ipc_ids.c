@@ -11,7 +11,9 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
+#include "../lib/fileio.h"
 #include "../lib/msg.h"
+#include "../lib/safedir.h"
 #include "ipc_ids.h"
 #include "ipc_ring.h"
 #include "ipc_score.h"
@@ -94,37 +96,41 @@ fail:
 
 int ipc_ids_write(const IPC_IDS *ids, const char *run_dir)
 {
-    char    path[4096];
-    char    tmp[4096];
-    FILE   *fp;
+    char    buf[128];
+    int     dfd, fd, n, rc = -1;
 
-    snprintf(path, sizeof(path), "%s/ipc.ids", run_dir);
-    snprintf(tmp, sizeof(tmp), "%s/ipc.ids.tmp", run_dir);
-    if ((fp = fopen(tmp, "we")) == 0)
+    if ((dfd = safedir_open(AT_FDCWD, run_dir)) < 0)
         return -1;
-    fprintf(fp, "msq %d\nsem %d\nring %d\nscore %d\n", ids->msq, ids->sem, ids->ring, ids->score);
-    if (fflush(fp) != 0 || fsync(fileno(fp)) < 0) {
-        fclose(fp);
-        return -1;
+    n = snprintf(buf, sizeof(buf), "msq %d\nsem %d\nring %d\nscore %d\n", ids->msq, ids->sem,
+                 ids->ring, ids->score);
+    unlinkat(dfd, "ipc.ids.tmp", 0);
+    if ((fd = openat(dfd, "ipc.ids.tmp", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                     0644)) >= 0) {
+        if (fileio_write_all(fd, buf, (size_t) n) == 0 && fsync(fd) == 0 && close(fd) == 0)
+            rc = renameat(dfd, "ipc.ids.tmp", dfd, "ipc.ids");
+        else
+            close(fd);
     }
-    if (fclose(fp) != 0)
-        return -1;
-    return rename(tmp, path);
+    close(dfd);
+    return rc;
 }
 
-int ipc_ids_read(IPC_IDS *ids, const char *run_dir)
+int ipc_ids_read_at(IPC_IDS *ids, int run_fd)
 {
-    char    path[4096];
-    FILE   *fp;
-    int     n;
+    char    buf[128];
+    ssize_t len;
+    int     fd, n;
 
-    snprintf(path, sizeof(path), "%s/ipc.ids", run_dir);
     ids->msq = ids->sem = ids->ring = ids->score = -1;
-    if ((fp = fopen(path, "re")) == 0)
+    if ((fd = openat(run_fd, "ipc.ids", O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
         return -1;
-    n = fscanf(fp, "msq %d\nsem %d\nring %d\nscore %d\n", &ids->msq, &ids->sem,
+    len = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (len < 0)
+        return -1;
+    buf[len] = 0;
+    n = sscanf(buf, "msq %d\nsem %d\nring %d\nscore %d\n", &ids->msq, &ids->sem,
                &ids->ring, &ids->score);
-    fclose(fp);
     if (n != 4) {
         ids->msq = ids->sem = ids->ring = ids->score = -1;
         errno = EINVAL;
@@ -133,15 +139,41 @@ int ipc_ids_read(IPC_IDS *ids, const char *run_dir)
     return 0;
 }
 
+int ipc_ids_read(IPC_IDS *ids, const char *run_dir)
+{
+    int     dfd = safedir_open(AT_FDCWD, run_dir);
+    int     rc;
+
+    if (dfd < 0) {
+        ids->msq = ids->sem = ids->ring = ids->score = -1;
+        return -1;
+    }
+    rc = ipc_ids_read_at(ids, dfd);
+    close(dfd);
+    return rc;
+}
+
+/* Made by this uid, as IPC_PRIVATE: one of ours, not someone else's. */
+static int ipc_mine(const struct ipc_perm *p)
+{
+    return p->__key == IPC_PRIVATE && p->cuid == geteuid();
+}
+
 void ipc_ids_remove(const IPC_IDS *ids)
 {
-    if (ids->msq >= 0)
+    struct msqid_ds mds;
+    struct shmid_ds sds;
+    struct semid_ds seds;
+    union semun arg;
+
+    if (ids->msq >= 0 && msgctl(ids->msq, IPC_STAT, &mds) == 0 && ipc_mine(&mds.msg_perm))
         msgctl(ids->msq, IPC_RMID, 0);
-    if (ids->sem >= 0)
+    arg.buf = &seds;
+    if (ids->sem >= 0 && semctl(ids->sem, 0, IPC_STAT, arg) == 0 && ipc_mine(&seds.sem_perm))
         semctl(ids->sem, 0, IPC_RMID);
-    if (ids->ring >= 0)
+    if (ids->ring >= 0 && shmctl(ids->ring, IPC_STAT, &sds) == 0 && ipc_mine(&sds.shm_perm))
         shmctl(ids->ring, IPC_RMID, 0);
-    if (ids->score >= 0)
+    if (ids->score >= 0 && shmctl(ids->score, IPC_STAT, &sds) == 0 && ipc_mine(&sds.shm_perm))
         shmctl(ids->score, IPC_RMID, 0);
 }
 

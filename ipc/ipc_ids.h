@@ -19,8 +19,15 @@ typedef struct ipc_ids {
 
 /* Create all objects; owner uid/gid for the children.  0 or -1 (errno). */
 int ipc_ids_create(IPC_IDS *ids, long ring_slots, long queue_bytes, uid_t uid, gid_t gid);
+
+/* run/ipc.ids, written under a temporary name and renamed; neither name
+ * is followed if it is a link.  0 or -1 (errno). */
 int ipc_ids_write(const IPC_IDS *ids, const char *run_dir);
 int ipc_ids_read(IPC_IDS *ids, const char *run_dir);
+int ipc_ids_read_at(IPC_IDS *ids, int run_fd);
+
+/* Remove the objects; an id that names an object this uid did not create
+ * as IPC_PRIVATE (a stale or forged file) is left alone. */
 void ipc_ids_remove(const IPC_IDS *ids);
 
 /* EINTR-safe semaphore operation with SEM_UNDO; 0 or -1. */

@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #define IPC_SCORE_SLOTS 1024
-#define IPC_SCORE_MAGIC 0x4d415331u     /* "MAS1" */
+#define IPC_SCORE_MAGIC 0x4d415332u     /* "MAS2" */
 
 enum score_kind { SCORE_NONE = 0, SCORE_SMTPD, SCORE_INDEXER, SCORE_BURNER, SCORE_MILTER };
 enum score_state { SCORE_STARTING = 0, SCORE_IDLE, SCORE_BUSY, SCORE_EXITING };
@@ -27,6 +27,7 @@ typedef struct score_slot {
     uint64_t messages;
     uint64_t bytes;
     int64_t started;
+    uint8_t client[16];             /* receiver: the client served (IPv4 mapped), or 0 */
 } SCORE_SLOT;
 
 typedef struct ipc_score {

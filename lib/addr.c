@@ -182,13 +182,24 @@ static void addr_name_word(const char *w, size_t len, void *ctx)
     nc->fn(w, len, nc->ctx);
 }
 
+/*
+ * An address is at most 254 characters (RFC 5321 4.5.3.1 path limit less
+ * the brackets) and a domain has at most 127 labels; past that it is junk,
+ * and its parent domains would cost the square of its length in terms.
+ */
+#define ADDR_MAX_LEN 254
+#define ADDR_MAX_PARENTS 127
+
 void addr_terms(const char *name, const char *addr,
                 void (*fn)(const char *, size_t, void *), void *ctx)
 {
     VSTR   *a = vstr_alloc(64);
     const char *at;
+    int     parents = 0;
 
     addr_canon(addr, a);
+    if (a->len > ADDR_MAX_LEN)
+        vstr_truncate(a, ADDR_MAX_LEN);
     if (a->len) {
         fn(a->s, a->len, ctx);
         if ((at = strrchr(a->s, '@')) != 0) {
@@ -196,7 +207,7 @@ void addr_terms(const char *name, const char *addr,
 
             if (at > a->s)
                 fn(a->s, (size_t) (at - a->s), ctx);
-            while (*d) {
+            while (*d && parents++ < ADDR_MAX_PARENTS) {
                 fn(d, strlen(d), ctx);
                 if ((d = strchr(d, '.')) == 0)
                     break;

@@ -25,10 +25,14 @@ typedef struct config {
     long    recipient_limit;
     long    smtp_line_limit;
     long    smtp_timeout;
+    long    smtp_session_limit;          /* seconds a whole session may last */
+    long    smtp_junk_command_limit;     /* NOOP, RSET, HELP, VRFY, EXPN per session */
+    long    smtp_client_limit;           /* sessions at once from one address */
     char   *smtp_tls_cert;
     char   *smtp_tls_key;
     char   *milter_listen;
     char   *web_listen;
+    char   *web_hostnames;              /* Host values served; empty: web_listen */
     char   *web_tls_cert;
     char   *web_tls_key;
     long    web_session_idle;
@@ -37,8 +41,12 @@ typedef struct config {
     long    web_lockout_failures;
     long    web_lockout_address_failures;
     long    web_lockout_time;
+    char   *web_lockout_exempt_addresses;   /* CIDR list never locked out */
     long    web_max_connections;
+    long    web_max_connections_per_address;
+    long    web_request_timeout;         /* seconds to read one whole request */
     char   *audit_log;
+    long    web_audit_anonymous_limit;  /* entries a minute without a login */
     char   *pam_service;
     char   *pam_confdir;
     char   *admin_users;
@@ -64,8 +72,13 @@ typedef struct config {
     long    mime_max_parts;
     long    mime_max_depth;
     long    mime_max_text;
+    long    mime_max_params;             /* parameters read from one header */
+    long    mime_max_header;             /* bytes of one header value parsed */
     long    indexer_batch;
+    long    record_max_recipients;       /* envelope addresses one record keeps */
+    long    record_max_queue_ids;        /* queue ids of arrivals one record keeps */
     long    indexer_sweep_interval;
+    long    indexer_message_timeout;     /* CPU seconds to read one message */
     long    store_compress_level;
     long    ipc_ring_slots;
     long    ipc_queue_max;

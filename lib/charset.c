@@ -157,6 +157,20 @@ void charset_raw_to_utf8(const char *in, size_t len, VSTR *out)
     charset_utf8_clean(in, len, out);
 }
 
+size_t charset_bidi_len(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *) s;
+
+    if (len >= 2 && u[0] == 0xd8 && u[1] == 0x9c)
+        return 2;                       /* U+061C ARABIC LETTER MARK */
+    if (len >= 3 && u[0] == 0xe2 && u[1] == 0x80
+        && (u[2] == 0x8e || u[2] == 0x8f || (u[2] >= 0xaa && u[2] <= 0xae)))
+        return 3;                       /* U+200E, U+200F, U+202A..U+202E */
+    if (len >= 3 && u[0] == 0xe2 && u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9)
+        return 3;                       /* U+2066..U+2069 */
+    return 0;
+}
+
 void charset_display_clean(const char *in, size_t len, VSTR *out)
 {
     VSTR   *clean = vstr_alloc(len + 16);
@@ -164,8 +178,12 @@ void charset_display_clean(const char *in, size_t len, VSTR *out)
     charset_utf8_clean(in, len, clean);
     for (size_t i = 0; i < clean->len; i++) {
         unsigned char c = (unsigned char) clean->s[i];
+        size_t  b;
 
-        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+        if (c >= 0xd8 && (b = charset_bidi_len(clean->s + i, clean->len - i)) > 0) {
+            vstr_addstr(out, "\xef\xbf\xbd");
+            i += b - 1;
+        } else if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
             vstr_addstr(out, "\xef\xbf\xbd");
         else if (c != '\r')
             vstr_addch(out, c);

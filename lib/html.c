@@ -5,6 +5,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -16,22 +17,21 @@
  * use: a mailarc search never needs it and starts twice as fast without.
  */
 static struct {
-    int     tried;
     htmlDocPtr (*read_memory)(const char *, int, const char *, const char *, int);
     xmlNodePtr (*root)(const xmlDoc *);
     void    (*free_doc)(xmlDocPtr);
 } libxml;
 
-static int html_load(void)
+static pthread_once_t html_once = PTHREAD_ONCE_INIT;
+
+/* Run once, whatever the number of threads asking (the web panel's). */
+static void html_load_once(void)
 {
     void   *h;
 
-    if (libxml.tried)
-        return libxml.free_doc != 0;
-    libxml.tried = 1;
     if ((h = dlopen("libxml2.so.2", RTLD_NOW | RTLD_LOCAL)) == 0) {
         msg_warn("cannot load libxml2: %s; HTML parts are not indexed", dlerror());
-        return 0;
+        return;
     }
     *(void **) &libxml.read_memory = dlsym(h, "htmlReadMemory");
     *(void **) &libxml.root = dlsym(h, "xmlDocGetRootElement");
@@ -39,9 +39,13 @@ static int html_load(void)
     if (!libxml.read_memory || !libxml.root || !libxml.free_doc) {
         msg_warn("libxml2 lacks the HTML parser; HTML parts are not indexed");
         libxml.free_doc = 0;
-        return 0;
     }
-    return 1;
+}
+
+static int html_load(void)
+{
+    pthread_once(&html_once, html_load_once);
+    return libxml.free_doc != 0;
 }
 
 #define HTML_MAX_DEPTH 256
@@ -97,7 +101,7 @@ void html_to_text(const char *utf8, size_t len, VSTR *out)
         return;
     doc = libxml.read_memory(utf8, (int) len, 0, "UTF-8",
                              HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR
-                             | HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED);
+                             | HTML_PARSE_NOWARNING);
     if (doc == 0)
         return;
     html_walk(libxml.root(doc) ? doc->children : 0, out, 0);

@@ -12,10 +12,30 @@
 
 #include "instance.h"
 #include "msg.h"
+#include "safedir.h"
 
 static void instance_path(const char *data_dir, const char *name, char *path, size_t len)
 {
     snprintf(path, len, "%s/run/%s.pid", data_dir, name);
+}
+
+/* data_dir/run/NAME.pid opened without following a link anywhere below
+ * data_dir: root opens it, and run/ may once have been the user's. */
+static int instance_open(const char *data_dir, const char *name, int flags)
+{
+    char    file[300];
+    int     dfd, run, fd = -1;
+
+    if ((dfd = safedir_open(AT_FDCWD, data_dir)) < 0)
+        return -1;
+    run = safedir_open(dfd, "run");
+    close(dfd);
+    if (run < 0)
+        return -1;
+    snprintf(file, sizeof(file), "%s.pid", name);
+    fd = openat(run, file, flags | O_NOFOLLOW | O_CLOEXEC, 0644);
+    close(run);
+    return fd;
 }
 
 int instance_lock(const char *data_dir, const char *name, pid_t *other)
@@ -26,8 +46,8 @@ int instance_lock(const char *data_dir, const char *name, pid_t *other)
     ssize_t n;
 
     instance_path(data_dir, name, path, sizeof(path));
-    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
-        msg_fatal("%s: %s", path, strerror(errno));
+    if ((fd = instance_open(data_dir, name, O_RDWR | O_CREAT)) < 0)
+        msg_fatal("%s: %s", path, errno == ELOOP ? "a link is refused" : strerror(errno));
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         n = pread(fd, buf, sizeof(buf) - 1, 0);
         buf[n > 0 ? n : 0] = 0;
@@ -50,23 +70,29 @@ void instance_update(int fd)
 
 void instance_unlock(const char *data_dir, const char *name, int fd)
 {
-    char    path[4096];
+    char    file[300];
+    int     dfd, run;
 
-    instance_path(data_dir, name, path, sizeof(path));
-    unlink(path);
+    /* Remove the name only while the lock is still held on it. */
+    if ((dfd = safedir_open(AT_FDCWD, data_dir)) >= 0) {
+        if ((run = safedir_open(dfd, "run")) >= 0) {
+            snprintf(file, sizeof(file), "%s.pid", name);
+            unlinkat(run, file, 0);
+            close(run);
+        }
+        close(dfd);
+    }
     close(fd);
 }
 
 pid_t instance_pid(const char *data_dir, const char *name)
 {
-    char    path[4096];
     char    buf[32];
     int     fd;
     ssize_t n;
     pid_t   pid = 0;
 
-    instance_path(data_dir, name, path, sizeof(path));
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    if ((fd = instance_open(data_dir, name, O_RDONLY)) < 0)
         return 0;
     if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
         n = pread(fd, buf, sizeof(buf) - 1, 0);

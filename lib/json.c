@@ -1,5 +1,6 @@
 /*
- * json.c - JSON string escaping; invalid UTF-8 becomes U+FFFD.
+ * json.c - JSON string escaping; invalid UTF-8 and bidirectional controls
+ * become U+FFFD.
  */
 #include <string.h>
 
@@ -13,6 +14,15 @@ void json_str(VSTR *out, const char *s)
     charset_utf8_clean(s, strlen(s), clean);
     vstr_addch(out, '"');
     for (const unsigned char *p = (const unsigned char *) clean->s; *p; p++) {
+        /* 3: the bytes are compared in order and the string ends in NUL,
+         * so none past its end is read. */
+        size_t  b = *p >= 0xd8 ? charset_bidi_len((const char *) p, 3) : 0;
+
+        if (b) {                        /* a bidi control is shown as U+FFFD */
+            vstr_addstr(out, "\\ufffd");
+            p += b - 1;
+            continue;
+        }
         switch (*p) {
         case '"': vstr_addstr(out, "\\\""); break;
         case '\\': vstr_addstr(out, "\\\\"); break;

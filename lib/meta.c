@@ -102,25 +102,95 @@ static void meta_field(const char *name, size_t nlen, const char *val, size_t vl
     }
 }
 
-static void meta_env_addr(STRLIST *l, const char *addr)
-{
-    VSTR   *c = vstr_alloc(64);
+/*
+ * A set of the strings of one list, for the length of one merge: open
+ * addressing over indexes into the list, sized to twice what it may hold,
+ * so that a merge costs one hash per address instead of a scan of the list.
+ */
+typedef struct strset {
+    const STRLIST *l;
+    int    *slot;                       /* index into l, or -1 */
+    size_t  mask;
+} STRSET;
 
-    addr_canon(addr, c);
-    if (c->len)
-        strlist_add_unique(l, c->s);
-    vstr_free(c);
+static size_t strset_hash(const char *s)
+{
+    size_t  h = 14695981039346656037u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char) *s) * 1099511628211u;
+    return h;
 }
 
-int meta_merge(MSGREC *r, const ENVELOPE *env)
+static void strset_init(STRSET *set, const STRLIST *l, int room)
+{
+    size_t  n = 16;
+
+    while (n < 2 * ((size_t) l->n + (size_t) room))
+        n *= 2;
+    set->l = l;
+    set->mask = n - 1;
+    set->slot = mymalloc(n * sizeof(int));
+    for (size_t i = 0; i < n; i++)
+        set->slot[i] = -1;
+}
+
+/* Find s; when absent and idx >= 0, record that l->v[idx] is s. */
+static int strset_find(STRSET *set, const char *s, int idx)
+{
+    size_t  h = strset_hash(s) & set->mask;
+
+    while (set->slot[h] >= 0) {
+        if (strcmp(set->l->v[set->slot[h]], s) == 0)
+            return 1;
+        h = (h + 1) & set->mask;
+    }
+    if (idx >= 0)
+        set->slot[h] = idx;
+    return 0;
+}
+
+/* Add the canonical address to l unless present or l is full; -1 if full. */
+static int meta_env_addr(STRLIST *l, STRSET *set, const char *addr, int max)
+{
+    VSTR   *c = vstr_alloc(64);
+    int     rc = 0;
+
+    addr_canon(addr, c);
+    if (c->len && !strset_find(set, c->s, -1)) {
+        if (l->n >= max) {
+            rc = -1;
+        } else {
+            strlist_add(l, c->s);
+            strset_find(set, c->s, l->n - 1);
+        }
+    }
+    vstr_free(c);
+    return rc;
+}
+
+int meta_merge(MSGREC *r, const ENVELOPE *env, int max_rcpt, int max_qids, int *dropped)
 {
     int     before = r->env_from.n + r->env_rcpt.n;
+    int     lost = 0;
+    STRSET  from, rcpt;
 
+    strset_init(&from, &r->env_from, 1);
+    strset_init(&rcpt, &r->env_rcpt, env->rcpt.n);
+    for (int i = 0; i < r->env_from.n; i++)
+        strset_find(&from, r->env_from.v[i], i);
+    for (int i = 0; i < r->env_rcpt.n; i++)
+        strset_find(&rcpt, r->env_rcpt.v[i], i);
     if (env->sender && *env->sender)
-        meta_env_addr(&r->env_from, env->sender);
+        lost -= meta_env_addr(&r->env_from, &from, env->sender, max_rcpt);
     for (int i = 0; i < env->rcpt.n; i++)
-        meta_env_addr(&r->env_rcpt, env->rcpt.v[i]);
-    strlist_add_unique(&r->qids, env->qid);
+        lost -= meta_env_addr(&r->env_rcpt, &rcpt, env->rcpt.v[i], max_rcpt);
+    if (r->qids.n < max_qids)
+        strlist_add_unique(&r->qids, env->qid);
+    myfree(from.slot);
+    myfree(rcpt.slot);
+    if (dropped)
+        *dropped = lost;
     return r->env_from.n + r->env_rcpt.n != before;
 }
 
@@ -148,7 +218,7 @@ void meta_parse(const char *msg, size_t len, const ENVELOPE *env, MSGREC *r)
     r->helo = mystrdup(env->helo ? env->helo : "");
     r->tls = mystrdup(env->tls ? env->tls : "");
     r->source = mystrdup(env->source ? env->source : "");
-    meta_merge(r, env);
+    meta_merge(r, env, META_MAX_RCPT_DEFAULT, META_MAX_QIDS_DEFAULT, 0);
 }
 
 static void meta_copy_list(STRLIST *dst, const STRLIST *src)

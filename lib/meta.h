@@ -12,8 +12,17 @@
 /* Fill r from the message bytes and its envelope (r must be initialized). */
 void meta_parse(const char *msg, size_t len, const ENVELOPE *env, MSGREC *r);
 
-/* Merge another arrival's envelope into r; 1 if anything changed. */
-int meta_merge(MSGREC *r, const ENVELOPE *env);
+/*
+ * Merge another arrival's envelope into r; 1 if anything changed.  Linear
+ * in the two envelopes.  The record keeps at most max_rcpt envelope
+ * addresses and max_qids queue ids (record_max_recipients,
+ * record_max_queue_ids): arrivals past that still count in r->arrivals,
+ * and *dropped (if not NULL) says how many addresses were not kept.
+ */
+int meta_merge(MSGREC *r, const ENVELOPE *env, int max_rcpt, int max_qids, int *dropped);
+
+#define META_MAX_RCPT_DEFAULT 10000
+#define META_MAX_QIDS_DEFAULT 100
 
 /* Copy the header-derived fields (addresses, names, subject, Message-ID,
  * date, size) of src into dst, keeping dst's envelope, arrivals and chain:

@@ -33,16 +33,35 @@ typedef struct entity_hdr {
 
 /* ---- parameters -------------------------------------------------------- */
 
-/* Split "a; n1=v1; n2="v 2"" into (name, value) pairs; names lower-case. */
-static void mime_split_params(const char *v, size_t len, VSTR *names, VSTR *values, int *n)
+/*
+ * One pass over the header value into an array of (name, value) pairs, at
+ * most lim->max_params of them, from at most lim->max_header bytes; then
+ * every lookup is a pass over that array.  Nothing here rescans the value.
+ */
+typedef struct params {
+    VSTR   *buf;                    /* "name\0value\0" pairs */
+    size_t *off;                    /* offset of each name in buf */
+    int     n;
+} PARAMS;
+
+static void mime_split_params(const char *v, size_t len, int max, PARAMS *ps)
 {
     size_t  i = 0;
 
-    *n = 0;
+    ps->buf = vstr_alloc(256);
+    ps->off = mymalloc(sizeof(size_t) * (size_t) max);
+    ps->n = 0;
     /* Skip the leading value (type/subtype or disposition type). */
-    while (i < len && v[i] != ';')
-        i += v[i] == '"' ? 1 + strcspn(v + i + 1, "\"") + 1 : 1;
-    while (i < len) {
+    while (i < len && v[i] != ';') {
+        if (v[i] == '"') {
+            const char *q = memchr(v + i + 1, '"', len - i - 1);
+
+            i = q ? (size_t) (q - v) + 1 : len;
+        } else {
+            i++;
+        }
+    }
+    while (i < len && ps->n < max) {
         size_t  ns;
 
         i++;                            /* the ';' */
@@ -51,13 +70,13 @@ static void mime_split_params(const char *v, size_t len, VSTR *names, VSTR *valu
         ns = i;
         while (i < len && v[i] != '=' && v[i] != ';')
             i++;
-        if (i >= len || v[i] != '=') {
+        if (i >= len || v[i] != '=')
             continue;
-        }
+        ps->off[ps->n] = ps->buf->len;
         for (size_t k = ns; k < i; k++)
             if (!isspace((unsigned char) v[k]))
-                vstr_addch(names, tolower((unsigned char) v[k]));
-        vstr_addch(names, 0);
+                vstr_addch(ps->buf, tolower((unsigned char) v[k]));
+        vstr_addch(ps->buf, 0);
         i++;
         while (i < len && isspace((unsigned char) v[i]))
             i++;
@@ -65,7 +84,7 @@ static void mime_split_params(const char *v, size_t len, VSTR *names, VSTR *valu
             for (i++; i < len && v[i] != '"'; i++) {
                 if (v[i] == '\\' && i + 1 < len)
                     i++;
-                vstr_addch(values, v[i]);
+                vstr_addch(ps->buf, v[i]);
             }
             if (i < len)
                 i++;
@@ -76,24 +95,29 @@ static void mime_split_params(const char *v, size_t len, VSTR *names, VSTR *valu
 
             while (i < len && v[i] != ';')
                 i++;
-            while (i > vs && isspace((unsigned char) v[i - 1]))
-                i--;
-            vstr_add(values, v + vs, i - vs);
-            while (i < len && v[i] != ';')
-                i++;
+            {
+                size_t  ve = i;
+
+                while (ve > vs && isspace((unsigned char) v[ve - 1]))
+                    ve--;
+                vstr_add(ps->buf, v + vs, ve - vs);
+            }
         }
-        vstr_addch(values, 0);
-        (*n)++;
+        vstr_addch(ps->buf, 0);
+        ps->n++;
     }
 }
 
-static const char *mime_nth(const VSTR *v, int k)
+static const char *mime_pname(const PARAMS *ps, int k)
 {
-    const char *p = v->s;
+    return ps->buf->s + ps->off[k];
+}
 
-    while (k-- > 0)
-        p += strlen(p) + 1;
-    return p;
+static const char *mime_pvalue(const PARAMS *ps, int k)
+{
+    const char *nm = mime_pname(ps, k);
+
+    return nm + strlen(nm) + 1;
 }
 
 /* RFC 2231 extended value: charset'language'%XX... */
@@ -120,63 +144,96 @@ static void mime_ext_value(const char *val, int first, VSTR *raw, char *charset,
     }
 }
 
-int mime_param(const char *value, size_t len, const char *name, VSTR *out)
+/* "name*N" or "name*N*": N (0..max-1) and whether it is extended; else -1. */
+static int mime_segment(const char *nm, const char *name, size_t nlen, int max, int *ext)
 {
-    VSTR   *names = vstr_alloc(128);
-    VSTR   *values = vstr_alloc(256);
+    const char *p;
+    long    seg = 0;
+
+    if (strncmp(nm, name, nlen) != 0 || nm[nlen] != '*' || !isdigit((unsigned char) nm[nlen + 1]))
+        return -1;
+    for (p = nm + nlen + 1; isdigit((unsigned char) *p); p++)
+        if ((seg = seg * 10 + (*p - '0')) >= max)
+            return -1;
+    if (p > nm + nlen + 2 && nm[nlen + 1] == '0')
+        return -1;                      /* "name*01" is no segment number */
+    *ext = *p == '*';
+    return p[*ext] == 0 ? (int) seg : -1;
+}
+
+static int mime_param_lim(const char *value, size_t len, const char *name,
+                          const MIME_LIMITS *lim, VSTR *out)
+{
+    PARAMS  ps;
     VSTR   *raw = vstr_alloc(128);
     char    charset[64] = "";
     size_t  nlen = strlen(name);
-    int     n;
+    int     max = lim->max_params > 0 ? lim->max_params : 1;
+    int    *seg;
     int     found = 0;
+    int     ext;
 
     vstr_reset(out);
-    mime_split_params(value, len, names, values, &n);
+    if (len > lim->max_header)
+        len = lim->max_header;
+    mime_split_params(value, len, max, &ps);
+    seg = mymalloc(sizeof(int) * (size_t) max);
+    for (int k = 0; k < max; k++)
+        seg[k] = -1;
     /* name*=charset''value, then name*0, name*1* ..., then plain name. */
-    for (int k = 0; k < n && !found; k++) {
-        const char *nm = mime_nth(names, k);
+    for (int k = 0; k < ps.n; k++) {
+        const char *nm = mime_pname(&ps, k);
+        int     s;
 
-        if (strncmp(nm, name, nlen) == 0 && strcmp(nm + nlen, "*") == 0) {
-            mime_ext_value(mime_nth(values, k), 1, raw, charset, sizeof(charset));
+        if (!found && strncmp(nm, name, nlen) == 0 && strcmp(nm + nlen, "*") == 0) {
+            mime_ext_value(mime_pvalue(&ps, k), 1, raw, charset, sizeof(charset));
             found = 1;
+        } else if ((s = mime_segment(nm, name, nlen, max, &ext)) >= 0 && seg[s] < 0) {
+            seg[s] = k;
         }
     }
-    for (int seg = 0; !found || seg > 0; seg++) {
-        char    plain[80], ext[80];
-        int     hit = 0;
+    for (int s = 0; !found && s < max && seg[s] >= 0; s++) {
+        const char *nm = mime_pname(&ps, seg[s]);
 
-        snprintf(plain, sizeof(plain), "%s*%d", name, seg);
-        snprintf(ext, sizeof(ext), "%s*%d*", name, seg);
-        for (int k = 0; k < n && !hit; k++) {
-            const char *nm = mime_nth(names, k);
-
-            if (strcmp(nm, ext) == 0) {
-                mime_ext_value(mime_nth(values, k), seg == 0, raw, charset, sizeof(charset));
-                hit = 1;
-            } else if (strcmp(nm, plain) == 0) {
-                vstr_addstr(raw, mime_nth(values, k));
-                hit = 1;
-            }
-        }
-        if (!hit || seg > 1000)
-            break;
-        found = 1;
+        if (nm[strlen(nm) - 1] == '*')
+            mime_ext_value(mime_pvalue(&ps, seg[s]), s == 0, raw, charset, sizeof(charset));
+        else
+            vstr_addstr(raw, mime_pvalue(&ps, seg[s]));
+        if (s + 1 == max || seg[s + 1] < 0)
+            found = 1;
     }
     if (found) {
         charset_to_utf8(charset, raw->s, raw->len, out);
     } else {
-        for (int k = 0; k < n && !found; k++)
-            if (strcmp(mime_nth(names, k), name) == 0) {
-                const char *v = mime_nth(values, k);
+        for (int k = 0; k < ps.n && !found; k++)
+            if (strcmp(mime_pname(&ps, k), name) == 0) {
+                const char *v = mime_pvalue(&ps, k);
 
                 rfc2047_decode(v, strlen(v), out);      /* common, if not standard */
                 found = 1;
             }
     }
-    vstr_free(names);
-    vstr_free(values);
+    myfree(seg);
+    myfree(ps.off);
+    vstr_free(ps.buf);
     vstr_free(raw);
     return found;
+}
+
+int mime_param(const char *value, size_t len, const char *name, VSTR *out)
+{
+    static const MIME_LIMITS lim = MIME_LIMITS_DEFAULT;
+
+    return mime_param_lim(value, len, name, &lim, out);
+}
+
+void mime_limits_cfg(MIME_LIMITS *lim, const CONFIG *cfg)
+{
+    lim->max_parts = (int) cfg->mime_max_parts;
+    lim->max_depth = (int) cfg->mime_max_depth;
+    lim->max_text = (size_t) cfg->mime_max_text;
+    lim->max_params = (int) cfg->mime_max_params;
+    lim->max_header = (size_t) cfg->mime_max_header;
 }
 
 /* ---- entities ---------------------------------------------------------- */
@@ -260,9 +317,9 @@ static void mime_leaf(WALK *w, const char *body, size_t len, int depth, const ch
 
     mime_token(h->cte, cte);
     mime_token(h->cdisp, disp);
-    mime_param(h->ctype->s, h->ctype->len, "charset", charset);
-    if (!mime_param(h->cdisp->s, h->cdisp->len, "filename", filename))
-        mime_param(h->ctype->s, h->ctype->len, "name", filename);
+    mime_param_lim(h->ctype->s, h->ctype->len, "charset", w->lim, charset);
+    if (!mime_param_lim(h->cdisp->s, h->cdisp->len, "filename", w->lim, filename))
+        mime_param_lim(h->ctype->s, h->ctype->len, "name", w->lim, filename);
     memset(&p, 0, sizeof(p));
     p.type = type;
     p.charset = charset->s;
@@ -329,7 +386,7 @@ static void mime_entity(WALK *w, const char *buf, size_t len, int depth, const c
     if (type->len == 0 || strchr(type->s, '/') == 0)
         vstr_set(type, deftype);
     if (strncmp(type->s, "multipart/", 10) == 0
-        && mime_param(h.ctype->s, h.ctype->len, "boundary", boundary) && boundary->len > 0) {
+        && mime_param_lim(h.ctype->s, h.ctype->len, "boundary", w->lim, boundary) && boundary->len > 0) {
         mime_multipart(w, buf + hend, len - hend, boundary->s, depth,
                        strcmp(type->s, "multipart/digest") == 0 ? "message/rfc822" : "text/plain");
     } else if (strcmp(type->s, "message/rfc822") == 0 && hend < len) {

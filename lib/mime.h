@@ -14,15 +14,21 @@
 
 #include <stddef.h>
 
+#include "cfg.h"
 #include "vstr.h"
 
 typedef struct mime_limits {
     int     max_parts;
     int     max_depth;
     size_t  max_text;               /* decoded text bytes per message */
+    int     max_params;             /* parameters read from one header */
+    size_t  max_header;             /* bytes of one header value parsed for them */
 } MIME_LIMITS;
 
-#define MIME_LIMITS_DEFAULT {1000, 32, 4 * 1024 * 1024}
+#define MIME_LIMITS_DEFAULT {1000, 32, 4 * 1024 * 1024, 100, 64 * 1024}
+
+/* The limits of mailarc.conf (mime_max_*). */
+void mime_limits_cfg(MIME_LIMITS *lim, const CONFIG *cfg);
 
 typedef struct mime_part {
     const char *type;               /* lower-case "type/subtype" */

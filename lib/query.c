@@ -16,8 +16,6 @@
 #include "vstr.h"
 #include "words.h"
 
-static int query_clause;             /* the clause of the term being parsed */
-
 static QTERM *query_add(QUERY *q, QKIND kind, int neg, int group)
 {
     QTERM  *t;
@@ -31,7 +29,7 @@ static QTERM *query_add(QUERY *q, QKIND kind, int neg, int group)
     t->kind = kind;
     t->neg = neg;
     t->group = group;
-    t->clause = query_clause;
+    t->clause = q->clause;
     return t;
 }
 
@@ -183,7 +181,6 @@ int query_parse(const char *text, QUERY *q, char *err, size_t errlen)
     int     last_neg = 0;
 
     memset(q, 0, sizeof(*q));
-    query_clause = 0;
     for (;;) {
         VSTR   *field = vstr_alloc(16);
         VSTR   *value = vstr_alloc(64);
@@ -261,7 +258,7 @@ int query_parse(const char *text, QUERY *q, char *err, size_t errlen)
             rc = -1;
         } else {
             if (!pending_or && group > 0)
-                query_clause++;
+                q->clause++;
             pending_or = 0;
             last_neg = neg;
             rc = query_term(q, field->s, value->s, neg, group, orig, err, errlen);

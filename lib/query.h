@@ -32,6 +32,7 @@ typedef struct query {
     int     n;
     int     cap;
     QTERM  *t;
+    int     clause;                 /* while parsing: the clause of the term at hand */
 } QUERY;
 
 int query_parse(const char *text, QUERY *q, char *err, size_t errlen);

@@ -37,7 +37,8 @@ int redeliver_addr_ok(const char *s)
     if (n == 0 || n > 254 || at == 0 || at == s || at[1] == 0 || strchr(at + 1, '.') == 0)
         return 0;
     for (const char *p = s; *p; p++)
-        if ((unsigned char) *p <= ' ' || strchr("<>()[]\\,;:\"", *p))
+        if ((unsigned char) *p <= ' ' || (unsigned char) *p >= 0x7f
+            || strchr("<>()[]\\,;:\"", *p))
             return 0;
     return 1;
 }

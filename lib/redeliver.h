@@ -31,7 +31,8 @@ void redeliver_original(const MSGREC *r, STRLIST *out);
 int redeliver_send(const CONFIG *cfg, const MSGREC *r, const char *msg, size_t len,
                    const STRLIST *rcpts, SMTPC_REPORT *rep, char *err, size_t errlen);
 
-/* Is text one plain address (local@domain, no spaces or brackets)? */
+/* Is text one plain ASCII address (local@domain, no spaces, brackets,
+ * controls, DEL or 8-bit bytes)? */
 int redeliver_addr_ok(const char *text);
 
 #endif

@@ -23,24 +23,36 @@ static void decode_q(const char *s, size_t len, VSTR *out)
     }
 }
 
+/*
+ * An encoded word is at most 75 characters and holds no white space
+ * (RFC 2047 section 2): the search for its end stops at either, so a value
+ * full of unterminated "=?" costs a bounded look at each, never a scan to
+ * the end of the value.
+ */
+#define RFC2047_MAX_WORD 75
+
 /* Try an encoded word at s; returns its length, or 0 if it is not one. */
 static size_t encoded_word(const char *s, size_t len, VSTR *out)
 {
-    const char *cs, *enc, *text, *end;
+    const char *cs, *enc, *text, *end, *stop;
     char    charset[64];
     size_t  cslen;
     VSTR   *raw;
 
     if (len < 8 || s[0] != '=' || s[1] != '?')
         return 0;
+    stop = s + (len < RFC2047_MAX_WORD ? len : RFC2047_MAX_WORD);
     cs = s + 2;
-    if ((enc = memchr(cs, '?', len - 2)) == 0 || enc + 3 > s + len || enc[2] != '?')
+    if ((enc = memchr(cs, '?', (size_t) (stop - cs))) == 0 || enc + 3 > stop || enc[2] != '?')
         return 0;
     text = enc + 3;
     end = text;
-    while (end + 1 < s + len && !(end[0] == '?' && end[1] == '='))
+    while (end + 1 < stop && !(end[0] == '?' && end[1] == '=')) {
+        if (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
+            return 0;
         end++;
-    if (end + 1 >= s + len)
+    }
+    if (end + 1 >= stop)
         return 0;
     cslen = (size_t) (enc - cs);
     if (cslen == 0 || cslen >= sizeof(charset))
@@ -50,9 +62,6 @@ static size_t encoded_word(const char *s, size_t len, VSTR *out)
     /* RFC 2231 language suffix: charset*lang */
     if (strchr(charset, '*'))
         *strchr(charset, '*') = 0;
-    for (const char *p = text; p < end; p++)
-        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-            return 0;
     raw = vstr_alloc(end - text + 1);
     switch (toupper((unsigned char) enc[1])) {
     case 'B': decode_base64(text, (size_t) (end - text), raw); break;

@@ -214,19 +214,29 @@ int spool_read(const char *path, const char *known, size_t known_len, ENVELOPE *
     return 0;
 }
 
-long spool_count(const char *data_dir, const char *sub)
+long spool_count_suffix(const char *data_dir, const char *sub, const char *suffix, int with)
 {
     char    path[4096];
     DIR    *dir;
     struct dirent *de;
+    size_t  sl = suffix ? strlen(suffix) : 0;
     long    n = 0;
 
     snprintf(path, sizeof(path), "%s/%s", data_dir, sub);
     if ((dir = opendir(path)) == 0)
         return -1;
-    while ((de = readdir(dir)) != 0)
-        if (de->d_name[0] != '.')
+    while ((de = readdir(dir)) != 0) {
+        size_t  l = strlen(de->d_name);
+        int     has = sl && l > sl && strcmp(de->d_name + l - sl, suffix) == 0;
+
+        if (de->d_name[0] != '.' && (sl == 0 || has == with))
             n++;
+    }
     closedir(dir);
     return n;
+}
+
+long spool_count(const char *data_dir, const char *sub)
+{
+    return spool_count_suffix(data_dir, sub, 0, 0);
 }

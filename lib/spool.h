@@ -42,4 +42,7 @@ int spool_read(const char *path, const char *known, size_t known_len, ENVELOPE *
  * indexing backlog; -1 if the directory cannot be read. */
 long spool_count(const char *data_dir, const char *sub);
 
+/* The same, counting only names that end in suffix (with) or do not. */
+long spool_count_suffix(const char *data_dir, const char *sub, const char *suffix, int with);
+
 #endif

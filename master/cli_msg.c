@@ -151,10 +151,10 @@ int cli_show(const CONFIG *cfg, int argc, char **argv)
         printf("\n[message body unavailable: %s]\n", err);
         num = EXIT_UNAVAILABLE;
     } else {
-        MIME_LIMITS lim = {(int) cfg->mime_max_parts, (int) cfg->mime_max_depth,
-                           (size_t) cfg->mime_max_text};
+        MIME_LIMITS lim;
         int     truncated = 0;
 
+        mime_limits_cfg(&lim, cfg);
         printf("\n");
         show_text(msg->s, hdr_end(msg->s, msg->len));
         mime_walk(msg->s, msg->len, &lim, show_part, 0, &truncated);

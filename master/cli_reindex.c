@@ -274,9 +274,7 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
     reindex_become_user(cfg);
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
-    r.lim.max_parts = (int) cfg->mime_max_parts;
-    r.lim.max_depth = (int) cfg->mime_max_depth;
-    r.lim.max_text = (size_t) cfg->mime_max_text;
+    mime_limits_cfg(&r.lim, cfg);
     r.tty = isatty(2);
     r.started = time(0);
     if ((r.db = adb_open(cfg, ADB_WRITE, &dberr, err, sizeof(err))) == 0) {

@@ -73,7 +73,9 @@ int cli_status(const CONFIG *cfg, int argc, char **argv)
     printf("waiting:       %ld message(s) in the spool to be indexed\n",
            spool_count(cfg->data_dir, "spool/new"));
     printf("damaged:       %ld spool file(s) set aside in spool/bad\n",
-           spool_count(cfg->data_dir, "spool/bad"));
+           spool_count_suffix(cfg->data_dir, "spool/bad", ".poison", 0));
+    printf("poison:        %ld message(s) that stopped the indexer, archived unindexed "
+           "(spool/bad/*.poison)\n", spool_count_suffix(cfg->data_dir, "spool/bad", ".poison", 1));
     if ((db = adb_open(cfg, ADB_READ, &dberr, err, sizeof(err))) != 0) {
         printf("messages:      %llu stored\n", (unsigned long long) adb_meta_u64(db, 0, "count"));
         adb_close(db);

@@ -32,6 +32,8 @@
 #include "../lib/msg.h"
 #include "../lib/mymalloc.h"
 #include "../lib/instance.h"
+#include "../lib/privs.h"
+#include "../lib/safedir.h"
 #include "master_data.h"
 #include "master_sig.h"
 #include "master_spawn.h"
@@ -41,18 +43,26 @@
 #endif
 
 static ADB *master_db;
+static MASTER *master_self;             /* for the database calls below */
 static IPC_IDS master_ids;
 static int master_ids_live;             /* created and not yet removed */
 static pid_t master_pid;
-static char master_ids_path[4096];
 
 /* Whatever way the master exits, its SysV objects go with it. */
 static void master_ipc_remove(void)
 {
     if (!master_ids_live || getpid() != master_pid)
         return;
+    privs_resume();                     /* a fatal error may come as the user */
     ipc_ids_remove(&master_ids);
-    unlink(master_ids_path);
+    if (master_data_fd() >= 0) {
+        int     run = safedir_open(master_data_fd(), "run");
+
+        if (run >= 0) {
+            unlinkat(run, "ipc.ids", 0);
+            close(run);
+        }
+    }
     master_ids_live = 0;
 }
 
@@ -106,17 +116,45 @@ static void master_bind(MASTER *m)
     myfree(copy);
 }
 
+/*
+ * The master works in db/ as the user: db/ is the user's, so root would
+ * follow any link planted there.  Files it creates are the user's too, so
+ * nothing needs a chown afterwards.
+ */
+static void master_as_user(MASTER *m)
+{
+    if (m->drop && privs_assume(m->uid, m->gid) < 0)
+        msg_fatal("cannot act as user %s: %s", m->cfg.user, strerror(errno));
+}
+
+static void master_as_root(void)
+{
+    if (privs_resume() < 0)
+        msg_fatal("cannot return to root: %s", strerror(errno));
+}
+
 static void master_open_db(MASTER *m)
 {
     char    err[1024];
     int     dberr = 0;
 
-    if ((master_db = adb_open(&m->cfg, ADB_RECOVER, &dberr, err, sizeof(err))) == 0) {
+    master_as_user(m);
+    master_db = adb_open(&m->cfg, ADB_RECOVER, &dberr, err, sizeof(err));
+    master_as_root();
+    if (master_db == 0) {
         msg_fatal_status(3);
         msg_fatal("cannot open or recover the database: %s", err);
     }
-    if (m->drop)
-        master_data_chown_db(&m->cfg, m->uid, m->gid);
+}
+
+static void master_close_db(void)
+{
+    if (master_db == 0)
+        return;
+    master_as_user(master_self);
+    adb_close(master_db);
+    master_as_root();
+    master_db = 0;
 }
 
 /* After a crash: failchk; recover when the environment needs it. */
@@ -127,7 +165,9 @@ static int master_on_crash(MASTER *m, SERVICE *svc)
     (void) svc;
     if (master_db == 0)
         return 0;
+    master_as_user(m);
     rc = adb_failchk(master_db);
+    master_as_root();
     if (rc == 0)
         return 0;
     msg_warn("database needs recovery after a crash (%s); recovering", db_strerror(rc));
@@ -143,8 +183,7 @@ static int master_on_crash(MASTER *m, SERVICE *svc)
     }
     master_signal_all(m, &m->indexer, SIGKILL);
     master_signal_all(m, &m->burner, SIGKILL);
-    adb_close(master_db);
-    master_db = 0;
+    master_close_db();
     master_open_db(m);
     msg_info("database recovered");
     return 1;
@@ -176,7 +215,6 @@ static void master_ipc(MASTER *m)
         msg_fatal("cannot create SysV IPC objects: %s", strerror(errno));
     master_pid = getpid();
     master_ids_live = 1;
-    snprintf(master_ids_path, sizeof(master_ids_path), "%s/run/ipc.ids", m->cfg.data_dir);
     atexit(master_ipc_remove);
     if ((ring = shmat(master_ids.ring, 0, 0)) == (void *) -1)
         msg_fatal("shmat: %s", strerror(errno));
@@ -262,6 +300,7 @@ int main(int argc, char **argv)
     m.conf_path = mystrdup(realpath(conf, real) ? real : conf);
     m.libexec = master_libexec();
     master_setup_user(&m);
+    master_self = &m;
     master_data_init(&m.cfg, m.drop, m.uid, m.gid);
     if ((pidfd = instance_lock(m.cfg.data_dir, "mailarcd", &other)) < 0) {
         msg_fatal_status(1);
@@ -270,7 +309,7 @@ int main(int argc, char **argv)
     if (!foreground)
         instance_detach(pidfd);
     msg_init(argv[0], m.cfg.log_syslog || !foreground);
-    master_stale_cleanup(&m.cfg);
+    master_stale_cleanup(&m.cfg, m.libexec, m.drop ? m.uid : geteuid());
     master_data_clean_tmp(&m.cfg, 0);
     sigfd = master_sig_init();
     master_bind(&m);                    /* fail before creating anything */
@@ -301,7 +340,7 @@ int main(int argc, char **argv)
     }
     msg_info("stopping: letting sessions and the indexer finish");
     master_drain(&m);
-    adb_close(master_db);
+    master_close_db();
     ipc_score_detach(m.score);
     master_ipc_remove();
     instance_unlock(m.cfg.data_dir, "mailarcd", pidfd);

@@ -1,14 +1,21 @@
 /*
  * master_data.c - data directory layout, pid file lock, stale cleanup.
+ *
+ * Root runs this code in a tree where the unprivileged user owns the
+ * directories it writes (spool, store, db, archives, media) and may have
+ * planted links in them.  data_dir, run/ and log/ belong to root.  Every
+ * directory is opened one component at a time without following links
+ * (lib/safedir), and files are acted on relative to those fds; a pid or
+ * an IPC id read from a file is acted on only once it proves to be ours.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,28 +23,51 @@
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
 #include "../lib/msg.h"
+#include "../lib/safedir.h"
 #include "master_data.h"
 
-static const char *data_subdirs[] = {
-    "spool", "spool/tmp", "spool/new", "spool/bad", "store", "db", "archives", "media",
-    "run", "log",
+/* Owned by root (0755), or by the user (0750) where the children write. */
+static const struct data_subdir {
+    const char *parent;
+    const char *name;
+    int     user;
+} data_subdirs[] = {
+    {0, "run", 0}, {0, "log", 0},
+    {0, "spool", 1}, {"spool", "tmp", 1}, {"spool", "new", 1}, {"spool", "bad", 1},
+    {0, "store", 1}, {0, "db", 1}, {0, "archives", 1}, {0, "media", 1},
 };
 
-void master_data_init(const CONFIG *cfg, int drop, uid_t uid, gid_t gid)
-{
-    char    path[4096];
+static int data_fd = -1;
 
-    if (mkdir(cfg->data_dir, 0755) < 0 && errno != EEXIST)
-        msg_fatal("%s: %s", cfg->data_dir, strerror(errno));
-    if (drop && chown(cfg->data_dir, uid, gid) < 0)
-        msg_fatal("chown %s: %s", cfg->data_dir, strerror(errno));
+int master_data_init(const CONFIG *cfg, int drop, uid_t uid, gid_t gid)
+{
+    if (data_fd >= 0)
+        close(data_fd);
+    if ((data_fd = safedir_make(AT_FDCWD, cfg->data_dir, 0755, drop, 0, 0)) < 0)
+        msg_fatal("%s: %s", cfg->data_dir,
+                  errno == ELOOP || errno == ENOTDIR ? "not a directory (a link is refused)"
+                  : strerror(errno));
     for (size_t i = 0; i < sizeof(data_subdirs) / sizeof(data_subdirs[0]); i++) {
-        snprintf(path, sizeof(path), "%s/%s", cfg->data_dir, data_subdirs[i]);
-        if (mkdir(path, 0750) < 0 && errno != EEXIST)
-            msg_fatal("%s: %s", path, strerror(errno));
-        if (drop && chown(path, uid, gid) < 0)
-            msg_fatal("chown %s: %s", path, strerror(errno));
+        const struct data_subdir *d = &data_subdirs[i];
+        int     at = d->parent ? safedir_open(data_fd, d->parent) : data_fd;
+        int     fd = at < 0 ? -1 : safedir_make(at, d->name, d->user ? 0750 : 0755, drop,
+                                              d->user ? uid : 0, d->user ? gid : 0);
+
+        if (fd < 0)
+            msg_fatal("%s/%s%s%s: %s", cfg->data_dir, d->parent ? d->parent : "",
+                      d->parent ? "/" : "", d->name,
+                      errno == ELOOP || errno == ENOTDIR ? "not a directory (a link is refused)"
+                      : strerror(errno));
+        close(fd);
+        if (at != data_fd)
+            close(at);
     }
+    return data_fd;
+}
+
+int master_data_fd(void)
+{
+    return data_fd;
 }
 
 /* The writer's pid in a queue id "TIME.PID.COUNTER" (hex), or 0. */
@@ -55,21 +85,24 @@ static pid_t master_qid_pid(const char *qid)
 
 void master_data_clean_tmp(const CONFIG *cfg, pid_t pid)
 {
-    char    path[4096];
     DIR    *dir;
     struct dirent *de;
+    int     fd;
     int     n = 0;
 
-    snprintf(path, sizeof(path), "%s/spool/tmp", cfg->data_dir);
-    if ((dir = opendir(path)) == 0)
+    if (data_fd < 0 || (fd = safedir_open(data_fd, "spool/tmp")) < 0) {
+        msg_warn("%s/spool/tmp: %s", cfg->data_dir, strerror(errno));
         return;
+    }
+    if ((dir = fdopendir(fd)) == 0) {
+        close(fd);
+        return;
+    }
     while ((de = readdir(dir)) != 0) {
-        char    f[4400];
-
         if (de->d_name[0] == '.' || (pid && master_qid_pid(de->d_name) != pid))
             continue;
-        snprintf(f, sizeof(f), "%s/%s", path, de->d_name);
-        if (unlink(f) == 0)
+        /* unlinkat removes the entry itself, a link included, never its target. */
+        if (unlinkat(fd, de->d_name, 0) == 0)
             n++;
     }
     closedir(dir);
@@ -77,61 +110,49 @@ void master_data_clean_tmp(const CONFIG *cfg, pid_t pid)
         msg_info("removed %d unfinished spool file(s) of interrupted sessions", n);
 }
 
-void master_data_chown_db(const CONFIG *cfg, uid_t uid, gid_t gid)
-{
-    char    path[4096];
-    DIR    *dir;
-    struct dirent *de;
-
-    snprintf(path, sizeof(path), "%s/db", cfg->data_dir);
-    if ((dir = opendir(path)) == 0)
-        return;
-    while ((de = readdir(dir)) != 0) {
-        char    f[4400];
-
-        if (strcmp(de->d_name, "..") == 0)
-            continue;
-        snprintf(f, sizeof(f), "%s/%s", path, de->d_name);
-        if (chown(f, uid, gid) < 0)
-            msg_warn("chown %s: %s", f, strerror(errno));
-    }
-    closedir(dir);
-}
-
-/* Is pid one of ours?  Its command line names a mailarc program. */
-static int master_is_ours(pid_t pid)
+int master_pid_is_ours(pid_t pid, const char *libexec, uid_t uid)
 {
     char    path[64];
-    char    cmd[512];
+    char    exe[PATH_MAX];
+    char    dir[PATH_MAX];
+    struct stat st;
     ssize_t n;
-    int     fd;
+    size_t  dl;
 
-    snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long) pid);
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    if (pid <= 1 || kill(pid, 0) < 0)
         return 0;
-    n = read(fd, cmd, sizeof(cmd) - 1);
-    close(fd);
-    if (n <= 0)
+    snprintf(path, sizeof(path), "/proc/%ld", (long) pid);
+    if (stat(path, &st) < 0 || st.st_uid != uid)
         return 0;
-    cmd[n] = 0;
-    return strstr(cmd, "mailarc-") != 0;
+    snprintf(path, sizeof(path), "/proc/%ld/exe", (long) pid);
+    if ((n = readlink(path, exe, sizeof(exe) - 1)) <= 0)
+        return 0;
+    exe[n] = 0;
+    if (realpath(libexec, dir) == 0)
+        return 0;
+    dl = strlen(dir);
+    return strncmp(exe, dir, dl) == 0 && strncmp(exe + dl, "/mailarc-", 9) == 0
+        && strchr(exe + dl + 1, '/') == 0;
 }
 
-void master_stale_cleanup(const CONFIG *cfg)
+void master_stale_cleanup(const CONFIG *cfg, const char *libexec, uid_t uid)
 {
-    char    run[4096];
     IPC_IDS ids;
     IPC_SCORE *sc;
     pid_t   pids[IPC_SCORE_SLOTS];
+    int     run;
     int     n = 0;
 
-    snprintf(run, sizeof(run), "%s/run", cfg->data_dir);
-    if (ipc_ids_read(&ids, run) < 0)
+    if (data_fd < 0 || (run = safedir_open(data_fd, "run")) < 0)
         return;
+    if (ipc_ids_read_at(&ids, run) < 0) {
+        close(run);
+        return;
+    }
     if (ids.score >= 0 && (sc = ipc_score_attach(ids.score, 1)) != 0) {
         if (sc->magic == IPC_SCORE_MAGIC)
             for (int i = 0; i < IPC_SCORE_SLOTS; i++)
-                if (sc->slot[i].pid > 0 && master_is_ours(sc->slot[i].pid))
+                if (master_pid_is_ours(sc->slot[i].pid, libexec, uid))
                     pids[n++] = sc->slot[i].pid;
         ipc_score_detach(sc);
     }
@@ -142,14 +163,14 @@ void master_stale_cleanup(const CONFIG *cfg)
         int     alive = 0;
 
         for (int i = 0; i < n; i++)
-            if (pids[i] > 0 && kill(pids[i], 0) == 0 && master_is_ours(pids[i]))
+            if (master_pid_is_ours(pids[i], libexec, uid))
                 alive++;
         if (alive == 0)
             break;
         usleep(100000);
     }
     for (int i = 0; i < n; i++)
-        if (kill(pids[i], 0) == 0 && master_is_ours(pids[i])) {
+        if (master_pid_is_ours(pids[i], libexec, uid)) {
             msg_warn("killing leftover process %ld", (long) pids[i]);
             kill(pids[i], SIGKILL);
         }
@@ -158,7 +179,7 @@ void master_stale_cleanup(const CONFIG *cfg)
         int     alive = 0;
 
         for (int i = 0; i < n; i++)
-            if (kill(pids[i], 0) == 0 && master_is_ours(pids[i]))
+            if (master_pid_is_ours(pids[i], libexec, uid))
                 alive++;
         if (alive == 0)
             break;
@@ -166,7 +187,8 @@ void master_stale_cleanup(const CONFIG *cfg)
     }
     if (n)
         msg_info("stopped %d process(es) left by a previous master", n);
-    ipc_ids_remove(&ids);
-    snprintf(run + strlen(run), sizeof(run) - strlen(run), "/ipc.ids");
-    unlink(run);
+    ipc_ids_remove(&ids);               /* only objects this uid created */
+    unlinkat(run, "ipc.ids", 0);
+    close(run);
+    (void) cfg;
 }

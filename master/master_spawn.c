@@ -55,6 +55,7 @@ pid_t master_spawn(MASTER *m, SERVICE *svc)
     char    lfd[CHILD_MAX_LISTEN][16];
     int     slot = master_free_slot(m);
     int     argc = 0;
+    sigset_t all, old;
     pid_t   pid;
 
     if (slot < 0) {
@@ -82,17 +83,29 @@ pid_t master_spawn(MASTER *m, SERVICE *svc)
         }
     }
     argv[argc] = 0;
+    /*
+     * Signals stay blocked across fork until the child has the default
+     * actions back: a SIGTERM sent to the new pid before its exec must not
+     * run the master's handler in the child (which would swallow it and
+     * leave a child that never stops), but end the child.
+     */
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
     if ((pid = fork()) < 0) {
+        sigprocmask(SIG_SETMASK, &old, 0);
         msg_warn("fork: %s", strerror(errno));
         return -1;
     }
     if (pid == 0) {
         sigset_t none;
 
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, 0);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         signal(SIGPIPE, SIG_DFL);
         signal(SIGCHLD, SIG_DFL);
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, 0);
         /* Arrange fds: status pipe at 3, listeners from 4 (smtpd only). */
         if (dup2(m->status_wr, CHILD_STATUS_FD) < 0)
             _exit(1);
@@ -112,6 +125,7 @@ pid_t master_spawn(MASTER *m, SERVICE *svc)
         fprintf(stderr, "mailarcd: exec %s: %s\n", path, strerror(errno));
         _exit(127);
     }
+    sigprocmask(SIG_SETMASK, &old, 0);
     memset(&m->score->slot[slot], 0, sizeof(SCORE_SLOT));
     m->score->slot[slot].kind = (uint32_t) svc->kind;
     m->score->slot[slot].state = SCORE_STARTING;
@@ -261,7 +275,12 @@ void master_maintain(MASTER *m)
         idle++;
         total++;
     }
-    /* Too many idle receivers: ask the surplus to leave (they exit idle). */
+    /*
+     * Too many idle receivers: ask the surplus to leave.  SIGUSR1, not
+     * SIGTERM: "idle" in the scoreboard may be a moment old, and a receiver
+     * that has just accepted a connection must serve it to its end rather
+     * than answer 421 (it leaves after that session).
+     */
     if (idle > m->cfg.smtpd_max_idle && idle > m->cfg.smtpd_min_idle) {
         int     surplus = idle - (int) (m->cfg.smtpd_max_idle > m->cfg.smtpd_min_idle
                                         ? m->cfg.smtpd_max_idle : m->cfg.smtpd_min_idle);
@@ -271,7 +290,7 @@ void master_maintain(MASTER *m)
 
             if (s->pid > 0 && s->kind == SCORE_SMTPD && s->state == SCORE_IDLE && !s->retiring) {
                 s->retiring = 1;
-                kill(s->pid, SIGTERM);
+                kill(s->pid, SIGUSR1);
                 surplus--;
             }
         }

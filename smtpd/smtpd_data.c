@@ -15,7 +15,13 @@
 #include "../lib/msg.h"
 #include "smtpd_session.h"
 
-enum { D_BOL, D_MID, D_DOT, D_DOTCR };
+/*
+ * DATA ends only at CRLF "." CRLF (RFC 5321 4.1.1.4).  A line starts only
+ * after CRLF, so a bare LF followed by "." is message text, kept as it
+ * arrived: a client cannot end the message where a receiver that honours
+ * bare LF would not, and smuggle a second envelope in after it.
+ */
+enum { D_BOL, D_MID, D_CR, D_DOT, D_DOTCR };
 
 static SPOOL_FILE *smtpd_spool_open(SMTPD_STATE *st)
 {
@@ -74,6 +80,11 @@ static void smtpd_finish(SMTPD_STATE *st, SPOOL_FILE *sp, int too_big, int werr)
         smtpd_reply(st, "552 5.3.4 Message size exceeds fixed limit of %ld bytes",
                     st->cfg->message_size_limit);
         msg_info("reject: message from %s too large", st->client);
+    } else if (sp && !werr && spool_size(sp) == 0) {
+        /* Zero bytes are no message, whether from DATA or BDAT 0 LAST. */
+        spool_abort(sp);
+        smtpd_reply(st, "554 5.6.0 Error: message is empty");
+        msg_info("reject: empty message from %s", st->client);
     } else if (sp == 0 || werr || spool_commit(sp, &st->env) < 0) {
         int     e = werr ? werr : errno;
 
@@ -86,6 +97,7 @@ static void smtpd_finish(SMTPD_STATE *st, SPOOL_FILE *sp, int too_big, int werr)
         msg_warn("message from %s not stored: %s", st->client, strerror(e));
     } else {
         smtpd_reply(st, "250 2.0.0 Ok: queued as %s", st->env.qid);
+        st->junk = 0;                   /* RSET between messages is not junk */
         msg_info("%s: client=%s from=<%s> nrcpt=%d size=%ld sha256=%s", st->env.qid,
                  st->client, st->env.sender, st->env.rcpt.n, st->env.size, st->env.sha256);
         if (slot) {
@@ -143,16 +155,26 @@ int smtpd_data(SMTPD_STATE *st)
         while (i < (size_t) n && !done) {
             switch (state) {
             case D_MID: {
-                    const char *lf = memchr(p + i, '\n', (size_t) n - i);
+                    const char *cr = memchr(p + i, '\r', (size_t) n - i);
 
-                    if (lf == 0) {
+                    if (cr == 0) {
                         i = (size_t) n;
                     } else {
-                        i = (size_t) (lf - p) + 1;
-                        state = D_BOL;
+                        i = (size_t) (cr - p) + 1;
+                        state = D_CR;
                     }
                     break;
                 }
+            case D_CR:
+                if (p[i] == '\n') {
+                    i++;
+                    state = D_BOL;
+                } else if (p[i] != '\r') {
+                    state = D_MID;
+                } else {
+                    i++;
+                }
+                break;
             case D_BOL:
                 if (p[i] == '.') {
                     EMIT(p + span, i - span);
@@ -166,9 +188,6 @@ int smtpd_data(SMTPD_STATE *st)
                 if (p[i] == '\r') {
                     span = ++i;
                     state = D_DOTCR;
-                } else if (p[i] == '\n') {
-                    span = ++i;
-                    done = 1;
                 } else {
                     state = D_MID;      /* the dot was stuffing: dropped */
                 }
@@ -178,8 +197,14 @@ int smtpd_data(SMTPD_STATE *st)
                     span = ++i;
                     done = 1;
                 } else {
-                    EMIT("\r", 1);
-                    state = D_MID;
+                    EMIT("\r", 1);     /* ".\r" then not LF: the CR is text */
+                    span = i;
+                    if (p[i] == '\r') {
+                        i++;
+                        state = D_CR;
+                    } else {
+                        state = D_MID;
+                    }
                 }
                 break;
             }
@@ -198,11 +223,24 @@ int smtpd_bdat(SMTPD_STATE *st, long size, int last)
     long    left = size;
     int     usable = st->in_mail && st->env.rcpt.n > 0;
 
+    /* A chunk larger than any message may be would take as long to read
+     * and discard as the client likes: refuse it and close. */
+    if (size > st->cfg->message_size_limit) {
+        smtpd_reply(st, "552 5.3.4 Message size exceeds fixed limit of %ld bytes",
+                    st->cfg->message_size_limit);
+        smtpd_reply(st, "421 4.5.0 %s Closing connection", st->hostname);
+        msg_info("reject: BDAT chunk of %ld bytes from %s", size, st->client);
+        smtpd_reset(st);
+        return -1;
+    }
+
     if (usable && st->bdat == 0 && !st->bdat_error && !st->bdat_too_big) {
         if ((st->bdat = smtpd_spool_open(st)) == 0)
             st->bdat_error = errno ? errno : EIO;
     }
-    if (usable && (st->bdat ? spool_size(st->bdat) : 0) + size > st->cfg->message_size_limit)
+    /* size may be anything up to LONG_MAX: compare against what is left,
+     * never add it to what was received. */
+    if (usable && size > st->cfg->message_size_limit - (st->bdat ? spool_size(st->bdat) : 0))
         st->bdat_too_big = 1;
     while (left > 0) {
         const char *p;
@@ -218,6 +256,9 @@ int smtpd_bdat(SMTPD_STATE *st, long size, int last)
         }
         if (n > left)
             n = left;
+        if (usable && st->bdat && !st->bdat_too_big && !st->bdat_error
+            && n > st->cfg->message_size_limit - spool_size(st->bdat))
+            st->bdat_too_big = 1;
         if (usable && st->bdat && !st->bdat_too_big && !st->bdat_error
             && spool_write(st->bdat, p, (size_t) n) < 0)
             st->bdat_error = errno ? errno : EIO;

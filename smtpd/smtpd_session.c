@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../lib/cidr.h"
@@ -183,6 +184,17 @@ static int smtpd_starttls(SMTPD_STATE *st, const char *args)
     return 0;
 }
 
+/* Commands that move no mail: counted, so NOOPs cannot hold a receiver. */
+static int smtpd_junk(SMTPD_STATE *st)
+{
+    if (++st->junk <= st->cfg->smtp_junk_command_limit)
+        return 0;
+    smtpd_reply(st, "421 4.7.0 %s Error: too many commands without mail", st->hostname);
+    msg_info("disconnect %s: more than %ld commands without mail", st->client,
+             st->cfg->smtp_junk_command_limit);
+    return -1;
+}
+
 /* One command; -1 ends the session. */
 static int smtpd_command(SMTPD_STATE *st, const char *line)
 {
@@ -217,20 +229,32 @@ static int smtpd_command(SMTPD_STATE *st, const char *line)
         }
         return smtpd_bdat(st, size, last);
     case SMTP_RSET:
+        if (smtpd_junk(st) < 0)
+            return -1;
         smtpd_reset(st);
         smtpd_reply(st, "250 2.0.0 Ok");
         break;
-    case SMTP_NOOP: smtpd_reply(st, "250 2.0.0 Ok"); break;
+    case SMTP_NOOP:
+        if (smtpd_junk(st) < 0)
+            return -1;
+        smtpd_reply(st, "250 2.0.0 Ok");
+        break;
     case SMTP_QUIT:
         smtpd_reply(st, "221 2.0.0 Bye");
         return -1;
     case SMTP_VRFY:
+        if (smtpd_junk(st) < 0)
+            return -1;
         smtpd_reply(st, "502 5.5.1 VRFY command is disabled");
         break;
     case SMTP_EXPN:
+        if (smtpd_junk(st) < 0)
+            return -1;
         smtpd_reply(st, "502 5.5.1 EXPN command is disabled");
         break;
     case SMTP_HELP:
+        if (smtpd_junk(st) < 0)
+            return -1;
         smtpd_reply(st, "214 2.0.0 See RFC 5321; this server archives mail");
         break;
     case SMTP_STARTTLS:
@@ -253,8 +277,51 @@ static void smtpd_client_name(const struct sockaddr_storage *ss, char *buf, size
         snprintf(buf, len, "unknown");
 }
 
+/* The client address as 16 bytes (IPv4 mapped into IPv6). */
+static void smtpd_client_key(const struct sockaddr_storage *ss, uint8_t key[16])
+{
+    memset(key, 0, 16);
+    if (ss->ss_family == AF_INET6) {
+        memcpy(key, &((const struct sockaddr_in6 *) ss)->sin6_addr, 16);
+    } else if (ss->ss_family == AF_INET) {
+        key[10] = key[11] = 0xff;
+        memcpy(key + 12, &((const struct sockaddr_in *) ss)->sin_addr, 4);
+    }
+}
+
+/*
+ * Publish the client in this receiver's slot and count the receivers that
+ * serve it now, this one included.  Two receivers that accept from the same
+ * address at once may both count the other: the cap errs on refusing.
+ */
+static long smtpd_client_sessions(CHILD *child, const uint8_t key[16])
+{
+    SCORE_SLOT *me = child_slot(child);
+    long    n = 0;
+
+    if (me == 0)
+        return 1;
+    memcpy(me->client, key, 16);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (int i = 0; i < IPC_SCORE_SLOTS; i++) {
+        SCORE_SLOT *s = &child->score->slot[i];
+
+        if (s->pid > 0 && s->kind == SCORE_SMTPD && memcmp(s->client, key, 16) == 0)
+            n++;
+    }
+    return n;
+}
+
+static void smtpd_client_clear(CHILD *child)
+{
+    if (child_slot(child))
+        memset(child_slot(child)->client, 0, 16);
+}
+
 void smtpd_session(CHILD *child, int fd, SSL_CTX *tls_ctx, const char *hostname)
 {
+    uint8_t ckey[16];
+    time_t  deadline;
     SMTPD_STATE st;
     struct sockaddr_storage ss;
     socklen_t sl = sizeof(ss);
@@ -290,9 +357,30 @@ void smtpd_session(CHILD *child, int fd, SSL_CTX *tls_ctx, const char *hostname)
         return;
     }
     cidr_list_free(allow);
+    smtpd_client_key(&ss, ckey);
+    if (smtpd_client_sessions(child, ckey) > st.cfg->smtp_client_limit) {
+        msg_info("reject: connect from %s: more than %ld sessions from it", st.client,
+                 st.cfg->smtp_client_limit);
+        smtpd_reply(&st, "421 4.7.0 %s Error: too many connections from %s, try again later",
+                    hostname, st.client);
+        smtpd_flush(&st);
+        smtpd_client_clear(child);
+        netio_free(st.nio);
+        vstr_free(line);
+        return;
+    }
+    deadline = time(0) + st.cfg->smtp_session_limit;
     smtpd_reply(&st, "220 %s ESMTP mailarc", hostname);
     for (;;) {
         int     r;
+
+        if (time(0) >= deadline) {
+            smtpd_reply(&st, "421 4.4.2 %s Error: session lasted over %ld s", hostname,
+                        st.cfg->smtp_session_limit);
+            msg_info("disconnect %s: session limit of %ld s", st.client,
+                     st.cfg->smtp_session_limit);
+            break;
+        }
 
         if (netio_pending(st.nio) == 0 && smtpd_flush(&st) < 0)
             break;
@@ -331,6 +419,9 @@ void smtpd_session(CHILD *child, int fd, SSL_CTX *tls_ctx, const char *hostname)
 too_many:
     smtpd_reply(&st, "421 4.7.0 %s Error: too many errors", hostname);
 done:
+    /* No longer counted against the client before it can see the last
+     * reply and connect again. */
+    smtpd_client_clear(child);
     smtpd_flush(&st);
     smtpd_reset(&st);
     myfree(st.helo);

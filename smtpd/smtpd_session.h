@@ -22,6 +22,7 @@ typedef struct smtpd_state {
     char   *helo;
     int     esmtp;
     int     errors;
+    long    junk;                   /* commands that moved no mail */
     int     in_mail;                /* MAIL accepted */
     SMTP_MAIL_PARAMS mp;
     ENVELOPE env;

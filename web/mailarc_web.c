@@ -25,6 +25,7 @@
 #include "../lib/msg.h"
 #include "../lib/mymalloc.h"
 #include "../lib/privs.h"
+#include "../lib/safedir.h"
 #include "../lib/words.h"
 #include "web.h"
 
@@ -69,17 +70,22 @@ static char *web_read_pem(const char *path)
     return vstr_export(v);
 }
 
-static void web_dirs(const CONFIG *cfg, int drop, uid_t uid, gid_t gid)
+/* data_dir, run/ and log/ are root's (mailarcd makes the rest): the pid
+ * file and the audit log are opened there as root. */
+static void web_dirs(const CONFIG *cfg, int drop)
 {
-    static const char *subs[] = {"", "/run", "/log"};
+    int     dfd = safedir_make(AT_FDCWD, cfg->data_dir, 0755, drop, 0, 0);
 
-    for (int i = 0; i < 3; i++) {
-        char    path[4096];
+    if (dfd < 0)
+        msg_fatal("%s: %m", cfg->data_dir);
+    for (int i = 0; i < 2; i++) {
+        int     fd = safedir_make(dfd, i ? "log" : "run", 0755, drop, 0, 0);
 
-        snprintf(path, sizeof(path), "%s%s", cfg->data_dir, subs[i]);
-        if (mkdir(path, 0750) == 0 && drop && chown(path, uid, gid) < 0)
-            msg_warn("chown %s: %m", path);
+        if (fd < 0)
+            msg_fatal("%s/%s: %m", cfg->data_dir, i ? "log" : "run");
+        close(fd);
     }
+    close(dfd);
 }
 
 int main(int argc, char **argv)
@@ -111,7 +117,7 @@ int main(int argc, char **argv)
         gid = pw->pw_gid;
         drop = uid != 0;
     }
-    web_dirs(web_current, drop, uid, gid);
+    web_dirs(web_current, drop);
     {
         char   *list = mystrdup(web_current->web_listen), *save = 0;
 
@@ -151,6 +157,7 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, 0);
     signal(SIGPIPE, SIG_IGN);
     web_session_init();
+    web_conn_start();
     for (int i = 0; i < nlisten; i++) {
         unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION
             | MHD_USE_ERROR_LOG | (web_tls ? MHD_USE_TLS : 0);
@@ -158,10 +165,11 @@ int main(int argc, char **argv)
         d[i] = MHD_start_daemon(flags, 0, 0, 0, web_handle, 0,
                                 MHD_OPTION_LISTEN_SOCKET, fds[i],
                                 MHD_OPTION_NOTIFY_COMPLETED, web_done, (void *) 0,
+                                MHD_OPTION_NOTIFY_CONNECTION, web_conn_notify, (void *) 0,
                                 MHD_OPTION_CONNECTION_LIMIT,
                                 (unsigned) web_current->web_max_connections,
                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                                (unsigned) (web_current->web_max_connections / 2),
+                                (unsigned) web_current->web_max_connections_per_address,
                                 MHD_OPTION_CONNECTION_TIMEOUT, 60U,
                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 256 * 1024,
                                 web_tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, key,
@@ -196,6 +204,7 @@ int main(int argc, char **argv)
     msg_info("stopping");
     for (int i = 0; i < nlisten; i++)
         MHD_stop_daemon(d[i]);
+    web_conn_stop();
     instance_unlock(web_current->data_dir, "mailarc-web", pidfd);
     if (key) {
         explicit_bzero(key, strlen(key));

@@ -50,11 +50,13 @@ void web_session_end(const char *id);
 /* Random hex token of WEB_TOKEN_HEX digits. */
 void web_token(char out[WEB_TOKEN_HEX + 1]);
 
-/* Seconds until login or client may try again (0: now). */
-long web_throttle_wait(const char *login, const char *client);
-/* Record a failure; the delay (ms) to serve before answering. */
+/* Seconds until login or client may try again; 0: go on, this attempt is
+ * counted as a failure until web_throttle_ok() takes it back.  Addresses in
+ * web_lockout_exempt_addresses are never counted nor locked out. */
+long web_throttle_reserve(const char *login, const char *client);
+/* After a failed check: the delay (ms) to serve before answering. */
 long web_throttle_fail(const char *login, const char *client);
-void web_throttle_ok(const char *login);
+void web_throttle_ok(const char *login, const char *client);
 
 /* ---- PAM (web_pam.c) ---- */
 
@@ -71,7 +73,10 @@ int web_audit_open(const CONFIG *cfg, char *err, size_t errlen);
 void web_audit(const char *client, const char *login, const char *action,
                const char *result, const char *detail);
 /* The last max lines, newest last. */
-void web_audit_tail(STRLIST *lines, int max);
+/* Up to max whole entries that end at or before byte offset `before` (0:
+ * the end), oldest first; returns the offset of the first one, the
+ * `before` of the page of older entries (0 when there are none). */
+off_t web_audit_read(off_t before, int max, STRLIST *lines);
 
 /* ---- requests (web_http.c) ---- */
 
@@ -84,6 +89,7 @@ typedef struct web_req {
     STRLIST fname, fval;                /* form fields, in order */
     size_t  body_len;
     int     too_large;
+    int     has_nul;                    /* a form field or argument held a NUL */
     int     has_sess;
     WEB_SESS sess;
     ACCESS  acc;                        /* what the logged-in user may see */
@@ -116,6 +122,18 @@ void web_json(WEB_REQ *r, int status, VSTR *json);          /* takes json */
 void web_urlenc(VSTR *out, const char *s);
 int web_is_admin(const WEB_REQ *r);
 int web_sees_all(const WEB_REQ *r);
+
+/* Request deadline (web_conn.c): the MHD_OPTION_NOTIFY_CONNECTION
+ * callback, the watchdog thread, and whether a connection is reading a
+ * request (its clock runs) or answering one. */
+void web_conn_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                     enum MHD_ConnectionNotificationCode code);
+void web_conn_reading(struct MHD_Connection *conn, int reading);
+void web_conn_start(void);
+void web_conn_stop(void);
+
+/* Is this Host header value one the panel answers to (web_host.c)? */
+int web_host_ok(const char *value);
 
 /* The archive, read-only; NULL with a 503 answered.  Pair with web_db_close. */
 ADB    *web_db_open(WEB_REQ *r);

@@ -318,26 +318,51 @@ void web_daemon_post(WEB_REQ *r)
     vstr_free(out);
 }
 
+#define AUDIT_PAGE 500
+
 void web_audit_page(WEB_REQ *r)
 {
     WEB_PAGE *p;
     STRLIST lines;
-    xmlNodePtr pre;
+    xmlNodePtr pre, nav;
+    off_t   older;
 
     if (!web_sees_all(r)) {
         web_message_page(r, MHD_HTTP_FORBIDDEN, "Forbidden",
                          "Only administrators and auditors read the audit log.");
         return;
     }
-    p = page_new(r, "Audit log");
-    web_audit_tail(&lines, 1000);
-    el(p->main, "p", "The last 1000 entries, newest first.");
+    {
+        const char *b = web_arg(r, "before");
+        char   *end;
+        long long before = b ? strtoll(b, &end, 10) : 0;
+
+        if (b && (*b == 0 || *end || before < 0)) {
+            web_message_page(r, MHD_HTTP_BAD_REQUEST, "Bad request",
+                             "before= takes a byte offset from a link of this page.");
+            return;
+        }
+        p = page_new(r, "Audit log");
+        older = web_audit_read((off_t) before, AUDIT_PAGE, &lines);
+    }
+    el(p->main, "p", "Entries newest first, 500 a page.");
     pre = elc(p->main, "pre", "audit", 0);
     for (int i = lines.n - 1; i >= 0; i--) {
         text(pre, lines.v[i]);
         text(pre, "\n");
     }
     strlist_free(&lines);
+    nav = elc(p->main, "p", "pager", 0);
+    if (older > 0) {
+        char    href[64];
+
+        snprintf(href, sizeof(href), "/admin/audit?before=%lld", (long long) older);
+        link_to(nav, href, "Older entries");
+    }
+    if (web_arg(r, "before")) {
+        text(nav, " ");
+        link_to(nav, "/admin/audit", "Newest entries");
+    }
     web_audit(r->client, r->sess.login, "audit-read", "ok", "");
     page_send(r, p, MHD_HTTP_OK);
 }

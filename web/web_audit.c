@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -27,6 +28,8 @@
 #include "../lib/msg.h"
 #include "../lib/mymalloc.h"
 #include "web.h"
+
+#define AUDIT_WINDOW (1024 * 1024)
 
 static int audit_wfd = -1, audit_rfd = -1;
 static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -39,12 +42,11 @@ int web_audit_open(const CONFIG *cfg, char *err, size_t errlen)
     if (*cfg->audit_log)
         vstr_set(path, cfg->audit_log);
     else {
-        vstr_sprintf(path, "%s/log", cfg->data_dir);
-        mkdir(path->s, 0750);
-        vstr_addstr(path, "/audit.log");
+        vstr_sprintf(path, "%s/log/audit.log", cfg->data_dir);
     }
-    audit_wfd = open(path->s, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-    audit_rfd = open(path->s, O_RDONLY | O_CLOEXEC);
+    /* Opened as root: never through a link. */
+    audit_wfd = open(path->s, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+    audit_rfd = open(path->s, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (audit_wfd < 0 || audit_rfd < 0) {
         snprintf(err, errlen, "audit log %s: %s", path->s, strerror(errno));
         vstr_free(path);
@@ -76,6 +78,58 @@ static void audit_value(VSTR *out, const char *s)
     }
 }
 
+/*
+ * What an unauthenticated client can make the panel write is bounded: a
+ * value is kept to AUDIT_MAX_VALUE bytes (with its full length noted), and
+ * entries without a login are rate-limited to web_audit_anonymous_limit a
+ * minute; the ones over it are counted, and the count is logged with the
+ * next entry that is written.
+ */
+#define AUDIT_MAX_VALUE 256
+
+static double audit_tokens = -1;
+static time_t audit_refilled;
+static unsigned long audit_suppressed;
+
+static void audit_capped(VSTR *out, const char *s)
+{
+    size_t  n = strlen(s);
+
+    if (n <= AUDIT_MAX_VALUE) {
+        audit_value(out, s);
+        return;
+    }
+    {
+        char   *cut = mystrndup(s, AUDIT_MAX_VALUE);
+
+        audit_value(out, cut);
+        myfree(cut);
+        vstr_sprintf_append(out, "...(%zu bytes)", n);
+    }
+}
+
+/* Lock held.  May an entry without a login be written now? */
+static int audit_anonymous_ok(void)
+{
+    long    limit = web_config()->web_audit_anonymous_limit;
+    time_t  now = time(0);
+
+    if (audit_tokens < 0) {
+        audit_tokens = (double) limit;
+        audit_refilled = now;
+    }
+    audit_tokens += (double) (now - audit_refilled) * (double) limit / 60.0;
+    audit_refilled = now;
+    if (audit_tokens > (double) limit)
+        audit_tokens = (double) limit;
+    if (audit_tokens < 1) {
+        audit_suppressed++;
+        return 0;
+    }
+    audit_tokens -= 1;
+    return 1;
+}
+
 void web_audit(const char *client, const char *login, const char *action,
                const char *result, const char *detail)
 {
@@ -84,44 +138,85 @@ void web_audit(const char *client, const char *login, const char *action,
 
     date_iso(time(0), when, sizeof(when));
     vstr_sprintf(line, "%s client=%s login=", when, client);
-    audit_value(line, *login ? login : "-");
+    audit_capped(line, *login ? login : "-");
     vstr_sprintf_append(line, " action=%s result=%s detail=\"", action, result);
-    audit_value(line, detail ? detail : "");
+    audit_capped(line, detail ? detail : "");
     vstr_addstr(line, "\"\n");
     pthread_mutex_lock(&audit_lock);
+    if (*login == 0 && !audit_anonymous_ok()) {
+        pthread_mutex_unlock(&audit_lock);
+        vstr_free(line);
+        return;
+    }
+    if (audit_suppressed) {
+        VSTR   *note = vstr_alloc(128);
+
+        vstr_sprintf(note, "%s client=- login=- action=audit result=suppressed "
+                     "detail=\"%lu entries without a login over web_audit_anonymous_limit\"\n",
+                     when, audit_suppressed);
+        vstr_add(note, line->s, line->len);
+        vstr_free(line);
+        line = note;
+        audit_suppressed = 0;
+    }
     if (audit_wfd >= 0 && write(audit_wfd, line->s, line->len) != (ssize_t) line->len)
         msg_warn("audit log: write: %m");
     pthread_mutex_unlock(&audit_lock);
     vstr_free(line);
 }
 
-void web_audit_tail(STRLIST *lines, int max)
+off_t web_audit_read(off_t before, int max, STRLIST *lines)
 {
     struct stat st;
-    off_t   from;
+    off_t   from, first;
     char   *buf;
     ssize_t n;
     STRLIST all;
 
     strlist_init(lines);
     if (audit_rfd < 0 || fstat(audit_rfd, &st) < 0)
-        return;
-    from = st.st_size > 1024 * 1024 ? st.st_size - 1024 * 1024 : 0;
-    buf = mymalloc((size_t) (st.st_size - from) + 1);
-    n = pread(audit_rfd, buf, (size_t) (st.st_size - from), from);
+        return 0;
+    if (before <= 0 || before > st.st_size)
+        before = st.st_size;
+    /* One window of at most 1 MiB before the offset; its first line may be
+     * cut, and is then left for the next page. */
+    from = before > AUDIT_WINDOW ? before - AUDIT_WINDOW : 0;
+    buf = mymalloc((size_t) (before - from) + 1);
+    n = pread(audit_rfd, buf, (size_t) (before - from), from);
     if (n < 0)
         n = 0;
     buf[n] = 0;
     strlist_init(&all);
-    for (char *p = buf, *e; *p; p = e + 1) {
-        if ((e = strchr(p, '\n')) == 0)
-            break;                      /* a line being written */
-        *e = 0;
-        if (from == 0 || p != buf)      /* skip a cut first line */
+    first = from + n;
+    {
+        STRLIST offs;
+        char    o[32];
+        char   *p = buf;
+
+        strlist_init(&offs);
+        if (from > 0) {                 /* skip the cut line */
+            char   *e = memchr(buf, '\n', (size_t) n);
+
+            p = e ? e + 1 : buf + n;
+        }
+        for (char *e; p < buf + n; p = e + 1) {
+            if ((e = memchr(p, '\n', (size_t) (buf + n - p))) == 0)
+                break;                  /* a line being written */
+            *e = 0;
             strlist_add(&all, p);
+            snprintf(o, sizeof(o), "%lld", (long long) (from + (p - buf)));
+            strlist_add(&offs, o);
+        }
+        for (int i = all.n > max ? all.n - max : 0; i < all.n; i++) {
+            strlist_add(lines, all.v[i]);
+            if (lines->n == 1)
+                first = (off_t) atoll(offs.v[i]);
+        }
+        if (all.n == 0 && from > 0)
+            first = from;               /* one line longer than the window */
+        strlist_free(&offs);
     }
-    for (int i = all.n > max ? all.n - max : 0; i < all.n; i++)
-        strlist_add(lines, all.v[i]);
     strlist_free(&all);
     myfree(buf);
+    return first;
 }

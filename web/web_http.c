@@ -128,6 +128,8 @@ static enum MHD_Result web_form_field(void *cls, enum MHD_ValueKind kind, const 
     (void) filename;
     (void) ctype;
     (void) enc;
+    if (data && size && memchr(data, 0, size))
+        r->has_nul = 1;                 /* refused whole: never cut short */
     if (off > 0 && r->fname.n && strcmp(r->fname.v[r->fname.n - 1], key) == 0) {
         VSTR   *v = vstr_alloc(size + 256);
         char   *old = r->fval.v[r->fval.n - 1];
@@ -196,6 +198,17 @@ static int web_get(const WEB_REQ *r)
     return strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 }
 
+static enum MHD_Result web_arg_nul(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    WEB_REQ *r = cls;
+
+    (void) kind;
+    if (memchr(key, 0, key_size) || (value && memchr(value, 0, value_size)))
+        r->has_nul = 1;
+    return MHD_YES;
+}
+
 static void web_route(WEB_REQ *r)
 {
     const char *u = r->url;
@@ -207,6 +220,17 @@ static void web_route(WEB_REQ *r)
         web_message_page(r, MHD_HTTP_METHOD_NOT_ALLOWED, "Not allowed",
                          "This method is not used here.");
         web_header(r, "Allow", "GET, HEAD, POST");
+        return;
+    }
+    if (!web_host_ok(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host"))) {
+        web_message_page(r, 421, "Unknown host name",
+                         "This panel does not answer to that host name (see web_hostnames).");
+        return;
+    }
+    MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, web_arg_nul, r);
+    if (r->has_nul) {
+        web_message_page(r, MHD_HTTP_BAD_REQUEST, "Bad request",
+                         "A form field or query argument holds a NUL byte; nothing was done.");
         return;
     }
     if (strncmp(u, "/static/", 8) == 0 && get) {
@@ -361,6 +385,7 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *u
         *upload_size = 0;
         return MHD_YES;
     }
+    web_conn_reading(conn, 0);          /* read in full: the deadline is met */
     web_route(r);
     web_respond(r);
     return MHD_YES;
@@ -372,8 +397,8 @@ void web_done(void *cls, struct MHD_Connection *conn, void **ctx,
     WEB_REQ *r = *ctx;
 
     (void) cls;
-    (void) conn;
     (void) toe;
+    web_conn_reading(conn, 1);          /* the next request's clock */
     if (r == 0)
         return;
     if (r->pp)

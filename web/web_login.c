@@ -69,7 +69,7 @@ void web_login_post(WEB_REQ *r)
         web_login_form(r, MHD_HTTP_UNAUTHORIZED, "Give a login and a password.", login);
         return;
     }
-    if ((wait = web_throttle_wait(login, r->client)) > 0) {
+    if ((wait = web_throttle_reserve(login, r->client)) > 0) {
         char    msg[200];
 
         snprintf(msg, sizeof(msg), "Too many failed logins. Try again in %ld minute%s.",
@@ -100,7 +100,7 @@ void web_login_post(WEB_REQ *r)
                        "Your addresses cannot be read; the administrator has been told.", login);
         return;
     }
-    web_throttle_ok(login);
+    web_throttle_ok(login, r->client);
     web_session_end(r->sess.id);
     web_session_new(login, acc.role, &r->sess);
     access_free(&acc);

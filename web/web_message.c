@@ -173,10 +173,10 @@ void web_message(WEB_REQ *r, const char *id)
     WEB_PAGE *p;
     xmlNodePtr dl, env;
     SHOW_CTX sc;
-    MIME_LIMITS lim = {(int) cfg->mime_max_parts, (int) cfg->mime_max_depth,
-                       (size_t) cfg->mime_max_text};
+    MIME_LIMITS lim;
     int     truncated = 0, privileged, rc;
 
+    mime_limits_cfg(&lim, cfg);
     if ((rc = web_find(r, id, &m, msg, media, hex)) != 0) {
         if (rc > 0)
             web_not_found(r);

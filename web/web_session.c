@@ -13,12 +13,15 @@
  * Counts are forgotten web_lockout_time after the last failure.
  */
 #include <openssl/crypto.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "../lib/cidr.h"
 #include "web.h"
 
 #define SESS_MAX 4096
@@ -159,65 +162,100 @@ static THROTTLE *thr_find(const char *key, int make, time_t now, long forget)
     return &thr[pick];
 }
 
-long web_throttle_wait(const char *login, const char *client)
+/* Is the client address in web_lockout_exempt_addresses? */
+static int thr_exempt(const char *client)
+{
+    const char *list = web_config()->web_lockout_exempt_addresses;
+    struct sockaddr_storage ss;
+    CIDR_LIST *cl;
+    int     hit;
+
+    if (*list == 0)
+        return 0;
+    memset(&ss, 0, sizeof(ss));
+    if (inet_pton(AF_INET, client, &((struct sockaddr_in *) &ss)->sin_addr) == 1)
+        ss.ss_family = AF_INET;
+    else if (inet_pton(AF_INET6, client, &((struct sockaddr_in6 *) &ss)->sin6_addr) == 1)
+        ss.ss_family = AF_INET6;
+    else
+        return 0;
+    cl = cidr_list_parse(list);
+    hit = cidr_list_match(cl, (struct sockaddr *) &ss);
+    cidr_list_free(cl);
+    return hit;
+}
+
+/*
+ * The attempt is counted as a failure before PAM is asked, under the lock
+ * that also checks the limit: of any number of parallel attempts, only
+ * web_lockout_failures reach PAM.  A success takes its count back.
+ */
+long web_throttle_reserve(const char *login, const char *client)
 {
     char    k1[160], k2[160];
     time_t  now = time(0);
     long    wait = 0, forget;
-    THROTTLE *t;
+    THROTTLE *tl, *ta;
 
+    if (thr_exempt(client))
+        return 0;
     snprintf(k1, sizeof(k1), "l:%s", login);
     snprintf(k2, sizeof(k2), "a:%s", client);
     forget = web_config()->web_lockout_time;
     pthread_mutex_lock(&web_sess_lock);
-    if ((t = thr_find(k1, 0, now, forget)) != 0 && t->locked_until > now)
-        wait = (long) (t->locked_until - now);
-    if ((t = thr_find(k2, 0, now, forget)) != 0 && t->locked_until > now
-        && t->locked_until - now > wait)
-        wait = (long) (t->locked_until - now);
+    if ((tl = thr_find(k1, 0, now, forget)) != 0 && tl->locked_until > now)
+        wait = (long) (tl->locked_until - now);
+    if ((ta = thr_find(k2, 0, now, forget)) != 0 && ta->locked_until > now
+        && ta->locked_until - now > wait)
+        wait = (long) (ta->locked_until - now);
+    if (wait == 0) {
+        tl = thr_find(k1, 1, now, forget);
+        tl->failures++;
+        tl->last = now;
+        if (tl->failures >= web_config()->web_lockout_failures)
+            tl->locked_until = now + forget;
+        ta = thr_find(k2, 1, now, forget);
+        ta->failures++;
+        ta->last = now;
+        if (ta->failures >= web_config()->web_lockout_address_failures)
+            ta->locked_until = now + forget;
+    }
     pthread_mutex_unlock(&web_sess_lock);
     return wait;
 }
 
 long web_throttle_fail(const char *login, const char *client)
 {
-    char    k1[160], k2[160];
-    time_t  now = time(0);
-    long    base, forget, max_login, max_addr, delay;
-    THROTTLE *tl, *ta;
+    char    k1[160];
+    long    delay = web_config()->web_login_delay;
+    THROTTLE *tl;
 
+    if (thr_exempt(client))
+        return delay;
     snprintf(k1, sizeof(k1), "l:%s", login);
-    snprintf(k2, sizeof(k2), "a:%s", client);
-    base = web_config()->web_login_delay;
-    forget = web_config()->web_lockout_time;
-    max_login = web_config()->web_lockout_failures;
-    max_addr = web_config()->web_lockout_address_failures;
     pthread_mutex_lock(&web_sess_lock);
-    tl = thr_find(k1, 1, now, forget);
-    tl->failures++;
-    tl->last = now;
-    if (tl->failures >= max_login)
-        tl->locked_until = now + forget;
-    ta = thr_find(k2, 1, now, forget);
-    ta->failures++;
-    ta->last = now;
-    if (ta->failures >= max_addr)
-        ta->locked_until = now + forget;
-    delay = base;
-    for (int i = 1; i < tl->failures && delay < 8000; i++)
-        delay *= 2;
+    if ((tl = thr_find(k1, 0, time(0), 1L << 30)) != 0)
+        for (int i = 1; i < tl->failures && delay < 8000; i++)
+            delay *= 2;
     pthread_mutex_unlock(&web_sess_lock);
     return delay > 8000 ? 8000 : delay;
 }
 
-void web_throttle_ok(const char *login)
+void web_throttle_ok(const char *login, const char *client)
 {
-    char    k1[160];
+    char    k1[160], k2[160];
     THROTTLE *t;
 
+    if (thr_exempt(client))
+        return;
     snprintf(k1, sizeof(k1), "l:%s", login);
+    snprintf(k2, sizeof(k2), "a:%s", client);
     pthread_mutex_lock(&web_sess_lock);
-    if ((t = thr_find(k1, 0, time(0), 1L << 30)) != 0 && t->locked_until <= time(0))
+    /* The right password ends the login's count, a lock by others included. */
+    if ((t = thr_find(k1, 0, time(0), 1L << 30)) != 0)
         memset(t, 0, sizeof(*t));
+    if ((t = thr_find(k2, 0, time(0), 1L << 30)) != 0 && t->failures > 0
+        && t->locked_until <= time(0))
+        t->failures--;
     pthread_mutex_unlock(&web_sess_lock);
 }

@@ -1,15 +1,18 @@
 /*
  * fuzz_message.c - libFuzzer: arbitrary bytes as a message through what
  * the indexer does with them (headers, addresses, RFC 2047, dates, MIME,
- * content and header terms, record encoding).  Any crash, leak or UB here is a poison message.
+ * content and header terms, record encoding), and through the header
+ * value parsers (parameters, encoded words, address lists) directly.  Any crash, leak or UB here is a poison message.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../../lib/addr.h"
 #include "../../lib/meta.h"
 #include "../../lib/mime.h"
 #include "../../lib/record.h"
+#include "../../lib/rfc2047.h"
 #include "../../lib/terms.h"
 #include "../../lib/words.h"
 
@@ -54,6 +57,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         mime_walk((const char *) data, size, &lim, count_part, &total, 0);
         terms_of_message((const char *) data, size, &lim, count_term, &total, 0);
+    }
+    {
+        /* The header-value parsers on their own, over the whole input. */
+        VSTR   *v = vstr_alloc(64);
+        ADDR_LIST al;
+
+        mime_param((const char *) data, size, "filename", v);
+        rfc2047_decode((const char *) data, size, v);
+        addr_list_init(&al);
+        addr_parse_list((const char *) data, size, &al);
+        for (int i = 0; i < al.n; i++)
+            addr_terms(al.e[i].name, al.e[i].addr, count_term, &total);
+        addr_list_free(&al);
+        vstr_free(v);
     }
     record_free(&back);
     record_free(&r);

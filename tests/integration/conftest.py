@@ -7,6 +7,7 @@ the data directory lives under a world-traversable temporary directory.
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -64,6 +65,7 @@ class Archive:
         self.conf_path = os.path.join(base, "mailarc.conf")
         self.log_path = os.path.join(base, "mailarcd.log")
         self.proc = None
+        self.env = None                 # environment of mailarcd and its children
         settings = {
             "data_dir": self.data,
             "smtp_listen": f"127.0.0.1:{self.port}",
@@ -89,7 +91,7 @@ class Archive:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [os.path.join(BIN, "mailarcd"), "-f", "-c", self.conf_path],
-            stdout=log, stderr=subprocess.STDOUT)
+            stdout=log, stderr=subprocess.STDOUT, env=self.env)
         log.close()
         if wait:
             self.wait_ready()
@@ -167,6 +169,18 @@ class Archive:
     def children(self, kind):
         """pids of live children of the master whose program is mailarc-<kind>."""
         return procs.children(self.proc.pid, "mailarc-" + kind) if self.proc else []
+
+
+def write_rc_script(path, conf_path):
+    """rc/mailarc as installed, pointed at bin/ and at conf_path."""
+    with open(os.path.join(ROOT, "rc", "mailarc")) as f:
+        text = f.read()
+    text = re.sub(r"(?m)^SBINDIR=.*$", f"SBINDIR={BIN}", text)
+    text = re.sub(r"(?m)^CONF=.*$", f"CONF={conf_path}", text)
+    text = re.sub(r"(?m)^DEFAULTS=.*$", "DEFAULTS=/nonexistent", text)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o755)
 
 
 def make_base():

@@ -85,6 +85,20 @@ harbour</p><div>second&nbsp;block</div>unclosed <p>para<br>breakword
 <!-- commentword --></body></html>
 """
 
+# HTML whose first element is one whose content is not text: the text
+# after it is what a reader sees, and what a search must find.
+LEADING = {
+    "style": "<style>p { color: red }</style>",
+    "head": "<head><meta charset=utf-8></head>",
+    "title": "<title>a title</title>",
+    "script": "<script>var x = 1;</script>",
+    "noscript": "<noscript>enable scripts</noscript>",
+}
+HTML_LEADING = HDR + """Content-Type: text/html; charset=utf-8
+
+{lead}secret {word} words
+"""
+
 RFC2231 = HDR + """Content-Type: multipart/mixed; boundary="b"
 
 --b
@@ -175,6 +189,9 @@ def messages():
     add("latin1body", LATIN1_BODY, other, [owner])
     add("htmlonly", HTML_ONLY, other, [owner, "bcc.hidden@hard.example"],
         to=f"{owner}")
+    for tag, lead in LEADING.items():
+        add("lead" + tag, HTML_LEADING, owner, [other], lead=lead,
+            word="leading" + tag + "word")
     add("rfc2231", RFC2231, owner, [other])
     add("broken", BROKEN, other, [owner])
     add("nodate", NO_DATE, "undated@hard.example", [owner])

@@ -18,7 +18,8 @@ webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
@@ -43,6 +44,17 @@ def browser(tmp_path):
     d.implicitly_wait(5)
     yield d
     d.quit()
+
+
+def navigate(driver, element, timeout=30):
+    """Click element and wait until the page it leads to has loaded: the old
+    document is gone (its <html> is stale) and the new one is complete.
+    Reading the page before that reads the old one, or a stale element."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, timeout).until(EC.staleness_of(old))
+    WebDriverWait(driver, timeout).until(
+        lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def shot(driver, name):
@@ -78,19 +90,19 @@ def test_browser_login_search_view_download_restore(panel_factory, archive_facto
     assert b.current_url.endswith("/login")
     b.find_element(By.NAME, "user").send_keys("admin")
     b.find_element(By.NAME, "password").send_keys(PASSWORDS["admin"])
-    b.find_element(By.CSS_SELECTOR, "form.login input[type=submit]").click()
+    navigate(b, b.find_element(By.CSS_SELECTOR, "form.login input[type=submit]"))
     assert b.find_element(By.TAG_NAME, "h1").text == "Dashboard"
     assert "messages in the archive" in b.page_source
     assert len(b.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")) == 30
     shot(b, "dashboard.png")
 
-    b.find_element(By.LINK_TEXT, "Search").click()
+    navigate(b, b.find_element(By.LINK_TEXT, "Search"))
     Select(b.find_element(By.NAME, "f1")).select_by_value("from")
     b.find_element(By.NAME, "v1").send_keys("bob@example.org")
     Select(b.find_element(By.NAME, "f2")).select_by_value("subject")
     Select(b.find_element(By.NAME, "c2")).select_by_value("not")
     b.find_element(By.NAME, "v2").send_keys("offer")
-    b.find_element(By.CSS_SELECTOR, "form.search input[type=submit]").click()
+    navigate(b, b.find_element(By.CSS_SELECTOR, "form.search input[type=submit]"))
     rows = b.find_elements(By.CSS_SELECTOR, "table.results tbody tr")
     ids = {r.find_element(By.CSS_SELECTOR, "input[type=checkbox]").get_attribute("value")
            for r in rows}
@@ -98,7 +110,7 @@ def test_browser_login_search_view_download_restore(panel_factory, archive_facto
     assert "1 message found" in b.page_source
     shot(b, "results.png")
 
-    b.find_element(By.LINK_TEXT, "quarterly budget").click()
+    navigate(b, b.find_element(By.LINK_TEXT, "quarterly budget"))
     assert b.find_element(By.TAG_NAME, "h1").text == "quarterly budget"
     assert "Bob <bob@example.org>" in b.find_element(By.TAG_NAME, "dl").text
     shot(b, "message.png")
@@ -110,7 +122,7 @@ def test_browser_login_search_view_download_restore(panel_factory, archive_facto
 
     b.find_element(By.CSS_SELECTOR, "input[name=to][value=address]").click()
     b.find_element(By.NAME, "address").send_keys("restore@example.net")
-    b.find_element(By.CSS_SELECTOR, "p.restore input[type=submit]").click()
+    navigate(b, b.find_element(By.CSS_SELECTOR, "p.restore input[type=submit]"))
     assert b.find_element(By.TAG_NAME, "h1").text == "Restore report"
     assert "1 sent, 0 not sent." in b.page_source
     shot(b, "restore-report.png")

@@ -85,6 +85,48 @@ def test_kill9_receiver_indexer_master_loses_nothing(archive):
     assert "killed by signal 9" in archive.log()
 
 
+def test_twenty_rounds_of_kill9_lose_and_double_nothing(archive):
+    """20 rounds, each kill -9 of a random mailarc process (the master, the
+    indexer, a receiver or the burner) under SMTP load: every acknowledged
+    message is archived exactly once, with its exact bytes."""
+    import random
+    rnd = random.Random(20261201)
+    kinds = ["master", "indexer", "smtpd", "smtpd", "burner"]
+    killed = []
+    with Load(archive.port) as load:
+        time.sleep(1)
+        for _ in range(20):
+            kind = rnd.choice(kinds)
+            if kind == "master":
+                archive.kill9()
+                archive.start()
+            else:
+                pids = archive.children(kind)
+                if not pids:
+                    time.sleep(0.5)
+                    pids = archive.children(kind)
+                if pids:
+                    os.kill(rnd.choice(pids), signal.SIGKILL)
+            killed.append(kind)
+            time.sleep(0.3 + rnd.random() * 0.7)
+        if archive.proc is None or archive.proc.poll() is not None:
+            archive.start()
+        time.sleep(1)
+    acked = dict(load.acked)
+    assert len(acked) > 50, "the load must have been running"
+    assert "master" in killed and "indexer" in killed and "smtpd" in killed
+    archive.wait_count(len(acked), timeout=120)
+    stored = archive.ids()
+    missing = set(acked) - stored
+    assert not missing, f"{len(missing)} acknowledged messages lost ({killed})"
+    out = archive.cli("search", "--count", "from:stark.example").stdout
+    assert int(out) == len(stored)
+    for h in list(acked)[:: max(1, len(acked) // 100)]:
+        assert "(1 arrival)" in archive.cli("show", h).stdout.decode()
+        assert archive.cat(h) == acked[h]
+    assert archive.spool_files("bad") == []
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
 def test_disk_full_answers_4xx_and_recovers(archive_factory):
     a = archive_factory(db_cache_size="1M")

@@ -45,6 +45,8 @@ def queries(msgs, bcc_only):
         ["body:attachedtextword"], ["body:csvonlyword"], ["body:titleonlyword"],
         ["body:scriptonlyword"], ["body:zanzibarstyle"], ["body:commentword"],
         ["body:innersubjectword"], ["body:straße"],
+        ["body:leadingstyleword"], ["body:leadingheadword"], ["body:leadingtitleword"],
+        ["body:leadingscriptword"], ["body:leadingnoscriptword"],
         # file names and attachments
         ["filename:pdf"], ["filename:budget"], ["filename:trimestriel"], ["filename:été"],
         ["filename:übersicht"], ["filename:minutes"], ["filename:figures"],

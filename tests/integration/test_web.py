@@ -14,7 +14,7 @@ import pytest
 import requests
 import urllib3
 
-from conftest import BIN, ROOT, sha256
+from conftest import BIN, sha256, write_rc_script
 from webpanel import (ADDRESSES, PASSWORDS, Panel, append_only, csrf_of,  # noqa: F401
                       panel, panel_factory, sink)
 
@@ -433,15 +433,7 @@ def test_daemon_control_through_sudo_and_the_rc_script(panel_factory):
     sudoers = f"/etc/sudoers.d/mailarc-test-{os.path.basename(ctl)[-8:].replace('.', '_')}"
     try:
         p = panel_factory(start_archive=False, daemon_control=f"sudo -n {rc}")
-        conf = p.archive.conf_path
-        with open(os.path.join(ROOT, "rc", "mailarc")) as f:
-            text = f.read()
-        text = re.sub(r"(?m)^SBINDIR=.*$", f"SBINDIR={BIN}", text)
-        text = re.sub(r"(?m)^CONF=.*$", f"CONF={conf}", text)
-        text = re.sub(r"(?m)^DEFAULTS=.*$", "DEFAULTS=/nonexistent", text)
-        with open(rc, "w") as f:
-            f.write(text)
-        os.chmod(rc, 0o755)
+        write_rc_script(rc, p.archive.conf_path)
         rule = ", ".join(f"{rc} {v}" for v in ("start", "stop", "restart", "status"))
         with open(sudoers + ".tmp", "w") as f:
             f.write(f"nobody ALL=(root) NOPASSWD: {rule}\n")
@@ -501,3 +493,169 @@ def test_sighup_reloads_roles_and_keeps_a_bad_config_out(panel):
         time.sleep(0.1)
     assert "web_lockout_time" in panel.log()
     assert s.get(panel.url + "/admin/audit").status_code == 200
+
+
+def test_concurrent_queries_answer_as_one_at_a_time(panel_factory):
+    """Many threads parsing and running queries at once get exactly the
+    answers that one query at a time gets (no shared parser state)."""
+    import concurrent.futures
+    loaded = panel_factory(web_max_connections_per_address="32")
+    feed(loaded.archive)
+    s = loaded.login("admin")
+    queries = ["budget OR merger", "budget OR offer html", "from:bob@example.org OR to:frank@other.org",
+               "budget -offer", "merger OR newsletter OR offer", "to:dave@other.org budget OR secret"]
+    want = {q: sorted(h["id"] for h in loaded.api(s, q)["results"]) for q in queries}
+    assert any(want.values())
+
+    def one(i):
+        q = queries[i % len(queries)]
+        return q, sorted(h["id"] for h in loaded.api(s, q)["results"])
+
+    with concurrent.futures.ThreadPoolExecutor(12) as pool:
+        got = list(pool.map(one, range(600)))
+    wrong = [(q, ids) for q, ids in got if ids != want[q]]
+    assert wrong == []
+
+
+def test_parallel_wrong_passwords_get_only_the_limit_of_checks(panel_factory):
+    """20 wrong passwords at once: exactly web_lockout_failures PAM checks."""
+    import concurrent.futures
+    panel = panel_factory(web_max_connections_per_address="32")
+
+    def attempt(_):
+        s = panel.session()
+        tok = csrf_of(s.get(panel.url + "/login").text)
+        return s.post(panel.url + "/login", data={"user": "bob", "password": "wrong", "csrf": tok},
+                      allow_redirects=False).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(20) as pool:
+        codes = list(pool.map(attempt, range(20)))
+    audit = panel.audit()
+    assert audit.count("login=bob action=login result=failed") == 3   # web_lockout_failures
+    assert codes.count(401) == 3 and codes.count(429) == 17
+
+
+def test_lockout_exempt_addresses(panel_factory):
+    p = panel_factory(web_lockout_exempt_addresses="127.0.0.0/8")
+    s = p.session()
+    tok = csrf_of(s.get(p.url + "/login").text)
+    for _ in range(6):
+        r = s.post(p.url + "/login", data={"user": "admin", "password": "wrong", "csrf": tok},
+                   allow_redirects=False)
+        assert r.status_code == 401
+    p.login("admin")                    # never locked from the exempt network
+
+
+def test_foreign_host_names_are_not_served(panel_factory):
+    """DNS rebinding: a Host that is not the panel's gets 421, with or
+    without a session; the panel's own names are served."""
+    p = panel_factory()
+    s = p.login("admin")
+    for host in ("evil.example", "evil.example:%d" % p.port, "127.0.0.1:1", "localhost.evil:80"):
+        r = s.get(p.url + "/", headers={"Host": host}, allow_redirects=False)
+        assert r.status_code == 421, host
+        r = s.post(p.url + "/logout", headers={"Host": host, "Origin": "http://" + host},
+                   data={"csrf": p.csrf(s, "/")}, allow_redirects=False)
+        assert r.status_code == 421, host
+    assert s.get(p.url + "/").status_code == 200
+    named = panel_factory(web_hostnames="archive.example.com, 127.0.0.1")
+    for host in ("archive.example.com", "ARCHIVE.example.com:%d" % named.port, "127.0.0.1:9"):
+        r = requests.get(named.url + "/login", headers={"Host": host})
+        assert r.status_code == 200, host
+    r = requests.get(named.url + "/login", headers={"Host": "localhost:%d" % named.port})
+    assert r.status_code == 421         # not listed, though it is this machine
+
+
+def test_nul_in_a_form_field_is_refused(loaded):
+    s = loaded.login("admin")
+    tok = loaded.csrf(s, "/")
+    r = s.post(loaded.url + "/restore", data={"id": IDS["to_alice"], "to": "x@example.com\x00y",
+                                              "csrf": tok}, allow_redirects=False)
+    assert r.status_code == 400 and "NUL" in r.text
+    r = s.get(loaded.url + "/search?q=budget%00merger")
+    assert r.status_code == 400 and "NUL" in r.text
+
+
+def test_anonymous_posts_cannot_flood_the_audit_log(panel_factory):
+    p = panel_factory(web_audit_anonymous_limit="10")
+    big = "/" + "x" * 100000
+    for _ in range(40):
+        r = requests.post(p.url + big, data={"a": "b"}, allow_redirects=False)
+        assert r.status_code == 403
+    audit = p.audit()
+    refused = [ln for ln in audit.splitlines() if "action=csrf" in ln]
+    assert 1 <= len(refused) <= 12
+    assert all(len(ln) < 1024 for ln in audit.splitlines())
+    assert "(100001 bytes)" in refused[0]
+    # One entry that is written counts the ones that were not.
+    time.sleep(7)
+    requests.post(p.url + "/restore", data={"a": "b"}, allow_redirects=False)
+    assert "result=suppressed" in p.audit()
+
+
+def test_audit_page_pages_through_the_whole_log(panel):
+    s = panel.login("admin")
+    for i in range(1200):
+        s.get(panel.url + "/search", params={"q": f"pagingword{i}"})
+    seen, url, pages = [], panel.url + "/admin/audit", 0
+    while url and pages < 20:
+        r = s.get(url)
+        assert r.status_code == 200
+        seen += re.findall(r"pagingword(\d+)", r.text)
+        m = re.search(r'href="(/admin/audit\?before=\d+)"', r.text)
+        url = panel.url + m.group(1) if m else None
+        pages += 1
+    assert sorted(set(int(x) for x in seen)) == list(range(1200))
+    assert pages >= 3
+
+
+def test_trickling_clients_do_not_lock_out_others(panel_factory):
+    """64 connections from two addresses, each trickling its request one
+    byte at a time: other clients are still served, and the trickling ones
+    are cut off once web_request_timeout has passed."""
+    import socket
+    import threading
+    p = panel_factory(web_request_timeout="6")
+    socks, stop = [], threading.Event()
+    for k in range(64):
+        s = socket.socket()
+        s.bind((f"127.0.0.{2 + k % 2}", 0))
+        s.settimeout(5)
+        try:
+            s.connect(("127.0.0.1", p.port))
+            s.sendall(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            socks.append(s)
+        except OSError:
+            s.close()
+
+    def trickle():
+        while not stop.is_set():
+            for s in socks:
+                try:
+                    s.send(b"X")
+                except OSError:
+                    pass
+            time.sleep(0.5)
+
+    t = threading.Thread(target=trickle)
+    t.start()
+    try:
+        time.sleep(2)
+        r = requests.get(p.url + "/login", timeout=10)
+        assert r.status_code == 200
+        time.sleep(8)
+        cut = 0
+        for s in socks:
+            try:
+                s.settimeout(0.5)
+                cut += s.recv(4096) == b""
+            except ConnectionResetError:
+                cut += 1
+            except (socket.timeout, OSError):
+                pass
+        assert cut == len(socks), f"{len(socks) - cut} trickling connections still open"
+    finally:
+        stop.set()
+        t.join()
+        for s in socks:
+            s.close()

@@ -85,6 +85,66 @@ static void test_html(void **state)
     vstr_free(v);
 }
 
+/* Parameters: continuations in any order, and the caps of MIME_LIMITS. */
+static void test_params_bounded(void **state)
+{
+    const char *cd = "attachment; filename*2=\"c.pdf\"; filename*0=\"a\"; filename*1*=%2Db";
+    MIME_LIMITS lim = MIME_LIMITS_DEFAULT;
+    VSTR   *v = vstr_alloc(64);
+    VSTR   *h = vstr_alloc(64);
+
+    (void) state;
+    assert_int_equal(mime_param(cd, strlen(cd), "filename", v), 1);
+    assert_string_equal(v->s, "a-bc.pdf");
+    /* A gap ends the continuation: *0 and *2 without *1 give *0 alone. */
+    cd = "attachment; filename*0=\"x\"; filename*2=\"z\"";
+    assert_int_equal(mime_param(cd, strlen(cd), "filename", v), 1);
+    assert_string_equal(v->s, "x");
+    /* Leading zeros are no segment number. */
+    cd = "attachment; filename*00=\"x\"; filename=\"plain\"";
+    assert_int_equal(mime_param(cd, strlen(cd), "filename", v), 1);
+    assert_string_equal(v->s, "plain");
+    /* The first max_params parameters are read, the rest ignored. */
+    vstr_addstr(h, "text/plain");
+    for (int i = 0; i < lim.max_params - 1; i++)
+        vstr_sprintf_append(h, "; p%d=v%d", i, i);
+    vstr_addstr(h, "; charset=utf-8; name=late");
+    assert_int_equal(mime_param(h->s, h->len, "charset", v), 1);
+    assert_string_equal(v->s, "utf-8");
+    assert_int_equal(mime_param(h->s, h->len, "name", v), 0);
+    /* 24,000 segments: read in one pass, kept to the cap. */
+    vstr_reset(h);
+    vstr_addstr(h, "attachment");
+    for (int i = 0; i < 24000; i++)
+        vstr_sprintf_append(h, "; filename*%d=a", i);
+    assert_int_equal(mime_param(h->s, h->len, "filename", v), 1);
+    assert_true(v->len <= (size_t) lim.max_params);
+    vstr_free(h);
+    vstr_free(v);
+}
+
+/* HTML that opens with an element whose content is not text. */
+static void test_html_leading_skipped(void **state)
+{
+    static const char *const lead[] = {
+        "<style>p{}</style>", "<head><meta charset=utf-8></head>", "<title>t</title>",
+        "<script>x=1</script>", "<noscript>n</noscript>", "<STYLE>a</STYLE>\n",
+    };
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(lead) / sizeof(lead[0]); i++) {
+        VSTR   *h = vstr_alloc(64);
+        VSTR   *v = vstr_alloc(64);
+
+        vstr_sprintf_append(h, "%ssecret words", lead[i]);
+        html_to_text(h->s, h->len, v);
+        if (strstr(v->s, "secret words") == 0)
+            fail_msg("%s: got \"%s\"", h->s, v->s);
+        vstr_free(h);
+        vstr_free(v);
+    }
+}
+
 typedef struct seen {
     char    log[4096];
 } SEEN;
@@ -144,7 +204,7 @@ static void test_walk(void **state)
 
 static void test_limits(void **state)
 {
-    MIME_LIMITS lim = {3, 1, 10};
+    MIME_LIMITS lim = {3, 1, 10, 100, 65536};
     SEEN    s;
     int     trunc;
     const char *deep =
@@ -164,6 +224,8 @@ int main(void)
         cmocka_unit_test(test_decoders),
         cmocka_unit_test(test_params),
         cmocka_unit_test(test_html),
+        cmocka_unit_test(test_html_leading_skipped),
+        cmocka_unit_test(test_params_bounded),
         cmocka_unit_test(test_walk),
         cmocka_unit_test(test_limits),
     };

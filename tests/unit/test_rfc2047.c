@@ -21,6 +21,13 @@ static const struct {
     {"raw latin1 \xe9t\xe9", "raw latin1 \xc3\xa9t\xc3\xa9"},
     {"raw utf8 \xc3\xa9t\xc3\xa9", "raw utf8 \xc3\xa9t\xc3\xa9"},
     {"=?utf-8*de?q?Gr=C3=BC=C3=9Fe?=", "Gr\xc3\xbc\xc3\x9f" "e"},
+    /* An encoded word ends at white space and is at most 75 characters. */
+    {"=?UTF-8?Q?a b?=", "=?UTF-8?Q?a b?="},
+    {"=?UTF-8?Q?" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa?=",
+     "=?UTF-8?Q?" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa?="},
+    {"=?UTF-8?Q?" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa?=",
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+    {"=?=?=?a?= =?UTF-8?Q?ok?=", "=?=?=?a?= ok"},
     {"", ""},
 };
 

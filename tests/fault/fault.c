@@ -1,0 +1,146 @@
+/*
+ * fault.c - an LD_PRELOAD shim that makes writes and syncs fail on demand.
+ *
+ * MAILARC_FAULT names a control file.  While it exists, each of its lines
+ * "CALL ERRNO PATH-PART" (e.g. "write ENOSPC /spool/tmp/") makes that call
+ * fail with that errno on any file descriptor whose path contains
+ * PATH-PART; CALL is write (write, pwrite, writev), fsync (fsync,
+ * fdatasync) or any.  "iconv_open KILL NAME" kills the process when a
+ * charset conversion from a charset containing NAME is opened: a message
+ * that kills the indexer, on demand.  Remove the file and every call works
+ * again.  For
+ * the fault-injection tests only: nothing of it is installed.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static const struct {
+    const char *name;
+    int     e;
+} fault_errnos[] = {{"ENOSPC", ENOSPC}, {"EIO", EIO}, {"EDQUOT", EDQUOT}, {"EFBIG", EFBIG}};
+
+/* The errno that call `what` on something named `path` must fail with
+ * (-1: die by SIGKILL, as a crash that no sanitizer reports), or 0. */
+static int fault_match(const char *what, const char *path)
+{
+    const char *ctl = getenv("MAILARC_FAULT");
+    char    buf[4096];
+    int     saved = errno, cfd, hit = 0;
+    ssize_t n;
+
+    if (ctl == 0 || (cfd = open(ctl, O_RDONLY | O_CLOEXEC)) < 0) {
+        errno = saved;
+        return 0;
+    }
+    n = read(cfd, buf, sizeof(buf) - 1);
+    close(cfd);
+    if (n <= 0) {
+        errno = saved;
+        return 0;
+    }
+    buf[n] = 0;
+    char   *save = 0;
+
+    for (char *line = strtok_r(buf, "\n", &save); line && !hit;
+         line = strtok_r(0, "\n", &save)) {
+        char    call[16], en[16], part[1024];
+
+        if (sscanf(line, "%15s %15s %1023s", call, en, part) != 3)
+            continue;
+        if (strcmp(call, "any") != 0 && strcmp(call, what) != 0)
+            continue;
+        if (strstr(path, part) == 0)
+            continue;
+        for (size_t i = 0; i < sizeof(fault_errnos) / sizeof(fault_errnos[0]); i++)
+            if (strcmp(en, fault_errnos[i].name) == 0)
+                hit = fault_errnos[i].e;
+        if (strcmp(en, "KILL") == 0)
+            hit = -1;
+    }
+    errno = saved;
+    return hit;
+}
+
+static int fault_for(const char *what, int fd)
+{
+    char    path[4096], link[64];
+    int     saved = errno;
+    ssize_t pl;
+
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    pl = readlink(link, path, sizeof(path) - 1);
+    errno = saved;
+    if (pl <= 0)
+        return 0;
+    path[pl] = 0;
+    return fault_match(what, path);
+}
+
+#define REAL(ret, name, ...) \
+    static ret (*real_##name)(__VA_ARGS__); \
+    if (real_##name == 0) \
+        *(void **) &real_##name = dlsym(RTLD_NEXT, #name)
+
+#define FAIL_IF(what, fd) do { \
+        int e_ = fault_for(what, fd); \
+        if (e_ > 0) { errno = e_; return -1; } \
+    } while (0)
+
+iconv_t iconv_open(const char *to, const char *from)
+{
+    REAL(iconv_t, iconv_open, const char *, const char *);
+    if (from && fault_match("iconv_open", from) < 0)
+        raise(SIGKILL);
+    return real_iconv_open(to, from);
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+    REAL(ssize_t, write, int, const void *, size_t);
+    FAIL_IF("write", fd);
+    return real_write(fd, buf, len);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+    REAL(ssize_t, pwrite, int, const void *, size_t, off_t);
+    FAIL_IF("write", fd);
+    return real_pwrite(fd, buf, len, off);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t len, off_t off)
+{
+    REAL(ssize_t, pwrite64, int, const void *, size_t, off_t);
+    FAIL_IF("write", fd);
+    return real_pwrite64(fd, buf, len, off);
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int n)
+{
+    REAL(ssize_t, writev, int, const struct iovec *, int);
+    FAIL_IF("write", fd);
+    return real_writev(fd, iov, n);
+}
+
+int fsync(int fd)
+{
+    REAL(int, fsync, int);
+    FAIL_IF("fsync", fd);
+    return real_fsync(fd);
+}
+
+int fdatasync(int fd)
+{
+    REAL(int, fdatasync, int);
+    FAIL_IF("fsync", fd);
+    return real_fdatasync(fd);
+}
