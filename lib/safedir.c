@@ -17,17 +17,16 @@ int safedir_open(int at, const char *name)
     const char *p = name;
     int     fd = at;
 
-    if (*p == '/') {
-        /* An absolute path: its parents belong to the administrator; only
-         * the last component may be someone else's. */
-        return open(name, SAFEDIR_FLAGS);
+    if (at == AT_FDCWD) {
+        /* A path from the configuration (data_dir): the administrator's,
+         * a link set up by them included.  Below it, nothing is followed. */
+        return open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }
     while (*p) {
         size_t  n = strcspn(p, "/");
         int     next;
 
-        if (n == 0 || n >= sizeof(comp)
-            || (at != AT_FDCWD && n == 2 && p[0] == '.' && p[1] == '.')) {
+        if (n == 0 || n >= sizeof(comp) || (n == 2 && p[0] == '.' && p[1] == '.')) {
             if (fd != at)
                 close(fd);
             errno = EINVAL;

@@ -14,9 +14,9 @@
 #include <sys/types.h>
 
 /* Open directory `name` (one component, or a relative path walked one
- * component at a time) below the directory fd `at` (AT_FDCWD for an
- * absolute path, whose last component must not be a link).  -1 with
- * errno set on failure. */
+ * component at a time, never through a link or "..") below the directory
+ * fd `at`; with AT_FDCWD, `name` is the administrator's path (data_dir)
+ * and is opened as it is, links and all.  -1 with errno set on failure. */
 int safedir_open(int at, const char *name);
 
 /*
