@@ -5,7 +5,8 @@
  * spool/inflight; after it, the file is removed.  An indexer that finds
  * the file at start knows its predecessor died inside that batch (a crash,
  * or a message over indexer_message_timeout CPU seconds, which ends the
- * process the same way), and gives each of those messages a strike
+ * process the same way; a SIGKILL from outside is not counted: the master
+ * removes the file), and gives each of those messages a strike
  * (spool/strikes).  A message with a strike is indexed alone, so a second
  * death names it exactly; with two strikes it is a poison message: its
  * exact bytes are archived with its envelope but without reading its

@@ -110,6 +110,18 @@ void master_data_clean_tmp(const CONFIG *cfg, pid_t pid)
         msg_info("removed %d unfinished spool file(s) of interrupted sessions", n);
 }
 
+void master_data_forget_inflight(void)
+{
+    int     spool;
+
+    if (data_fd < 0 || (spool = safedir_open(data_fd, "spool")) < 0)
+        return;
+    if (unlinkat(spool, "inflight", 0) == 0)
+        msg_info("the indexer was killed from outside; its batch is not held against "
+                 "the messages in it");
+    close(spool);
+}
+
 int master_pid_is_ours(pid_t pid, const char *libexec, uid_t uid)
 {
     char    path[64];
@@ -173,6 +185,7 @@ void master_stale_cleanup(const CONFIG *cfg, const char *libexec, uid_t uid)
         if (master_pid_is_ours(pids[i], libexec, uid)) {
             msg_warn("killing leftover process %ld", (long) pids[i]);
             kill(pids[i], SIGKILL);
+            master_data_forget_inflight();      /* our SIGKILL, not a poison message */
         }
     /* A killed process still holds its sockets until it is really gone. */
     for (int tries = 0; tries < 100; tries++) {

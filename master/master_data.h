@@ -25,6 +25,11 @@ int master_data_fd(void);
  * all of them (pid 0, at start) or those of one receiver that exited. */
 void master_data_clean_tmp(const CONFIG *cfg, pid_t pid);
 
+/* An indexer killed from outside (SIGKILL: an operator, the OOM killer,
+ * the master itself) died of no message: remove its spool/inflight so
+ * that its batch gets no strike (indexer/index_poison.h). */
+void master_data_forget_inflight(void);
+
 /* Is pid a mailarc child: a program libexec/mailarc-* run by uid? */
 int master_pid_is_ours(pid_t pid, const char *libexec, uid_t uid);
 

@@ -163,6 +163,8 @@ void master_reap(MASTER *m)
             continue;
         if (svc->kind == SCORE_SMTPD && abnormal)
             master_data_clean_tmp(&m->cfg, pid);       /* its unfinished message */
+        if (svc->kind == SCORE_INDEXER && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+            master_data_forget_inflight();
         if (abnormal) {
             if (WIFSIGNALED(status))
                 msg_warn("%s pid %ld killed by signal %d", svc->name, (long) pid, WTERMSIG(status));

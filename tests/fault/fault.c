@@ -5,7 +5,7 @@
  * "CALL ERRNO PATH-PART" (e.g. "write ENOSPC /spool/tmp/") makes that call
  * fail with that errno on any file descriptor whose path contains
  * PATH-PART; CALL is write (write, pwrite, writev), fsync (fsync,
- * fdatasync) or any.  "iconv_open KILL NAME" kills the process when a
+ * fdatasync) or any.  "iconv_open KILL NAME" aborts the process when a
  * charset conversion from a charset containing NAME is opened: a message
  * that kills the indexer, on demand.  Remove the file and every call works
  * again.  For
@@ -29,7 +29,7 @@ static const struct {
 } fault_errnos[] = {{"ENOSPC", ENOSPC}, {"EIO", EIO}, {"EDQUOT", EDQUOT}, {"EFBIG", EFBIG}};
 
 /* The errno that call `what` on something named `path` must fail with
- * (-1: die by SIGKILL, as a crash that no sanitizer reports), or 0. */
+ * (-1: abort, a crash that the sanitizers leave alone), or 0. */
 static int fault_match(const char *what, const char *path)
 {
     const char *ctl = getenv("MAILARC_FAULT");
@@ -99,7 +99,7 @@ iconv_t iconv_open(const char *to, const char *from)
 {
     REAL(iconv_t, iconv_open, const char *, const char *);
     if (from && fault_match("iconv_open", from) < 0)
-        raise(SIGKILL);
+        raise(SIGABRT);
     return real_iconv_open(to, from);
 }
 
