@@ -78,10 +78,10 @@ static void poison_read(const char *name, void (*fn)(const char *, int))
     }
     if (fileio_read_all(fd, v, 16 * 1024 * 1024) == 0)
         for (char *save = 0, *l = strtok_r(v->s, "\n", &save); l; l = strtok_r(0, "\n", &save)) {
-            char    qid[ENVELOPE_QID_MAX];
+            char    qid[64];
             int     n = 1;
 
-            if (sscanf(l, "%63s %d", qid, &n) >= 1 && n > 0)
+            if (sscanf(l, "%63s %d", qid, &n) >= 1 && n > 0 && strlen(qid) < ENVELOPE_QID_MAX)
                 fn(qid, n);
         }
     close(fd);
