@@ -156,7 +156,19 @@ class Archive:
         deadline = time.time() + timeout
         got = -1
         while time.time() < deadline:
-            got = self.count()
+            # While the master recovers the database after a crash, a reader
+            # may be told the archive is unavailable (3), or wait on a lock of
+            # the dead writer: ask again.
+            try:
+                r = subprocess.run([os.path.join(BIN, "mailarc"), "-c", self.conf_path, "search",
+                                    "--count"], capture_output=True, timeout=20)
+            except subprocess.TimeoutExpired:
+                continue
+            if r.returncode == 3:
+                time.sleep(0.5)
+                continue
+            assert r.returncode in (0, 1), r.stderr.decode()
+            got = int(r.stdout)
             if got >= n:
                 return got
             time.sleep(0.2)
