@@ -155,6 +155,7 @@ class Archive:
     def wait_count(self, n, timeout=60):
         deadline = time.time() + timeout
         got = -1
+        last = ""
         while time.time() < deadline:
             # While the master recovers the database after a crash, a reader
             # may be told the archive is unavailable (3), or wait on a lock of
@@ -163,8 +164,10 @@ class Archive:
                 r = subprocess.run([os.path.join(BIN, "mailarc"), "-c", self.conf_path, "search",
                                     "--count"], capture_output=True, timeout=20)
             except subprocess.TimeoutExpired:
+                last = "mailarc search --count took over 20 s"
                 continue
             if r.returncode == 3:
+                last = r.stderr.decode(errors="replace")
                 time.sleep(0.5)
                 continue
             assert r.returncode in (0, 1), r.stderr.decode()
@@ -172,7 +175,8 @@ class Archive:
             if got >= n:
                 return got
             time.sleep(0.2)
-        raise AssertionError(f"only {got} of {n} messages searchable:\n{self.log()[-3000:]}")
+        raise AssertionError(f"only {got} of {n} messages searchable ({last.strip()}):\n"
+                             f"{self.log()[-3000:]}")
 
     def spool_files(self, sub):
         d = os.path.join(self.data, "spool", sub)

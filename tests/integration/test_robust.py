@@ -20,8 +20,9 @@ def unique_message(tag, i):
 class Load:
     """Senders that keep sending and remember what got 250."""
 
-    def __init__(self, port, threads=4):
+    def __init__(self, port, threads=4, pause=0.0):
         self.port = port
+        self.pause = pause              # seconds between messages of one sender
         self.acked = {}
         self.lock = threading.Lock()
         self.stop = threading.Event()
@@ -38,6 +39,8 @@ class Load:
                         s.sendmail(f"load{tag}@stark.example", ["sink@wayne.example"], raw)
                         with self.lock:
                             self.acked[hashlib.sha256(raw).hexdigest()] = raw
+                        if self.pause:
+                            time.sleep(self.pause)
             except (OSError, smtplib.SMTPException):
                 time.sleep(0.05)
 
@@ -93,7 +96,7 @@ def test_twenty_rounds_of_kill9_lose_and_double_nothing(archive):
     rnd = random.Random(20261201)
     kinds = ["master", "indexer", "smtpd", "smtpd", "burner"]
     killed = []
-    with Load(archive.port) as load:
+    with Load(archive.port, pause=0.01) as load:
         time.sleep(1)
         for _ in range(20):
             kind = rnd.choice(kinds)
@@ -115,7 +118,7 @@ def test_twenty_rounds_of_kill9_lose_and_double_nothing(archive):
     acked = dict(load.acked)
     assert len(acked) > 50, "the load must have been running"
     assert "master" in killed and "indexer" in killed and "smtpd" in killed
-    archive.wait_count(len(acked), timeout=120)
+    archive.wait_count(len(acked), timeout=180)
     stored = archive.ids()
     missing = set(acked) - stored
     assert not missing, f"{len(missing)} acknowledged messages lost ({killed})"
