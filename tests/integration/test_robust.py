@@ -55,6 +55,21 @@ class Load:
             t.join(60)
 
 
+def assert_each_acked_once(archive, acked, timeout, what):
+    """Every acknowledged message is stored, exactly once (one record, one
+    arrival), with its exact bytes (checked on a sample of about 150)."""
+    archive.wait_count(len(acked), timeout=timeout)
+    stored = archive.ids()
+    missing = set(acked) - stored
+    assert not missing, f"{len(missing)} acknowledged messages lost{what}"
+    out = archive.cli("search", "--count", "from:stark.example").stdout
+    assert int(out) == len(stored)
+    for h in list(acked)[:: max(1, len(acked) // 150)]:
+        show = archive.cli("show", h).stdout.decode()
+        assert "(1 arrival)" in show, show
+        assert archive.cat(h) == acked[h]
+
+
 def test_kill9_receiver_indexer_master_loses_nothing(archive):
     with Load(archive.port) as load:
         time.sleep(1.5)
@@ -73,17 +88,7 @@ def test_kill9_receiver_indexer_master_loses_nothing(archive):
     acked = dict(load.acked)
     print(f"acked {len(acked)}")
     assert len(acked) > 50, "the load must have been running"
-    archive.wait_count(len(acked))
-    stored = archive.ids()
-    missing = set(acked) - stored
-    assert not missing, f"{len(missing)} acknowledged messages lost"
-    # Exactly once: one record per message, each with a single arrival.
-    out = archive.cli("search", "--count", "from:stark.example").stdout
-    assert int(out) == len(stored)
-    for h in list(acked)[:: max(1, len(acked) // 150)]:
-        show = archive.cli("show", h).stdout.decode()
-        assert "(1 arrival)" in show, show
-        assert archive.cat(h) == acked[h]
+    assert_each_acked_once(archive, acked, timeout=60, what="")
     assert archive.spool_files("new") == [] and archive.spool_files("bad") == []
     assert "killed by signal 9" in archive.log()
 
@@ -122,15 +127,7 @@ def test_twenty_rounds_of_kill9_lose_and_double_nothing(archive):
     acked = dict(load.acked)
     assert len(acked) > 50, "the load must have been running"
     assert "master" in killed and "indexer" in killed and "smtpd" in killed
-    archive.wait_count(len(acked), timeout=180)
-    stored = archive.ids()
-    missing = set(acked) - stored
-    assert not missing, f"{len(missing)} acknowledged messages lost ({killed})"
-    out = archive.cli("search", "--count", "from:stark.example").stdout
-    assert int(out) == len(stored)
-    for h in list(acked)[:: max(1, len(acked) // 100)]:
-        assert "(1 arrival)" in archive.cli("show", h).stdout.decode()
-        assert archive.cat(h) == acked[h]
+    assert_each_acked_once(archive, acked, timeout=180, what=f" ({killed})")
     assert archive.spool_files("bad") == []
 
 
