@@ -191,6 +191,11 @@ int adb_failchk(ADB *db)
     return db->env->failchk(db->env, 0);
 }
 
+void adb_panic(ADB *db)
+{
+    db->env->set_flags(db->env, DB_PANIC_ENVIRONMENT, 1);
+}
+
 int adb_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, size_t vlen,
             u_int32_t flags)
 {

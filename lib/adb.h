@@ -53,6 +53,12 @@ void adb_close(ADB *db);
 /* Master: 0 ok; DB_RUNRECOVERY when recovery is needed. */
 int adb_failchk(ADB *db);
 
+/* Master, before recovery: mark the environment dead for every process
+ * in it.  A thread that died inside the library may still hold a region
+ * mutex; after this, every call (adb_close() included) returns at once
+ * with DB_RUNRECOVERY instead of waiting on that mutex for ever. */
+void adb_panic(ADB *db);
+
 /* Keys. */
 void adb_num_key(uint64_t num, unsigned char key[8]);
 uint64_t adb_key_num(const void *key);

@@ -83,6 +83,7 @@ typedef struct config {
     long    ipc_ring_slots;
     long    ipc_queue_max;
     long    db_cache_size;
+    long    db_failchk_interval;         /* seconds between the master's failchk */
     long    restart_backoff_max;
     int     log_syslog;
 } CONFIG;

@@ -157,7 +157,10 @@ static void master_close_db(void)
     master_db = 0;
 }
 
-/* After a crash: failchk; recover when the environment needs it. */
+/* After a crash, and every db_failchk_interval: failchk releases what dead
+ * readers held (a killed `mailarc`, a crashed panel: nobody else would, and
+ * their locks hold up the indexer and, queued behind it, every reader); a
+ * dead writer means recovery. */
 static int master_on_crash(MASTER *m, SERVICE *svc)
 {
     int     rc;
@@ -166,7 +169,8 @@ static int master_on_crash(MASTER *m, SERVICE *svc)
     if (master_db == 0)
         return 0;
     master_as_user(m);
-    rc = adb_failchk(master_db);
+    if ((rc = adb_failchk(master_db)) != 0)
+        adb_panic(master_db);
     master_as_root();
     if (rc == 0)
         return 0;
@@ -290,6 +294,7 @@ int main(int argc, char **argv)
     int     pidfd;
     pid_t   other = 0;
     int     pipefd[2];
+    time_t  last_check;
 
     memset(&m, 0, sizeof(m));
     msg_init(argv[0], 0);
@@ -325,6 +330,7 @@ int main(int argc, char **argv)
     m.burner = (SERVICE) {"burner", "mailarc-burner", SCORE_BURNER, 0, 0};
     m.on_crash = master_on_crash;
     msg_info("mailarcd started: data in %s, pid %ld", m.cfg.data_dir, (long) getpid());
+    last_check = time(0);
     while (!master_sig_term) {
         struct pollfd pfd[2] = {{sigfd, POLLIN, 0}, {m.status_rd, POLLIN, 0}};
 
@@ -333,6 +339,10 @@ int main(int argc, char **argv)
         master_sig_drain();
         master_reap(&m);
         master_status_read(&m);
+        if (time(0) - last_check >= m.cfg.db_failchk_interval) {
+            master_on_crash(&m, 0);
+            last_check = time(0);
+        }
         if (master_sig_hup) {
             master_sig_hup = 0;
             master_reload(&m);

@@ -1,15 +1,19 @@
 /*
- * fault.c - an LD_PRELOAD shim that makes writes and syncs fail on demand.
+ * fault.c - an LD_PRELOAD shim that makes calls fail on demand.
  *
  * MAILARC_FAULT names a control file.  While it exists, each of its lines
- * "CALL ERRNO PATH-PART" (e.g. "write ENOSPC /spool/tmp/") makes that call
- * fail with that errno on any file descriptor whose path contains
- * PATH-PART; CALL is write (write, pwrite, writev), fsync (fsync,
- * fdatasync) or any.  "iconv_open KILL NAME" aborts the process when a
- * charset conversion from a charset containing NAME is opened: a message
- * that kills the indexer, on demand.  Remove the file and every call works
- * again.  For
- * the fault-injection tests only: nothing of it is installed.
+ * "CALL ERRNO PATH-PART [PROGRAM]" makes that call fail with that errno
+ * on any file descriptor whose path contains PATH-PART (e.g. "write ENOSPC
+ * /spool/tmp/"), in every program or only in those whose name contains
+ * PROGRAM.  CALL is write (write, pwrite, writev), fsync (fsync,
+ * fdatasync) or any.  ERRNO KILL instead kills the process with SIGKILL in
+ * the call itself (inside Berkeley DB, say, holding its mutexes).
+ * "iconv_open KILL NAME" aborts the process when a conversion from a
+ * charset containing NAME is opened: a message that kills the indexer.
+ * "accept DELAY MS" hands out each accepted connection MS milliseconds
+ * late: a receiver holding a connection while the scoreboard still says
+ * idle.  Remove the file and every call works again.  For the tests only:
+ * nothing of it is installed.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -19,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -28,33 +34,45 @@ static const struct {
     int     e;
 } fault_errnos[] = {{"ENOSPC", ENOSPC}, {"EIO", EIO}, {"EDQUOT", EDQUOT}, {"EFBIG", EFBIG}};
 
-/* The errno that call `what` on something named `path` must fail with
- * (-1: abort, a crash that the sanitizers leave alone), or 0. */
-static int fault_match(const char *what, const char *path)
+/* The control file's text, or 0 (errno kept). */
+static int fault_read_ctl(char *buf, size_t len)
 {
     const char *ctl = getenv("MAILARC_FAULT");
-    char    buf[4096];
-    int     saved = errno, cfd, hit = 0;
+    int     saved = errno, cfd;
     ssize_t n;
 
     if (ctl == 0 || (cfd = open(ctl, O_RDONLY | O_CLOEXEC)) < 0) {
         errno = saved;
         return 0;
     }
-    n = read(cfd, buf, sizeof(buf) - 1);
+    n = read(cfd, buf, len - 1);
     close(cfd);
-    if (n <= 0) {
-        errno = saved;
+    errno = saved;
+    if (n <= 0)
         return 0;
-    }
     buf[n] = 0;
+    return 1;
+}
+
+/* The errno that call `what` on something named `path` must fail with
+ * (-1: abort, a crash that the sanitizers leave alone), or 0. */
+static int fault_match(const char *what, const char *path)
+{
+    char    buf[4096];
+    int     saved = errno, hit = 0;
     char   *save = 0;
+
+    if (!fault_read_ctl(buf, sizeof(buf)))
+        return 0;
 
     for (char *line = strtok_r(buf, "\n", &save); line && !hit;
          line = strtok_r(0, "\n", &save)) {
-        char    call[16], en[16], part[1024];
+        char    call[16], en[16], part[1024], prog[64];
+        int     n = sscanf(line, "%15s %15s %1023s %63s", call, en, part, prog);
 
-        if (sscanf(line, "%15s %15s %1023s", call, en, part) != 3)
+        if (n < 3)
+            continue;
+        if (n == 4 && strstr(program_invocation_short_name, prog) == 0)
             continue;
         if (strcmp(call, "any") != 0 && strcmp(call, what) != 0)
             continue;
@@ -90,9 +108,12 @@ static int fault_for(const char *what, int fd)
     if (real_##name == 0) \
         *(void **) &real_##name = dlsym(RTLD_NEXT, #name)
 
+/* KILL: the process dies in the call, as under kill -9 (inside Berkeley DB,
+ * holding whatever region mutex the write is made under). */
 #define FAIL_IF(what, fd) do { \
         int e_ = fault_for(what, fd); \
         if (e_ > 0) { errno = e_; return -1; } \
+        if (e_ < 0) raise(SIGKILL); \
     } while (0)
 
 iconv_t iconv_open(const char *to, const char *from)
@@ -143,4 +164,30 @@ int fdatasync(int fd)
     REAL(int, fdatasync, int);
     FAIL_IF("fsync", fd);
     return real_fdatasync(fd);
+}
+
+int accept4(int fd, struct sockaddr *addr, socklen_t *alen, int flags)
+{
+    REAL(int, accept4, int, struct sockaddr *, socklen_t *, int);
+    char    buf[4096];
+    long    ms = 0;
+    int     c = real_accept4(fd, addr, alen, flags);
+    int     saved = errno;
+
+    if (c >= 0 && fault_read_ctl(buf, sizeof(buf))) {
+        const char *p = strstr(buf, "accept DELAY ");
+
+        if (p)
+            ms = atol(p + 13);
+    }
+    if (ms > 0) {
+        /* The whole delay, even across signals: the receiver must act on
+         * them with the connection already in hand. */
+        struct timespec left = {ms / 1000, (ms % 1000) * 1000000L};
+
+        while (nanosleep(&left, &left) < 0 && errno == EINTR)
+            ;
+    }
+    errno = saved;
+    return c;
 }

@@ -133,3 +133,27 @@ def test_poison_message_is_set_aside_and_intake_goes_on(faulty):
     later = message("after")
     send(a, later)
     a.wait_count(len(good) + 2)
+
+
+def test_indexer_killed_inside_the_database_is_recovered(faulty):
+    """The indexer dies (SIGKILL) in the middle of a Berkeley DB log write,
+    holding the library's own mutexes.  failchk then says the environment
+    needs recovery; the master must recover it (never wait on the dead
+    process's mutex) and intake go on with nothing acknowledged lost."""
+    a = faulty
+    first = message("before-kill")
+    send(a, first)
+    a.wait_count(1)
+    a.inject("write KILL /db/log. mailarc-indexer")
+    second = message("killed-in-db")
+    send(a, second)                     # 250: in the spool
+    deadline = time.time() + 30
+    while "killed by signal 9" not in a.log() and time.time() < deadline:
+        time.sleep(0.2)
+    a.clear()
+    assert "indexer pid" in a.log() and "killed by signal 9" in a.log()
+    third = message("after-kill")
+    send(a, third)
+    a.wait_count(3, timeout=90)
+    for raw in (first, second, third):
+        assert a.cat(hashlib.sha256(raw).hexdigest()) == raw
