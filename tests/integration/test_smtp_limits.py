@@ -176,3 +176,40 @@ def test_prefork_pool_never_answers_421_under_load(archive_factory):
         time.sleep(1.5)         # the pool shrinks back between the runs
     assert errors == []
     assert "Service shutting down" not in a.log()
+
+
+def test_receiver_retired_while_accepting_serves_its_session(archive_factory):
+    """The master retires surplus idle receivers; one it picks may already
+    have accepted a connection while the scoreboard still says idle.  The
+    shim holds every accepted connection for 2.5 s in that state, so the
+    pool shrinks exactly then: every session must still be served."""
+    shim = os.path.join(os.environ.get("MAILARC_BIN", "../../bin"), "fault.so")
+    a = archive_factory(smtpd_min_idle="4", smtpd_max_idle="4", smtpd_max_procs="30")
+    ctl = os.path.join(a.base, "fault.ctl")
+    a.env = dict(os.environ, LD_PRELOAD=shim, MAILARC_FAULT=ctl,
+                 ASAN_OPTIONS="verify_asan_link_order=0:" + os.environ.get("ASAN_OPTIONS", ""))
+    a.start()
+    held = [session(a) for _ in range(8)]       # the pool grows to 8 busy + 4 idle
+    time.sleep(2.5)
+    with open(ctl, "w") as f:
+        f.write("accept DELAY 2500\n")
+    for h in held:
+        h.cmd(b"QUIT")                          # 12 idle: 8 are surplus
+    replies = []
+
+    def client():
+        r = Raw(a.port)
+        code, text = r.reply()
+        if code == 220:
+            code, text = r.cmd(b"EHLO client.example")
+        replies.append((code, text))
+        r.cmd(b"QUIT")
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    os.unlink(ctl)
+    assert sorted(c for c, _ in replies) == [250] * 8, replies
+    assert "Service shutting down" not in a.log()
