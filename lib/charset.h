@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "utf8.h"
 #include "vstr.h"
 
 void charset_to_utf8(const char *charset, const char *in, size_t len, VSTR *out);
@@ -16,21 +17,10 @@ void charset_to_utf8(const char *charset, const char *in, size_t len, VSTR *out)
 /* Undeclared 8-bit text: UTF-8 if it is valid UTF-8, else windows-1252. */
 void charset_raw_to_utf8(const char *in, size_t len, VSTR *out);
 
-/* Append in, replacing invalid UTF-8 with U+FFFD. */
-void charset_utf8_clean(const char *in, size_t len, VSTR *out);
-
 /* Append in as text safe to display: invalid UTF-8, control bytes (all
  * but tab and newline) and bidirectional controls (which could make a
  * subject or file name read as something else) become U+FFFD; CR is
  * dropped. */
 void charset_display_clean(const char *in, size_t len, VSTR *out);
-
-/* The length of the bidirectional control (U+061C, U+200E/F, U+202A..E,
- * U+2066..9) that s starts with, in UTF-8 bytes, or 0. */
-size_t charset_bidi_len(const char *s, size_t len);
-
-/* Decode one UTF-8 code point; returns bytes used (>=1) and *cp (0xFFFD if bad). */
-size_t charset_utf8_next(const unsigned char *s, size_t len, unsigned *cp);
-void charset_utf8_put(VSTR *out, unsigned cp);
 
 #endif

@@ -4,19 +4,19 @@
  */
 #include <string.h>
 
-#include "charset.h"
 #include "json.h"
+#include "utf8.h"
 
 void json_str(VSTR *out, const char *s)
 {
     VSTR   *clean = vstr_alloc(strlen(s) + 8);
 
-    charset_utf8_clean(s, strlen(s), clean);
+    utf8_clean(s, strlen(s), clean);
     vstr_addch(out, '"');
     for (const unsigned char *p = (const unsigned char *) clean->s; *p; p++) {
         /* 3: the bytes are compared in order and the string ends in NUL,
          * so none past its end is read. */
-        size_t  b = *p >= 0xd8 ? charset_bidi_len((const char *) p, 3) : 0;
+        size_t  b = *p >= 0xd8 ? utf8_bidi_len((const char *) p, 3) : 0;
 
         if (b) {                        /* a bidi control is shown as U+FFFD */
             vstr_addstr(out, "\\ufffd");

@@ -4,8 +4,8 @@
 #include <locale.h>
 #include <wctype.h>
 
-#include "charset.h"
 #include "msg.h"
+#include "utf8.h"
 #include "words.h"
 
 void words_init(void)
@@ -37,11 +37,11 @@ void words_each(const char *text, size_t len,
 
     while (i < len) {
         unsigned cp;
-        size_t  n = charset_utf8_next(s + i, len - i, &cp);
+        size_t  n = utf8_next(s + i, len - i, &cp);
 
         if (words_alnum(cp)) {
             if (w->len + 4 <= WORDS_MAX_LEN)
-                charset_utf8_put(w, words_lower(cp));
+                utf8_put(w, words_lower(cp));
         } else if (w->len) {
             fn(w->s, w->len, ctx);
             vstr_reset(w);
