@@ -19,7 +19,7 @@
 #include "cidr.h"
 #include "fileio.h"
 #include "hostport.h"
-#include "media.h"
+#include "month.h"
 #include "mymalloc.h"
 #include "passpol.h"
 #include "vstr.h"
