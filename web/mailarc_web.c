@@ -28,6 +28,7 @@
 #include "../lib/safedir.h"
 #include "../lib/words.h"
 #include "web.h"
+#include "web_http.h"
 
 #define WEB_LISTEN_MAX 8
 

@@ -78,7 +78,7 @@ void web_audit(const char *client, const char *login, const char *action,
  * `before` of the page of older entries (0 when there are none). */
 off_t web_audit_read(off_t before, int max, STRLIST *lines);
 
-/* ---- requests (web_http.c) ---- */
+/* ---- requests: the request, and helpers for answering it (web_req.c) ---- */
 
 typedef struct web_req {
     struct MHD_Connection *conn;
@@ -103,12 +103,6 @@ typedef struct web_req {
     uint64_t file_size;
     STRLIST hname, hval;                /* extra response headers */
 } WEB_REQ;
-
-enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *url,
-                           const char *method, const char *version, const char *upload,
-                           size_t *upload_size, void **ctx);
-void web_done(void *cls, struct MHD_Connection *conn, void **ctx,
-              enum MHD_RequestTerminationCode toe);
 
 const char *web_arg(WEB_REQ *r, const char *name);          /* query string */
 const char *web_field(WEB_REQ *r, const char *name);        /* first form field */
@@ -138,25 +132,5 @@ int web_host_ok(const char *value);
 /* The archive, read-only; NULL with a 503 answered.  Pair with web_db_close. */
 ADB    *web_db_open(WEB_REQ *r);
 void web_db_close(ADB *db);
-
-/* ---- pages ---- */
-
-void web_login_get(WEB_REQ *r);
-void web_login_post(WEB_REQ *r);
-void web_logout(WEB_REQ *r);
-void web_dashboard(WEB_REQ *r);
-void web_search_page(WEB_REQ *r);
-void web_api_search(WEB_REQ *r);
-void web_message(WEB_REQ *r, const char *id);
-void web_download(WEB_REQ *r, const char *id);
-void web_restore(WEB_REQ *r);
-void web_daemon_get(WEB_REQ *r);
-void web_daemon_post(WEB_REQ *r);
-void web_audit_page(WEB_REQ *r);
-void web_static(WEB_REQ *r, const char *name);
-void web_burner_page(WEB_REQ *r);
-void web_burner_post(WEB_REQ *r);
-void web_burner_job(WEB_REQ *r, const char *id);
-void web_burner_file(WEB_REQ *r, const char *kind, const char *name);
 
 #endif
