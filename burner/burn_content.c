@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../lib/digest.h"
-#include "../lib/fileio.h"
-#include "../lib/mymalloc.h"
-#include "../lib/store.h"
+#include "digest.h"
+#include "fileio.h"
+#include "mymalloc.h"
+#include "store.h"
 #include "burn_content.h"
 
 static VFILE *vlist_new(VLIST *l, const char *path)

@@ -14,9 +14,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "../lib/cfg.h"
-#include "../lib/strlist.h"
-#include "../lib/vstr.h"
+#include "cfg.h"
+#include "strlist.h"
+#include "vstr.h"
 
 enum vsrc { VSRC_BLOB, VSRC_FILE, VSRC_MEM };
 

@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../lib/job.h"
-#include "../lib/vstr.h"
+#include "job.h"
+#include "vstr.h"
 #include "burn_device.h"
 
 const char *device_read_path(const char *device)

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "../lib/cfg.h"
+#include "cfg.h"
 
 /* 0 burned; -1 with err set (xorriso failed, or no blank medium). */
 int device_burn(const CONFIG *cfg, const char *job_id, const char *image, char *err, size_t len);

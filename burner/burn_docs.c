@@ -8,10 +8,10 @@
 #include <libxml/HTMLtree.h>
 #include <libxml/tree.h>
 
-#include "../lib/charset.h"
-#include "../lib/date.h"
-#include "../lib/mymalloc.h"
-#include "../lib/vstr.h"
+#include "charset.h"
+#include "date.h"
+#include "mymalloc.h"
+#include "vstr.h"
 #include "burn_docs.h"
 
 /* Text safe for XML 1.0: valid UTF-8, no control characters. */

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "../lib/media.h"
+#include "media.h"
 #include "burn_content.h"
 
 typedef struct voldesc {

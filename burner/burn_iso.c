@@ -11,10 +11,10 @@
 #include <libburn/libburn.h>
 #include <libisofs/libisofs.h>
 
-#include "../lib/digest.h"
-#include "../lib/fileio.h"
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
+#include "digest.h"
+#include "fileio.h"
+#include "msg.h"
+#include "mymalloc.h"
 #include "burn_iso.h"
 
 #define STREAM_FS_ID 0x6d617263u        /* "marc": our streams' inode space */

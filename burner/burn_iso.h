@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/cfg.h"
+#include "cfg.h"
 #include "burn_content.h"
 
 /* Progress: bytes written so far; a non-zero return stops the writer. */

@@ -12,14 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/adb.h"
-#include "../lib/catalog.h"
-#include "../lib/digest.h"
-#include "../lib/fileio.h"
-#include "../lib/isoverify.h"
-#include "../lib/media.h"
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
+#include "adb.h"
+#include "catalog.h"
+#include "digest.h"
+#include "fileio.h"
+#include "isoverify.h"
+#include "media.h"
+#include "msg.h"
+#include "mymalloc.h"
 #include "burn_content.h"
 #include "burn_device.h"
 #include "burn_docs.h"

@@ -11,8 +11,8 @@
 #ifndef MAILARC_BURN_RUN_H
 #define MAILARC_BURN_RUN_H
 
-#include "../lib/cfg.h"
-#include "../lib/job.h"
+#include "cfg.h"
+#include "job.h"
 
 /* Called often during a job; non-zero stops it (shutdown). */
 typedef int (*RUN_POLL)(void *ctx);

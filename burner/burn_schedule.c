@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/adb.h"
-#include "../lib/fileio.h"
-#include "../lib/media.h"
-#include "../lib/msg.h"
-#include "../lib/vstr.h"
+#include "adb.h"
+#include "fileio.h"
+#include "media.h"
+#include "msg.h"
+#include "vstr.h"
 #include "burn_schedule.h"
 
 static void schedule_path(const CONFIG *cfg, char *buf, size_t len)

@@ -13,8 +13,8 @@
 
 #include <time.h>
 
-#include "../lib/cfg.h"
-#include "../lib/job.h"
+#include "cfg.h"
+#include "job.h"
 
 /* Jobs the schedule wants now (at most max); skips (month, kind) pairs
  * for which busy() says a job is queued or running.  Returns the count. */

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/digest.h"
-#include "../lib/lookup.h"
-#include "../lib/mymalloc.h"
-#include "../lib/record.h"
+#include "digest.h"
+#include "lookup.h"
+#include "mymalloc.h"
+#include "record.h"
 #include "burn_select.h"
 
 static void item_fill(ITEM *it, uint64_t num, const MSGREC *r)

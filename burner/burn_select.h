@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "../lib/adb.h"
+#include "adb.h"
 #include "burn_content.h"
 
 typedef struct selection {

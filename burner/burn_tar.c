@@ -9,9 +9,9 @@
 #include <openssl/rand.h>
 #include <zstd.h>
 
-#include "../lib/digest.h"
-#include "../lib/fileio.h"
-#include "../lib/mymalloc.h"
+#include "digest.h"
+#include "fileio.h"
+#include "mymalloc.h"
 #include "burn_tar.h"
 
 #define TAR_BLOCK 512

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/cfg.h"
+#include "cfg.h"
 #include "burn_content.h"
 #include "burn_iso.h"
 

@@ -21,9 +21,9 @@
 
 #include "../ipc/ipc_child.h"
 #include "../ipc/ipc_job.h"
-#include "../lib/drives.h"
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
+#include "drives.h"
+#include "msg.h"
+#include "mymalloc.h"
 #include "burn_run.h"
 #include "burn_schedule.h"
 

@@ -9,9 +9,9 @@
 
 #include <stdint.h>
 
-#include "../lib/adb.h"
-#include "../lib/cfg.h"
-#include "../lib/record.h"
+#include "adb.h"
+#include "cfg.h"
+#include "record.h"
 
 #define EXIT_NOTFOUND 1
 #define EXIT_USAGE 2

@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "../ipc/ipc_job.h"
-#include "../lib/drives.h"
-#include "../lib/isoverify.h"
-#include "../lib/media.h"
+#include "drives.h"
+#include "isoverify.h"
+#include "media.h"
 #include "cli.h"
 
 #define ACK_WAIT 30                     /* seconds for the burner to take a job */

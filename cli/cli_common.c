@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../lib/lookup.h"
+#include "lookup.h"
 #include "cli.h"
 
 ADB    *cli_open_db(const CONFIG *cfg)

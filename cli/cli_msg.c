@@ -6,13 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/catalog.h"
-#include "../lib/charset.h"
-#include "../lib/date.h"
-#include "../lib/digest.h"
-#include "../lib/hdr.h"
-#include "../lib/mime.h"
-#include "../lib/store.h"
+#include "catalog.h"
+#include "charset.h"
+#include "date.h"
+#include "digest.h"
+#include "hdr.h"
+#include "mime.h"
+#include "store.h"
 #include "cli.h"
 
 static int cli_one_id(int argc, const char *what)

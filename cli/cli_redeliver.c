@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/digest.h"
-#include "../lib/lookup.h"
-#include "../lib/redeliver.h"
-#include "../lib/store.h"
+#include "digest.h"
+#include "lookup.h"
+#include "redeliver.h"
+#include "store.h"
 #include "cli.h"
 
 static int cli_redeliver_one(const CONFIG *cfg, ADB *db, const char *id, const char *to)

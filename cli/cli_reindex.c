@@ -22,13 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/digest.h"
-#include "../lib/meta.h"
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
-#include "../lib/postings.h"
-#include "../lib/privs.h"
-#include "../lib/store.h"
+#include "digest.h"
+#include "meta.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "postings.h"
+#include "privs.h"
+#include "store.h"
 #include "cli.h"
 
 #define REINDEX_BATCH 256

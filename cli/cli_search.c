@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/date.h"
-#include "../lib/digest.h"
-#include "../lib/hitjson.h"
-#include "../lib/query.h"
-#include "../lib/search.h"
-#include "../lib/vstr.h"
+#include "date.h"
+#include "digest.h"
+#include "hitjson.h"
+#include "query.h"
+#include "search.h"
+#include "vstr.h"
 #include "cli.h"
 
 static long cli_num(const char *s, const char *opt)

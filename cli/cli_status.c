@@ -10,8 +10,8 @@
 
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
-#include "../lib/instance.h"
-#include "../lib/spool.h"
+#include "instance.h"
+#include "spool.h"
 #include "cli.h"
 
 int cli_status(const CONFIG *cfg, int argc, char **argv)

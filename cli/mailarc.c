@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/msg.h"
-#include "../lib/words.h"
+#include "msg.h"
+#include "words.h"
 #include "cli.h"
 
 static void usage(void)

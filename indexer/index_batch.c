@@ -10,16 +10,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/digest.h"
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
-#include "../lib/record.h"
-#include "../lib/spool.h"
-#include "../lib/store.h"
-#include "../lib/postings.h"
+#include "digest.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "record.h"
+#include "spool.h"
+#include "store.h"
+#include "postings.h"
 #include "index_batch.h"
 #include "index_poison.h"
-#include "../lib/meta.h"
+#include "meta.h"
 
 typedef struct work {
     INDEX_ITEM *item;

@@ -11,8 +11,8 @@
 #define MAILARC_INDEX_BATCH_H
 
 #include "../ipc/ipc_child.h"
-#include "../lib/adb.h"
-#include "../lib/envelope.h"
+#include "adb.h"
+#include "envelope.h"
 
 typedef struct index_item {
     char    qid[ENVELOPE_QID_MAX];

@@ -10,12 +10,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/date.h"
-#include "../lib/fileio.h"
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
-#include "../lib/strlist.h"
-#include "../lib/vstr.h"
+#include "date.h"
+#include "fileio.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "strlist.h"
+#include "vstr.h"
 #include "index_poison.h"
 
 static char poison_dir[4096];           /* data_dir/spool */

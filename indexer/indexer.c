@@ -19,9 +19,9 @@
 
 #include "../ipc/ipc_child.h"
 #include "../ipc/ipc_rec.h"
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
-#include "../lib/words.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "words.h"
 #include "index_batch.h"
 #include "index_poison.h"
 

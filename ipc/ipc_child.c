@@ -9,7 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "../lib/msg.h"
+#include "msg.h"
 #include "ipc_child.h"
 
 volatile sig_atomic_t child_stop;

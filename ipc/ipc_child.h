@@ -13,7 +13,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#include "../lib/cfg.h"
+#include "cfg.h"
 #include "ipc_ids.h"
 #include "ipc_ring.h"
 #include "ipc_score.h"

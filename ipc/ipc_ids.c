@@ -11,9 +11,9 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "../lib/fileio.h"
-#include "../lib/msg.h"
-#include "../lib/safedir.h"
+#include "fileio.h"
+#include "msg.h"
+#include "safedir.h"
 #include "ipc_ids.h"
 #include "ipc_ring.h"
 #include "ipc_score.h"

@@ -8,9 +8,9 @@
 
 #include <stdio.h>
 
-#include "../lib/instance.h"
-#include "../lib/media.h"
-#include "../lib/msg.h"
+#include "instance.h"
+#include "media.h"
+#include "msg.h"
 #include "ipc_ids.h"
 #include "ipc_job.h"
 #include "ipc_rec.h"

@@ -1,7 +1,7 @@
 /*
  * ipc_job.h - burner job requests on the SysV queue (mtype IPC_MTYPE_BURNER).
  *
- * The CLI and the web panel name the job (a fresh id, lib/job.h) and send
+ * The CLI and the web panel name the job (a fresh id, lib/archive/job.h) and send
  * what to do; mailarc-burner answers through the job's state file.
  * Fixed size and versioned; decoding checks every field, so a malformed
  * record is dropped with a reason rather than run.
@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "../lib/job.h"
+#include "job.h"
 
 #define IPC_JOB_VERSION 1
 

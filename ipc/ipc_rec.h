@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/envelope.h"
+#include "envelope.h"
 
 #define IPC_REC_VERSION 1
 #define IPC_MTYPE_INDEXER 1L

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/mymalloc.h"
+#include "mymalloc.h"
 #include "ipc_ids.h"
 #include "ipc_rec.h"
 #include "ipc_ring.h"

@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/envelope.h"
-#include "../lib/vstr.h"
+#include "envelope.h"
+#include "vstr.h"
 
 #define IPC_RING_SLOT_DATA 4096
 

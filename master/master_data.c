@@ -22,8 +22,8 @@
 
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
-#include "../lib/msg.h"
-#include "../lib/safedir.h"
+#include "msg.h"
+#include "safedir.h"
 #include "master_data.h"
 
 /* Owned by root (0755), or by the user (0750) where the children write. */

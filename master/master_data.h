@@ -4,14 +4,14 @@
  * Root never follows a path the unprivileged user could have changed:
  * data_dir, run/ and log/ belong to root, the directories the children
  * write belong to the user, and all of them are opened without following
- * links (lib/safedir.h).
+ * links (lib/util/safedir.h).
  */
 #ifndef MAILARC_MASTER_DATA_H
 #define MAILARC_MASTER_DATA_H
 
 #include <sys/types.h>
 
-#include "../lib/cfg.h"
+#include "cfg.h"
 
 /* Create the layout of DESIGN.md and set owners and modes (when drop is
  * set: root's and uid/gid's); fatal on a link or a non-directory.

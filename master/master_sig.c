@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/msg.h"
+#include "msg.h"
 #include "master_sig.h"
 
 volatile sig_atomic_t master_sig_term;

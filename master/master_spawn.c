@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../lib/msg.h"
-#include "../lib/privs.h"
+#include "msg.h"
+#include "privs.h"
 #include "master_data.h"
 #include "master_spawn.h"
 

@@ -14,7 +14,7 @@
 
 #include "../ipc/ipc_child.h"
 #include "../ipc/ipc_score.h"
-#include "../lib/cfg.h"
+#include "cfg.h"
 
 typedef struct master MASTER;
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../lib/mymalloc.h"
+#include "mymalloc.h"
 #include "smtp_cmd.h"
 
 static const struct {

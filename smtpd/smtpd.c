@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "../ipc/ipc_child.h"
-#include "../lib/msg.h"
+#include "msg.h"
 #include "smtpd_session.h"
 
 int main(int argc, char **argv)

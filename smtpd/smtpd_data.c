@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "../ipc/ipc_rec.h"
-#include "../lib/msg.h"
+#include "msg.h"
 #include "smtpd_session.h"
 
 /*

@@ -16,9 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/cidr.h"
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
+#include "cidr.h"
+#include "msg.h"
+#include "mymalloc.h"
 #include "smtpd_session.h"
 
 #define SMTPD_MAX_ERRORS 20

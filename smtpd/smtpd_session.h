@@ -7,9 +7,9 @@
 #include <openssl/ssl.h>
 
 #include "../ipc/ipc_child.h"
-#include "../lib/envelope.h"
-#include "../lib/netio.h"
-#include "../lib/spool.h"
+#include "envelope.h"
+#include "netio.h"
+#include "spool.h"
 #include "smtp_cmd.h"
 
 typedef struct smtpd_state {

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/msg.h"
+#include "msg.h"
 #include "smtpd_session.h"
 
 SSL_CTX *smtpd_tls_init(const CONFIG *cfg)

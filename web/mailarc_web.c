@@ -19,14 +19,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../lib/fileio.h"
-#include "../lib/hostport.h"
-#include "../lib/instance.h"
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
-#include "../lib/privs.h"
-#include "../lib/safedir.h"
-#include "../lib/words.h"
+#include "fileio.h"
+#include "hostport.h"
+#include "instance.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "privs.h"
+#include "safedir.h"
+#include "words.h"
 #include "web.h"
 #include "web_http.h"
 

@@ -15,11 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/access.h"
-#include "../lib/adb.h"
-#include "../lib/cfg.h"
-#include "../lib/strlist.h"
-#include "../lib/vstr.h"
+#include "access.h"
+#include "adb.h"
+#include "cfg.h"
+#include "strlist.h"
+#include "vstr.h"
 
 #define WEB_COOKIE "mailarc_session"
 #define WEB_TOKEN_HEX 64                /* 256-bit ids and CSRF tokens */

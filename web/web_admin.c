@@ -25,9 +25,9 @@
 
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
-#include "../lib/instance.h"
-#include "../lib/msg.h"
-#include "../lib/spool.h"
+#include "instance.h"
+#include "msg.h"
+#include "spool.h"
 #include "web.h"
 #include "web_page.h"
 

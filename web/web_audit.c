@@ -24,9 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/date.h"
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
+#include "date.h"
+#include "msg.h"
+#include "mymalloc.h"
 #include "web.h"
 
 #define AUDIT_WINDOW (1024 * 1024)

@@ -18,14 +18,14 @@
 #include <unistd.h>
 
 #include "../ipc/ipc_job.h"
-#include "../lib/catalog.h"
-#include "../lib/date.h"
-#include "../lib/drives.h"
-#include "../lib/fileio.h"
-#include "../lib/job.h"
-#include "../lib/media.h"
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
+#include "catalog.h"
+#include "date.h"
+#include "drives.h"
+#include "fileio.h"
+#include "job.h"
+#include "media.h"
+#include "msg.h"
+#include "mymalloc.h"
 #include "web_page.h"
 
 static int burner_allowed(WEB_REQ *r)

@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
+#include "msg.h"
+#include "mymalloc.h"
 #include "web.h"
 
 typedef struct conn_watch {

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../lib/hostport.h"
-#include "../lib/mymalloc.h"
+#include "hostport.h"
+#include "mymalloc.h"
 #include "web.h"
 
 /* Split a Host header value into host (brackets removed) and port ("" if none). */

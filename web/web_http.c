@@ -14,8 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../lib/msg.h"
-#include "../lib/mymalloc.h"
+#include "msg.h"
+#include "mymalloc.h"
 #include "web.h"
 #include "web_http.h"
 #include "web_page.h"

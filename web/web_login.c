@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/msg.h"
+#include "msg.h"
 #include "web.h"
 #include "web_page.h"
 

@@ -14,17 +14,17 @@
 #include <strings.h>
 #include <time.h>
 
-#include "../lib/addr.h"
-#include "../lib/catalog.h"
-#include "../lib/date.h"
-#include "../lib/digest.h"
-#include "../lib/hdr.h"
-#include "../lib/lookup.h"
-#include "../lib/mime.h"
-#include "../lib/msg.h"
-#include "../lib/redeliver.h"
-#include "../lib/search.h"
-#include "../lib/store.h"
+#include "addr.h"
+#include "catalog.h"
+#include "date.h"
+#include "digest.h"
+#include "hdr.h"
+#include "lookup.h"
+#include "mime.h"
+#include "msg.h"
+#include "redeliver.h"
+#include "search.h"
+#include "store.h"
 #include "web.h"
 #include "web_page.h"
 

@@ -4,8 +4,8 @@
 #include <libxml/HTMLtree.h>
 #include <string.h>
 
-#include "../lib/charset.h"
-#include "../lib/mymalloc.h"
+#include "charset.h"
+#include "mymalloc.h"
 #include "web_page.h"
 
 static VSTR *page_clean(const char *s)

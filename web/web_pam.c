@@ -21,7 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../lib/msg.h"
+#include "msg.h"
 #include "web.h"
 
 #define PAM_REQ_MAX 1024

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "../lib/msg.h"
+#include "msg.h"
 #include "web.h"
 #include "web_page.h"
 

@@ -12,13 +12,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "../lib/date.h"
-#include "../lib/digest.h"
-#include "../lib/hitjson.h"
-#include "../lib/json.h"
-#include "../lib/lookup.h"
-#include "../lib/query.h"
-#include "../lib/search.h"
+#include "date.h"
+#include "digest.h"
+#include "hitjson.h"
+#include "json.h"
+#include "lookup.h"
+#include "query.h"
+#include "search.h"
 #include "web.h"
 #include "web_page.h"
 

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../lib/cidr.h"
+#include "cidr.h"
 #include "web.h"
 
 #define SESS_MAX 4096

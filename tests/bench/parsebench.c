@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../lib/addr.h"
-#include "../../lib/mime.h"
-#include "../../lib/rfc2047.h"
+#include "addr.h"
+#include "mime.h"
+#include "rfc2047.h"
 
 static void part(const MIME_PART *p, void *ctx)
 {

@@ -12,12 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../lib/adb.h"
-#include "../../lib/cfg.h"
-#include "../../lib/query.h"
-#include "../../lib/record.h"
-#include "../../lib/search.h"
-#include "../../lib/words.h"
+#include "adb.h"
+#include "cfg.h"
+#include "query.h"
+#include "record.h"
+#include "search.h"
+#include "words.h"
 
 static double now_ms(void)
 {

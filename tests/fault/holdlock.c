@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "../../lib/adb.h"
-#include "../../lib/cfg.h"
+#include "adb.h"
+#include "cfg.h"
 
 int main(int argc, char **argv)
 {

@@ -8,13 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../lib/addr.h"
-#include "../../lib/meta.h"
-#include "../../lib/mime.h"
-#include "../../lib/record.h"
-#include "../../lib/rfc2047.h"
-#include "../../lib/terms.h"
-#include "../../lib/words.h"
+#include "addr.h"
+#include "meta.h"
+#include "mime.h"
+#include "record.h"
+#include "rfc2047.h"
+#include "terms.h"
+#include "words.h"
 
 static void count_term(const char *t, size_t len, void *ctx)
 {

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/cfg.h"
-#include "../../lib/envelope.h"
-#include "../../lib/mymalloc.h"
-#include "../../lib/query.h"
-#include "../../lib/words.h"
+#include "cfg.h"
+#include "envelope.h"
+#include "mymalloc.h"
+#include "query.h"
+#include "words.h"
 #include "../../smtpd/smtp_cmd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "../../lib/access.h"
+#include "access.h"
 
 static char path[64];
 

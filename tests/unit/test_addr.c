@@ -2,9 +2,9 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../lib/addr.h"
-#include "../../lib/vstr.h"
-#include "../../lib/words.h"
+#include "addr.h"
+#include "vstr.h"
+#include "words.h"
 
 static const struct {
     const char *text;

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../lib/cfg.h"
+#include "cfg.h"
 
 static int parse(const char *text, CONFIG *cfg, char *err)
 {

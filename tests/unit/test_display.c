@@ -2,9 +2,9 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../lib/charset.h"
-#include "../../lib/json.h"
-#include "../../lib/redeliver.h"
+#include "charset.h"
+#include "json.h"
+#include "redeliver.h"
 
 static void test_bidi_controls(void **state)
 {

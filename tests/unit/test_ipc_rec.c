@@ -10,7 +10,7 @@
 #include "../../ipc/ipc_ring.h"
 #include <sys/shm.h>
 #include <unistd.h>
-#include "../../lib/envelope.h"
+#include "envelope.h"
 
 static void test_roundtrip(void **state)
 {

@@ -11,10 +11,10 @@
 #include "unit.h"
 #include "../../ipc/ipc_job.h"
 #include "../../ipc/ipc_rec.h"
-#include "../../lib/cfg.h"
-#include "../../lib/job.h"
-#include "../../lib/media.h"
-#include "../../lib/passpol.h"
+#include "cfg.h"
+#include "job.h"
+#include "media.h"
+#include "passpol.h"
 
 static void test_months(void **state)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../lib/meta.h"
+#include "meta.h"
 
 static void arrival(ENVELOPE *env, int k, int nrcpt)
 {

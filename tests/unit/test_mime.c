@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../lib/decode.h"
-#include "../../lib/html.h"
-#include "../../lib/mime.h"
+#include "decode.h"
+#include "html.h"
+#include "mime.h"
 
 static void test_decoders(void **state)
 {

@@ -2,10 +2,10 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../lib/date.h"
-#include "../../lib/query.h"
-#include "../../lib/terms.h"
-#include "../../lib/words.h"
+#include "date.h"
+#include "query.h"
+#include "terms.h"
+#include "words.h"
 
 static void test_dates(void **state)
 {

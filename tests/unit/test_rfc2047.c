@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../lib/rfc2047.h"
+#include "rfc2047.h"
 
 static const struct {
     const char *in;

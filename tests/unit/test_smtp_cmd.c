@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../lib/mymalloc.h"
+#include "mymalloc.h"
 #include "../../smtpd/smtp_cmd.h"
 
 static void test_verbs(void **state)

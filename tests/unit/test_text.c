@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../lib/charset.h"
-#include "../../lib/terms.h"
-#include "../../lib/words.h"
+#include "charset.h"
+#include "terms.h"
+#include "words.h"
 
 static void conv(const char *cs, const char *in, size_t len, const char *want)
 {
