@@ -171,6 +171,9 @@ fail_env:
     return 0;
 }
 
+/* Handles of environments marked dead: see adb_panic(). */
+static ADB *adb_dead;
+
 void adb_close(ADB *db)
 {
     if (db->seq)
@@ -183,6 +186,11 @@ void adb_close(ADB *db)
             all[i]->close(all[i], 0);
     if (db->env)
         db->env->close(db->env, 0);
+    if (db->dead) {
+        db->next_dead = adb_dead;
+        adb_dead = db;
+        return;
+    }
     myfree(db);
 }
 
@@ -194,6 +202,7 @@ int adb_failchk(ADB *db)
 void adb_panic(ADB *db)
 {
     db->env->set_flags(db->env, DB_PANIC_ENVIRONMENT, 1);
+    db->dead = 1;
 }
 
 int adb_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, size_t vlen,

@@ -44,6 +44,8 @@ typedef struct adb {
     DB     *msg, *id, *qid, *term, *date, *size, *order, *meta, *media, *volume;
     DB_SEQUENCE *seq;
     ADB_MODE mode;
+    int     dead;                   /* marked dead by adb_panic() */
+    struct adb *next_dead;
 } ADB;
 
 /* Open; NULL with err set.  *dberr gets the Berkeley DB code. */
@@ -56,7 +58,9 @@ int adb_failchk(ADB *db);
 /* Master, before recovery: mark the environment dead for every process
  * in it.  A thread that died inside the library may still hold a region
  * mutex; after this, every call (adb_close() included) returns at once
- * with DB_RUNRECOVERY instead of waiting on that mutex for ever. */
+ * with DB_RUNRECOVERY instead of waiting on that mutex for ever.  The
+ * library then frees nothing of the handles but their files: adb_close()
+ * keeps them on a list (some 40 KB per recovery) rather than lose them. */
 void adb_panic(ADB *db);
 
 /* Keys. */
