@@ -37,5 +37,6 @@ int cli_burn(const CONFIG *cfg, int argc, char **argv);
 int cli_verify(const CONFIG *cfg, int argc, char **argv);
 int cli_jobs(const CONFIG *cfg, int argc, char **argv);
 int cli_drives(const CONFIG *cfg, int argc, char **argv);
+int cli_deliver(const CONFIG *cfg, int argc, char **argv);
 
 #endif

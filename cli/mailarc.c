@@ -26,6 +26,7 @@ static void usage(void)
             "       mailarc [-c FILE] verify --media FILE.iso|DEVICE\n"
             "       mailarc [-c FILE] jobs\n"
             "       mailarc [-c FILE] drives\n"
+            "       mailarc [-c FILE] deliver -f SENDER [-i QUEUEID] [--] RCPT...\n"
             "       (\"-a COMMAND\" names the command too, as in \"mailarc -a redeliver\")\n");
     exit(EXIT_USAGE);
 }
@@ -39,6 +40,7 @@ int main(int argc, char **argv)
         {"search", cli_search}, {"cat", cli_cat}, {"show", cli_show}, {"status", cli_status},
         {"reindex", cli_reindex}, {"redeliver", cli_redeliver}, {"archive", cli_archive},
         {"burn", cli_burn}, {"verify", cli_verify}, {"jobs", cli_jobs}, {"drives", cli_drives},
+        {"deliver", cli_deliver},
     };
     const char *conf = 0;
     CONFIG  cfg;
@@ -72,7 +74,8 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], cmds[k].name) == 0) {
             if (cfg_load(&cfg, cfg_path(conf), err, sizeof(err)) < 0) {
                 fprintf(stderr, "mailarc: %s\n", err);
-                return EXIT_USAGE;
+                /* An MTA keeps what deliver could not take, and retries. */
+                return strcmp(cmds[k].name, "deliver") == 0 ? 75 : EXIT_USAGE;
             }
             int     rc;
 

@@ -24,6 +24,7 @@ static const struct {
     {"RSET", SMTP_RSET}, {"NOOP", SMTP_NOOP}, {"QUIT", SMTP_QUIT},
     {"VRFY", SMTP_VRFY}, {"EXPN", SMTP_EXPN}, {"HELP", SMTP_HELP},
     {"STARTTLS", SMTP_STARTTLS},
+    {"XFORWARD", SMTP_XFORWARD},
 };
 
 enum smtp_verb smtp_cmd_verb(const char *line, const char **args)

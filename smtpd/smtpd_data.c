@@ -41,6 +41,7 @@ static SPOOL_FILE *smtpd_spool_open(SMTPD_STATE *st)
         envelope_set(&st->env.tls, "");
     }
     envelope_set(&st->env.source, "smtp");
+    smtpd_xforward_apply(&st->xf, &st->env);
     if ((sp = spool_create(st->cfg->data_dir, &st->env, err, sizeof(err))) == 0)
         msg_warn("cannot create spool file: %s", err);
     return sp;
@@ -107,6 +108,7 @@ static void smtpd_finish(SMTPD_STATE *st, SPOOL_FILE *sp, int too_big, int werr)
         smtpd_handoff(st);
     }
     envelope_reset(&st->env);
+    smtpd_xforward_reset(&st->xf);
     st->in_mail = 0;
 }
 

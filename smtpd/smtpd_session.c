@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bcc_decode.h"
 #include "cidr.h"
 #include "msg.h"
 #include "mymalloc.h"
@@ -50,6 +51,7 @@ void smtpd_reset(SMTPD_STATE *st)
     st->bdat = 0;
     st->bdat_error = 0;
     st->bdat_too_big = 0;
+    smtpd_xforward_reset(&st->xf);
 }
 
 static void smtpd_ehlo(SMTPD_STATE *st, const char *args, int esmtp)
@@ -77,6 +79,8 @@ static void smtpd_ehlo(SMTPD_STATE *st, const char *args, int esmtp)
     smtpd_reply(st, "250-ENHANCEDSTATUSCODES");
     smtpd_reply(st, "250-8BITMIME");
     smtpd_reply(st, "250-SMTPUTF8");
+    if (st->xf_ok)
+        smtpd_reply(st, "250-XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT");
     smtpd_reply(st, "250 CHUNKING");
 }
 
@@ -153,7 +157,11 @@ static void smtpd_rcpt(SMTPD_STATE *st, const char *args)
         st->errors++;
         return;
     }
-    envelope_add_rcpt(&st->env, addr);
+    /* A recipient of the Postfix bcc-map recipe is recorded as the original
+     * recipient it stands for. */
+    if (bcc_add_rcpt(&st->env, addr, st->cfg->bcc_decode_domain) == BCC_UNDECODABLE)
+        msg_warn("%s: recipient <%s> is in bcc_decode_domain but not ANY+LOCAL=DOMAIN; "
+                 "recorded as it came", st->client, addr);
     myfree(addr);
     smtpd_reply(st, "250 2.1.5 Ok");
 }
@@ -208,6 +216,7 @@ static int smtpd_command(SMTPD_STATE *st, const char *line)
     case SMTP_HELO: smtpd_ehlo(st, args, 0); break;
     case SMTP_MAIL: smtpd_mail(st, args); break;
     case SMTP_RCPT: smtpd_rcpt(st, args); break;
+    case SMTP_XFORWARD: smtpd_xforward_cmd(st, args); break;
     case SMTP_DATA:
         if (*args) {
             smtpd_reply(st, "501 5.5.4 Syntax: DATA");
@@ -357,6 +366,11 @@ void smtpd_session(CHILD *child, int fd, SSL_CTX *tls_ctx, const char *hostname)
         return;
     }
     cidr_list_free(allow);
+    if (*st.cfg->xforward_allow) {
+        allow = cidr_list_parse(st.cfg->xforward_allow);
+        st.xf_ok = cidr_list_match(allow, (struct sockaddr *) &ss);
+        cidr_list_free(allow);
+    }
     smtpd_client_key(&ss, ckey);
     if (smtpd_client_sessions(child, ckey) > st.cfg->smtp_client_limit) {
         msg_info("reject: connect from %s: more than %ld sessions from it", st.client,

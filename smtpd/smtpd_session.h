@@ -9,8 +9,9 @@
 #include "../ipc/ipc_child.h"
 #include "envelope.h"
 #include "netio.h"
-#include "spool.h"
 #include "smtp_cmd.h"
+#include "smtpd_xforward.h"
+#include "spool.h"
 
 typedef struct smtpd_state {
     CHILD  *child;
@@ -29,6 +30,8 @@ typedef struct smtpd_state {
     SPOOL_FILE *bdat;               /* BDAT transaction in progress */
     int     bdat_error;             /* errno of a failed BDAT write */
     int     bdat_too_big;
+    int     xf_ok;                  /* the client is in xforward_allow */
+    SMTPD_XFORWARD xf;              /* for the next transaction */
 } SMTPD_STATE;
 
 /* Serve one accepted connection; closes nothing (the caller does). */

@@ -187,6 +187,14 @@ int meta_merge(MSGREC *r, const ENVELOPE *env, int max_rcpt, int max_qids, int *
         lost -= meta_env_addr(&r->env_rcpt, &rcpt, env->rcpt.v[i], max_rcpt);
     if (r->qids.n < max_qids)
         strlist_add_unique(&r->qids, env->qid);
+    /* The sending MTA's queue id, to find the message in its logs. */
+    if (env->mta_qid && *env->mta_qid && r->qids.n < max_qids) {
+        VSTR   *m = vstr_alloc(64);
+
+        vstr_sprintf(m, "mta:%s", env->mta_qid);
+        strlist_add_unique(&r->qids, m->s);
+        vstr_free(m);
+    }
     myfree(from.slot);
     myfree(rcpt.slot);
     if (dropped)

@@ -31,6 +31,7 @@ void envelope_free(ENVELOPE *env)
     myfree(env->helo);
     myfree(env->tls);
     myfree(env->source);
+    myfree(env->mta_qid);
     myfree(env->sender);
     strlist_free(&env->rcpt);
     envelope_init(env);
@@ -83,6 +84,8 @@ void envelope_format(const ENVELOPE *env, VSTR *out)
     envelope_put(out, 'H', env->helo);
     envelope_put(out, 'L', env->tls);
     envelope_put(out, 'O', env->source);
+    if (env->mta_qid && *env->mta_qid)
+        envelope_put(out, 'M', env->mta_qid);
     envelope_put(out, 'F', env->sender);
     for (int i = 0; i < env->rcpt.n; i++)
         envelope_put(out, 'R', env->rcpt.v[i]);
@@ -179,6 +182,7 @@ long envelope_parse(ENVELOPE *env, const char *buf, size_t len,
         case 'H': envelope_set(&env->helo, val); break;
         case 'L': envelope_set(&env->tls, val); break;
         case 'O': envelope_set(&env->source, val); break;
+        case 'M': envelope_set(&env->mta_qid, val); break;
         case 'F': envelope_set(&env->sender, val); break;
         case 'R':
             if (env->rcpt.n >= max_rcpt) {

@@ -24,7 +24,8 @@ typedef struct envelope {
     char   *client;
     char   *helo;
     char   *tls;
-    char   *source;                 /* smtp, milter, import */
+    char   *source;                 /* smtp, milter, pipe, import */
+    char   *mta_qid;                /* the sending MTA's queue id, or NULL */
     char   *sender;                 /* MAIL FROM, "" for <> */
     STRLIST rcpt;                   /* every RCPT TO, Bcc included */
 } ENVELOPE;

@@ -57,6 +57,8 @@ static const struct cfg_key cfg_keys[] = {
     {"smtp_tls_cert", T_STR, S(smtp_tls_cert), "", 0, 0},
     {"smtp_tls_key", T_STR, S(smtp_tls_key), "", 0, 0},
     {"milter_listen", T_STR, S(milter_listen), "", 0, 0},
+    {"bcc_decode_domain", T_STR, S(bcc_decode_domain), "", 0, 0},
+    {"xforward_allow", T_CIDRS, S(xforward_allow), "", 0, 0},
     {"web_listen", T_LISTEN, S(web_listen), "127.0.0.1:8080", 0, 0},
     {"web_hostnames", T_STR, S(web_hostnames), "", 0, 0},
     {"web_tls_cert", T_STR, S(web_tls_cert), "", 0, 0},

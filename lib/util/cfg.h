@@ -31,6 +31,8 @@ typedef struct config {
     char   *smtp_tls_cert;
     char   *smtp_tls_key;
     char   *milter_listen;
+    char   *xforward_allow;             /* CIDRs whose XFORWARD is believed */
+    char   *bcc_decode_domain;          /* ANY+LOCAL=DOMAIN@ this is LOCAL@DOMAIN */
     char   *web_listen;
     char   *web_hostnames;              /* Host values served; empty: web_listen */
     char   *web_tls_cert;

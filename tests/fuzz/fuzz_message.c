@@ -2,13 +2,15 @@
  * fuzz_message.c - libFuzzer: arbitrary bytes as a message through what
  * the indexer does with them (headers, addresses, RFC 2047, dates, MIME,
  * content and header terms, record encoding), and through the header
- * value parsers (parameters, encoded words, address lists) directly.  Any crash, leak or UB here is a poison message.
+ * value parsers (parameters, encoded words, address lists) and the
+ * bcc-map recipient decoder directly.  Any crash, leak or UB here is a poison message.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
+#include "bcc_decode.h"
 #include "meta.h"
 #include "mime.h"
 #include "record.h"
@@ -70,6 +72,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int i = 0; i < al.n; i++)
             addr_terms(al.e[i].name, al.e[i].addr, count_term, &total);
         addr_list_free(&al);
+        /* The input as one RCPT TO address of the Postfix bcc-map recipe. */
+        {
+            VSTR   *a = vstr_alloc(size + 1);
+
+            vstr_add(a, data, size);
+            bcc_decode(a->s, "archive.invalid", v);
+            vstr_free(a);
+        }
         vstr_free(v);
     }
     record_free(&back);
