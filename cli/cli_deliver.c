@@ -17,6 +17,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,8 +27,6 @@
 #include "privs.h"
 #include "spool.h"
 
-#define EX_USAGE_ 64
-#define EX_TEMPFAIL_ 75
 #define DELIVER_ADDR_MAX 1000
 
 /* An envelope address from the command line: no controls, bounded. */
@@ -49,7 +48,7 @@ static int deliver_usage(const char *why)
 {
     fprintf(stderr, "mailarc deliver: %s\n"
             "usage: mailarc deliver -f SENDER [-i QUEUEID] [--] RCPT...\n", why);
-    return EX_USAGE_;
+    return EX_USAGE;
 }
 
 static int deliver_become_user(const CONFIG *cfg)
@@ -100,7 +99,7 @@ int cli_deliver(const CONFIG *cfg, int argc, char **argv)
         if (!deliver_addr_ok(argv[i], 0))
             return deliver_usage("a recipient is empty, too long or holds a control character");
     if (deliver_become_user(cfg) < 0)
-        return EX_TEMPFAIL_;
+        return EX_TEMPFAIL;
 
     envelope_init(&env);
     envelope_new_qid(env.qid);
@@ -120,7 +119,7 @@ int cli_deliver(const CONFIG *cfg, int argc, char **argv)
     if ((sp = spool_create(cfg->data_dir, &env, err, sizeof(err))) == 0) {
         fprintf(stderr, "mailarc deliver: cannot create a spool file: %s\n", err);
         envelope_free(&env);
-        return EX_TEMPFAIL_;
+        return EX_TEMPFAIL;
     }
     while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
         if ((long) n > cfg->message_size_limit - spool_size(sp)) {
@@ -145,12 +144,12 @@ int cli_deliver(const CONFIG *cfg, int argc, char **argv)
         fprintf(stderr, "mailarc deliver: cannot make the spool file durable: %s\n",
                 strerror(errno));
         envelope_free(&env);
-        return EX_TEMPFAIL_;
+        return EX_TEMPFAIL;
     }
     envelope_free(&env);
     return 0;
 fail:
     spool_abort(sp);
     envelope_free(&env);
-    return EX_TEMPFAIL_;
+    return EX_TEMPFAIL;
 }

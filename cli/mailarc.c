@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "msg.h"
 #include "words.h"
@@ -75,7 +76,7 @@ int main(int argc, char **argv)
             if (cfg_load(&cfg, cfg_path(conf), err, sizeof(err)) < 0) {
                 fprintf(stderr, "mailarc: %s\n", err);
                 /* An MTA keeps what deliver could not take, and retries. */
-                return strcmp(cmds[k].name, "deliver") == 0 ? 75 : EXIT_USAGE;
+                return strcmp(cmds[k].name, "deliver") == 0 ? EX_TEMPFAIL : EXIT_USAGE;
             }
             int     rc;
 
