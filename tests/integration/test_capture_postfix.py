@@ -141,19 +141,24 @@ def test_archive_down_mail_waits_in_postfix_then_arrives(bcc_recipe):
     one_received_then(a.cat(mid), sent)
 
 
+def raw_transaction(r, rcpts, subject):
+    """One whole mail transaction on a raw session, each step accepted."""
+    assert r.cmd(b"MAIL FROM:<s@stark.example>")[0] == 250
+    for rcpt in rcpts:
+        assert r.cmd(b"RCPT TO:<" + rcpt + b">")[0] == 250
+    assert r.cmd(b"DATA")[0] == 354
+    r.send(b"Subject: " + subject + b"\r\n\r\nx\r\n.\r\n")
+    assert r.reply()[0] == 250
+
+
 def test_undecodable_archive_recipient_is_kept_as_it_came(archive_factory):
     from smtpraw import Raw
     a = archive_factory(bcc_decode_domain="archive.invalid").start()
     r = Raw(a.port)
     assert r.reply()[0] == 220
     assert r.cmd(b"EHLO mta.example")[0] == 250
-    assert r.cmd(b"MAIL FROM:<s@stark.example>")[0] == 250
-    assert r.cmd(b"RCPT TO:<archive+dave=example.com@archive.invalid>")[0] == 250
-    assert r.cmd(b"RCPT TO:<journal@archive.invalid>")[0] == 250
-    assert r.cmd(b"RCPT TO:<erin@example.net>")[0] == 250
-    assert r.cmd(b"DATA")[0] == 354
-    r.send(b"Subject: odd\r\n\r\nx\r\n.\r\n")
-    assert r.reply()[0] == 250
+    raw_transaction(r, [b"archive+dave=example.com@archive.invalid", b"journal@archive.invalid",
+                        b"erin@example.net"], b"odd")
     r.cmd(b"QUIT")
     a.wait_count(1)
     mid = a.ids("to:dave@example.com").pop()
@@ -250,11 +255,7 @@ def test_xforward_only_from_allowed_clients_and_strictly_parsed(archive_factory)
     r.send(b"Subject: forwarded\r\n\r\nx\r\n.\r\n")
     assert r.reply()[0] == 250
     # Attributes hold for one transaction only.
-    assert r.cmd(b"MAIL FROM:<s@stark.example>")[0] == 250
-    assert r.cmd(b"RCPT TO:<t@wayne.example>")[0] == 250
-    assert r.cmd(b"DATA")[0] == 354
-    r.send(b"Subject: direct\r\n\r\nx\r\n.\r\n")
-    assert r.reply()[0] == 250
+    raw_transaction(r, [b"t@wayne.example"], b"direct")
     r.cmd(b"QUIT")
     b.wait_count(2)
     fw = b.cli("show", b.ids("subject:forwarded").pop()).stdout.decode()
