@@ -161,7 +161,7 @@ static void master_close_db(void)
  * readers held (a killed `mailarc`, a crashed panel: nobody else would, and
  * their locks hold up the indexer and, queued behind it, every reader); a
  * dead writer means recovery. */
-static int master_on_crash(MASTER *m, SERVICE *svc)
+static int master_db_check(MASTER *m, SERVICE *svc)
 {
     int     rc;
 
@@ -183,7 +183,7 @@ static int master_on_crash(MASTER *m, SERVICE *svc)
         usleep(100000);
         m->on_crash = 0;
         master_reap(m);
-        m->on_crash = master_on_crash;
+        m->on_crash = master_db_check;
     }
     master_signal_all(m, &m->indexer, SIGKILL);
     master_signal_all(m, &m->burner, SIGKILL);
@@ -328,7 +328,7 @@ int main(int argc, char **argv)
     m.smtpd = (SERVICE) {"smtpd", "mailarc-smtpd", SCORE_SMTPD, 0, 0};
     m.indexer = (SERVICE) {"indexer", "mailarc-indexer", SCORE_INDEXER, 0, 0};
     m.burner = (SERVICE) {"burner", "mailarc-burner", SCORE_BURNER, 0, 0};
-    m.on_crash = master_on_crash;
+    m.on_crash = master_db_check;
     msg_info("mailarcd started: data in %s, pid %ld", m.cfg.data_dir, (long) getpid());
     last_check = time(0);
     while (!master_sig_term) {
@@ -340,7 +340,7 @@ int main(int argc, char **argv)
         master_reap(&m);
         master_status_read(&m);
         if (time(0) - last_check >= m.cfg.db_failchk_interval) {
-            master_on_crash(&m, 0);
+            master_db_check(&m, 0);
             last_check = time(0);
         }
         if (master_sig_hup) {
