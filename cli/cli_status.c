@@ -37,7 +37,7 @@ int cli_status(const CONFIG *cfg, int argc, char **argv)
     snprintf(run, sizeof(run), "%s/run", cfg->data_dir);
     if (master && ipc_ids_read(&ids, run) == 0 && (sc = ipc_score_attach(ids.score, 1)) != 0
         && sc->magic == IPC_SCORE_MAGIC) {
-        int     busy = 0, idle = 0, idx = 0;
+        int     busy = 0, idle = 0, idx = 0, milter = 0;
 
         for (int i = 0; i < IPC_SCORE_SLOTS; i++) {
             SCORE_SLOT *s = &sc->slot[i];
@@ -50,12 +50,18 @@ int cli_status(const CONFIG *cfg, int argc, char **argv)
                 idle++;
             else if (s->kind == SCORE_INDEXER)
                 idx = s->pid;
+            else if (s->kind == SCORE_MILTER && s->state != SCORE_STARTING)
+                milter = s->pid;
         }
         printf("receivers:     %d busy, %d idle\n", busy, idle);
         if (idx)
             printf("indexer:       running (pid %d)\n", idx);
         else
             printf("indexer:       not running\n");
+        if (milter)
+            printf("milter:        running (pid %d) on %s\n", milter, cfg->milter_listen);
+        else if (*cfg->milter_listen)
+            printf("milter:        not running (milter_listen = %s)\n", cfg->milter_listen);
         printf("since start:   %llu indexed, %llu duplicate arrivals merged, %llu set aside\n",
                (unsigned long long) sc->indexed, (unsigned long long) sc->duplicates,
                (unsigned long long) sc->rejected);

@@ -35,6 +35,8 @@ static SERVICE *master_service_of(MASTER *m, uint32_t kind)
         return &m->indexer;
     if (kind == SCORE_BURNER)
         return &m->burner;
+    if (kind == SCORE_MILTER)
+        return &m->milter;
     return 0;
 }
 
@@ -161,7 +163,7 @@ void master_reap(MASTER *m)
         memset(&m->score->slot[slot], 0, sizeof(SCORE_SLOT));
         if (svc == 0)
             continue;
-        if (svc->kind == SCORE_SMTPD && abnormal)
+        if ((svc->kind == SCORE_SMTPD || svc->kind == SCORE_MILTER) && abnormal)
             master_data_clean_tmp(&m->cfg, pid);       /* its unfinished message */
         if (svc->kind == SCORE_INDEXER && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
             master_data_forget_inflight();
@@ -268,6 +270,10 @@ void master_maintain(MASTER *m)
         master_spawn(m, &m->indexer);
     if (master_count(m, &m->burner, 0) == 0 && now >= m->burner.throttle_until)
         master_spawn(m, &m->burner);
+    if (*m->cfg.milter_listen == 0)
+        master_signal_all(m, &m->milter, SIGTERM);     /* switched off by a reload */
+    else if (master_count(m, &m->milter, 0) == 0 && now >= m->milter.throttle_until)
+        master_spawn(m, &m->milter);
     if (now < m->smtpd.throttle_until)
         return;
     total = master_count(m, &m->smtpd, &idle);

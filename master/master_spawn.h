@@ -1,8 +1,9 @@
 /*
  * master_spawn.h - the master's children: spawning, status, reaping.
  *
- * Three services: the smtpd pool (between smtpd_min_idle idle and
- * smtpd_max_procs in all), the single indexer and the single burner.  A child that dies
+ * Four services: the smtpd pool (between smtpd_min_idle idle and
+ * smtpd_max_procs in all), the single indexer, the single burner, and the
+ * single milter when milter_listen is set.  A child that dies
  * before it reported ready throttles its service with doubling back-off
  * (up to restart_backoff_max) instead of crash-looping.
  */
@@ -37,7 +38,7 @@ struct master {
     int     listen_fd[CHILD_MAX_LISTEN];
     int     nlisten;
     IPC_SCORE *score;
-    SERVICE smtpd, indexer, burner;
+    SERVICE smtpd, indexer, burner, milter;
     int     stopping;
     int     (*on_crash)(MASTER *m, SERVICE *svc);   /* failchk hook */
 };

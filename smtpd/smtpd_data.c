@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../ipc/ipc_rec.h"
+#include "../ipc/ipc_handoff.h"
 #include "msg.h"
 #include "smtpd_session.h"
 
@@ -45,29 +45,6 @@ static SPOOL_FILE *smtpd_spool_open(SMTPD_STATE *st)
     if ((sp = spool_create(st->cfg->data_dir, &st->env, err, sizeof(err))) == 0)
         msg_warn("cannot create spool file: %s", err);
     return sp;
-}
-
-/* Tell the indexer; losing this notice only delays indexing to the sweep. */
-static void smtpd_handoff(SMTPD_STATE *st)
-{
-    IPC_REC rec;
-    VSTR   *txt;
-
-    if (st->child->ids.msq < 0)
-        return;
-    memset(&rec, 0, sizeof(rec));
-    rec.type = IPC_REC_SPOOLED;
-    rec.slot = IPC_SLOT_NONE;
-    memcpy(rec.qid, st->env.qid, sizeof(rec.qid));
-    if (st->child->ring) {
-        txt = vstr_alloc(1024);
-        envelope_format(&st->env, txt);
-        rec.slot = ipc_ring_put(st->child->ring, st->env.qid, txt->s, txt->len);
-        vstr_free(txt);
-    }
-    if (ipc_rec_send(st->child->ids.msq, &rec, IPC_MTYPE_INDEXER) < 0)
-        msg_debug("notice for %s not queued (%s); the sweep will find it",
-                  rec.qid, strerror(errno));
 }
 
 /* Answer the end of a message; sp is committed or aborted here. */
@@ -105,7 +82,7 @@ static void smtpd_finish(SMTPD_STATE *st, SPOOL_FILE *sp, int too_big, int werr)
             ipc_score_add(&slot->messages, 1);
             ipc_score_add(&slot->bytes, (uint64_t) st->env.size);
         }
-        smtpd_handoff(st);
+        ipc_handoff(st->child, &st->env);
     }
     envelope_reset(&st->env);
     smtpd_xforward_reset(&st->xf);

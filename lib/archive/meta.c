@@ -195,6 +195,16 @@ int meta_merge(MSGREC *r, const ENVELOPE *env, int max_rcpt, int max_qids, int *
         strlist_add_unique(&r->qids, m->s);
         vstr_free(m);
     }
+    /* The journal report this arrival came in, and what it said of the
+     * recipients: kept beside the envelope, bounded like it. */
+    if (env->journal && *env->journal && r->journals.n < max_qids)
+        strlist_add_unique(&r->journals, env->journal);
+    for (int i = 0; i < env->notes.n && r->rcpt_notes.n < META_MAX_NOTES; i++)
+        strlist_add_unique(&r->rcpt_notes, env->notes.v[i]);
+    if (env->auth && *env->auth && (!r->auth || !*r->auth)) {
+        myfree(r->auth);
+        r->auth = mystrdup(env->auth);
+    }
     myfree(from.slot);
     myfree(rcpt.slot);
     if (dropped)
@@ -226,6 +236,7 @@ void meta_parse(const char *msg, size_t len, const ENVELOPE *env, MSGREC *r)
     r->helo = mystrdup(env->helo ? env->helo : "");
     r->tls = mystrdup(env->tls ? env->tls : "");
     r->source = mystrdup(env->source ? env->source : "");
+    r->auth = mystrdup("");
     meta_merge(r, env, META_MAX_RCPT_DEFAULT, META_MAX_QIDS_DEFAULT, 0);
 }
 

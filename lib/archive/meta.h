@@ -23,6 +23,9 @@ int meta_merge(MSGREC *r, const ENVELOPE *env, int max_rcpt, int max_qids, int *
 
 #define META_MAX_RCPT_DEFAULT 10000
 #define META_MAX_QIDS_DEFAULT 100
+/* Recipient notes from journal reports ("Expanded:", "Forwarded:") kept
+ * per record; a small bound keeps the duplicate check cheap. */
+#define META_MAX_NOTES 1000
 
 /* Copy the header-derived fields (addresses, names, subject, Message-ID,
  * date, size) of src into dst, keeping dst's envelope, arrivals and chain:

@@ -47,6 +47,9 @@ void record_free(MSGREC *r)
     myfree(r->helo);
     myfree(r->tls);
     myfree(r->source);
+    myfree(r->auth);
+    strlist_free(&r->journals);
+    strlist_free(&r->rcpt_notes);
     record_init(r);
 }
 
@@ -109,6 +112,9 @@ void record_encode(const MSGREC *r, VSTR *out)
     put_str(out, r->helo);
     put_str(out, r->tls);
     put_str(out, r->source);
+    put_str(out, r->auth);
+    put_list(out, &r->journals);
+    put_list(out, &r->rcpt_notes);
 }
 
 struct rd {
@@ -195,7 +201,7 @@ int record_decode(const void *buf, size_t len, MSGREC *r)
 
     record_init(r);
     get_bytes(&d, &ver, 1);
-    if (d.bad || ver != RECORD_VERSION)
+    if (d.bad || ver < 1 || ver > RECORD_VERSION)
         return -1;
     r->date = (int64_t) get_u64(&d);
     r->size = (int64_t) get_u64(&d);
@@ -221,6 +227,13 @@ int record_decode(const void *buf, size_t len, MSGREC *r)
     r->helo = get_str(&d);
     r->tls = get_str(&d);
     r->source = get_str(&d);
+    if (ver >= 2) {
+        r->auth = get_str(&d);
+        get_list(&d, &r->journals);
+        get_list(&d, &r->rcpt_notes);
+    } else {
+        r->auth = mystrdup("");
+    }
     if (d.bad || d.left != 0) {
         record_free(r);
         return -1;
@@ -232,7 +245,7 @@ int record_peek(const void *buf, size_t len, int64_t *date, int64_t *size)
 {
     const unsigned char *p = buf;
 
-    if (len < 17 || p[0] != RECORD_VERSION)
+    if (len < 17 || p[0] < 1 || p[0] > RECORD_VERSION)
         return -1;
     *date = (int64_t) record_get_u64(p + 1);
     *size = (int64_t) record_get_u64(p + 9);

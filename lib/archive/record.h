@@ -14,7 +14,9 @@
 #include "strlist.h"
 #include "vstr.h"
 
-#define RECORD_VERSION 1
+/* Version 2 adds auth, journals and rcpt_notes after source; version 1
+ * records (without them) still decode. */
+#define RECORD_VERSION 2
 #define RECORD_FIXED 25             /* version + date + size + arrival */
 
 typedef struct msgrec {
@@ -33,6 +35,9 @@ typedef struct msgrec {
     STRLIST to_addr, to_name, cc_addr, cc_name, bcc_addr;
     STRLIST env_from, env_rcpt, qids;
     char   *client, *helo, *tls, *source;
+    char   *auth;                   /* SMTP AUTH user seen by the MTA (milter) */
+    STRLIST journals;               /* hex ids of the journal reports it came in */
+    STRLIST rcpt_notes;             /* "RCPT Expanded: LIST", from journal reports */
 } MSGREC;
 
 #define REC_F_HAS_DATE 1

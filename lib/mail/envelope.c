@@ -32,6 +32,9 @@ void envelope_free(ENVELOPE *env)
     myfree(env->tls);
     myfree(env->source);
     myfree(env->mta_qid);
+    myfree(env->auth);
+    myfree(env->journal);
+    strlist_free(&env->notes);
     myfree(env->sender);
     strlist_free(&env->rcpt);
     envelope_init(env);
@@ -55,7 +58,8 @@ void envelope_new_qid(char qid[ENVELOPE_QID_MAX])
 
     gettimeofday(&tv, 0);
     snprintf(qid, ENVELOPE_QID_MAX, "%08lX%05lX.%lX.%X", (unsigned long) tv.tv_sec,
-             (unsigned long) tv.tv_usec, (unsigned long) getpid(), counter++);
+             (unsigned long) tv.tv_usec, (unsigned long) getpid(),
+             __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
 }
 
 static void envelope_put(VSTR *out, char tag, const char *val)
@@ -86,9 +90,15 @@ void envelope_format(const ENVELOPE *env, VSTR *out)
     envelope_put(out, 'O', env->source);
     if (env->mta_qid && *env->mta_qid)
         envelope_put(out, 'M', env->mta_qid);
+    if (env->auth && *env->auth)
+        envelope_put(out, 'A', env->auth);
+    if (env->journal && *env->journal)
+        envelope_put(out, 'J', env->journal);
     envelope_put(out, 'F', env->sender);
     for (int i = 0; i < env->rcpt.n; i++)
         envelope_put(out, 'R', env->rcpt.v[i]);
+    for (int i = 0; i < env->notes.n; i++)
+        envelope_put(out, 'N', env->notes.v[i]);
     vstr_addch(out, '\n');
 }
 
@@ -183,6 +193,8 @@ long envelope_parse(ENVELOPE *env, const char *buf, size_t len,
         case 'L': envelope_set(&env->tls, val); break;
         case 'O': envelope_set(&env->source, val); break;
         case 'M': envelope_set(&env->mta_qid, val); break;
+        case 'A': envelope_set(&env->auth, val); break;
+        case 'J': envelope_set(&env->journal, val); break;
         case 'F': envelope_set(&env->sender, val); break;
         case 'R':
             if (env->rcpt.n >= max_rcpt) {
@@ -191,6 +203,14 @@ long envelope_parse(ENVELOPE *env, const char *buf, size_t len,
                 goto bad;
             }
             envelope_add_rcpt(env, val);
+            break;
+        case 'N':
+            if (env->notes.n >= max_rcpt) {
+                snprintf(err, errlen, "more than %d recipient notes in envelope", max_rcpt);
+                myfree(val);
+                goto bad;
+            }
+            strlist_add(&env->notes, val);
             break;
         default:
             snprintf(err, errlen, "unknown envelope tag '%c'", line[0]);

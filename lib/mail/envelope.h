@@ -26,8 +26,11 @@ typedef struct envelope {
     char   *tls;
     char   *source;                 /* smtp, milter, pipe, import */
     char   *mta_qid;                /* the sending MTA's queue id, or NULL */
+    char   *auth;                   /* the SMTP AUTH user the MTA saw, or NULL */
+    char   *journal;                /* hex id of the journal report it came in, or NULL */
     char   *sender;                 /* MAIL FROM, "" for <> */
     STRLIST rcpt;                   /* every RCPT TO, Bcc included */
+    STRLIST notes;                  /* "RCPT Expanded: LIST" and the like, from a report */
 } ENVELOPE;
 
 void envelope_init(ENVELOPE *env);

@@ -57,6 +57,8 @@ static const struct cfg_key cfg_keys[] = {
     {"smtp_tls_cert", T_STR, S(smtp_tls_cert), "", 0, 0},
     {"smtp_tls_key", T_STR, S(smtp_tls_key), "", 0, 0},
     {"milter_listen", T_STR, S(milter_listen), "", 0, 0},
+    {"milter_max_sessions", T_LONG, S(milter_max_sessions), "100", 1, 10000},
+    {"milter_timeout", T_LONG, S(milter_timeout), "300", 10, 7200},
     {"bcc_decode_domain", T_STR, S(bcc_decode_domain), "", 0, 0},
     {"xforward_allow", T_CIDRS, S(xforward_allow), "", 0, 0},
     {"web_listen", T_LISTEN, S(web_listen), "127.0.0.1:8080", 0, 0},
@@ -296,6 +298,7 @@ static char *cfg_unquote(char *v)
 static void cfg_consistency(const CONFIG *cfg, const char *name, char *err, size_t errlen, int *bad)
 {
     char    why[256];
+    char    conn[256];
     MONTH   m;
 
     if (cfg->smtpd_min_idle > cfg->smtpd_max_procs) {
@@ -307,6 +310,10 @@ static void cfg_consistency(const CONFIG *cfg, const char *name, char *err, size
         *bad = 1;
     } else if ((*cfg->web_tls_cert == 0) != (*cfg->web_tls_key == 0)) {
         snprintf(err, errlen, "%s: web_tls_cert and web_tls_key must be set together", name);
+        *bad = 1;
+    } else if (*cfg->milter_listen
+               && hostport_milter(cfg->milter_listen, conn, sizeof(conn), why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "%s: milter_listen: %s", name, why);
         *bad = 1;
     } else if (*cfg->data_dir != '/') {
         snprintf(err, errlen, "%s: data_dir must be an absolute path", name);

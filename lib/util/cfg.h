@@ -31,6 +31,8 @@ typedef struct config {
     char   *smtp_tls_cert;
     char   *smtp_tls_key;
     char   *milter_listen;
+    long    milter_max_sessions;        /* MTA connections served at once (threads) */
+    long    milter_timeout;             /* seconds to wait for the MTA */
     char   *xforward_allow;             /* CIDRs whose XFORWARD is believed */
     char   *bcc_decode_domain;          /* ANY+LOCAL=DOMAIN@ this is LOCAL@DOMAIN */
     char   *web_listen;

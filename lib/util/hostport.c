@@ -118,3 +118,35 @@ int hostport_listen(const char *endpoint, int backlog, char *err, size_t errlen)
     errno = saved;                      /* the caller retries EADDRINUSE */
     return fd;
 }
+
+int hostport_milter(const char *text, char *out, size_t outlen, char *err, size_t errlen)
+{
+    char   *host, *port;
+    int     n;
+
+    if (strncmp(text, "unix:", 5) == 0) {
+        if (text[5] != '/' || strlen(text) - 5 >= 108) {
+            snprintf(err, errlen, "\"%s\": unix: needs an absolute path of at most 107 bytes",
+                     text);
+            return -1;
+        }
+        n = snprintf(out, outlen, "%s", text);
+    } else if (strncmp(text, "inet:", 5) == 0) {
+        if (hostport_split(text + 5, &host, &port) < 0) {
+            snprintf(err, errlen, "\"%s\": expected inet:HOST:PORT or inet:[V6ADDR]:PORT", text);
+            return -1;
+        }
+        /* libmilter's own spelling: inet:PORT@HOST, inet6:PORT@HOST. */
+        n = snprintf(out, outlen, "%s:%s@%s", strchr(host, ':') ? "inet6" : "inet", port, host);
+        myfree(host);
+        myfree(port);
+    } else {
+        snprintf(err, errlen, "\"%s\": expected inet:HOST:PORT or unix:PATH", text);
+        return -1;
+    }
+    if (n < 0 || (size_t) n >= outlen) {
+        snprintf(err, errlen, "\"%s\": too long", text);
+        return -1;
+    }
+    return 0;
+}

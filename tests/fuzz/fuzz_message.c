@@ -3,7 +3,7 @@
  * the indexer does with them (headers, addresses, RFC 2047, dates, MIME,
  * content and header terms, record encoding), and through the header
  * value parsers (parameters, encoded words, address lists) and the
- * bcc-map recipient decoder directly.  Any crash, leak or UB here is a poison message.
+ * bcc-map recipient decoder and the milter's header rebuild directly.  Any crash, leak or UB here is a poison message.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "bcc_decode.h"
 #include "meta.h"
+#include "milter_rebuild.h"
 #include "mime.h"
 #include "record.h"
 #include "rfc2047.h"
@@ -79,6 +80,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             vstr_add(a, data, size);
             bcc_decode(a->s, "archive.invalid", v);
             vstr_free(a);
+        }
+        /* NUL-separated name, value pairs as a milter is shown them: the
+         * rebuilt head never holds a bare LF. */
+        {
+            VSTR   *copy = vstr_alloc(size + 1);
+            const char *p, *end;
+
+            vstr_add(copy, data, size);
+            vstr_reset(v);
+            p = copy->s;
+            end = copy->s + copy->len;
+            while (p < end) {
+                const char *name = p, *value = "";
+
+                p += strlen(p) + 1;
+                if (p < end) {
+                    value = p;
+                    p += strlen(p) + 1;
+                }
+                milter_rebuild_header(v, name, value, (int) (size & 1));
+            }
+            milter_rebuild_eoh(v);
+            for (size_t i = 0; i < v->len; i++)
+                if (v->s[i] == '\n' && (i == 0 || v->s[i - 1] != '\r'))
+                    __builtin_trap();
+            vstr_free(copy);
         }
         vstr_free(v);
     }
