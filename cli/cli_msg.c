@@ -24,6 +24,58 @@ static int cli_one_id(int argc, const char *what)
     return 0;
 }
 
+/* All of msg to standard output; 0 or EXIT_UNAVAILABLE. */
+static int cli_write_all(const VSTR *msg)
+{
+    size_t  off = 0;
+
+    while (off < msg->len) {
+        ssize_t n = write(1, msg->s + off, msg->len - off);
+
+        if (n <= 0) {
+            perror("mailarc: write");
+            return EXIT_UNAVAILABLE;
+        }
+        off += (size_t) n;
+    }
+    return 0;
+}
+
+/* mailarc cat --journal REPORT-ID: a journal report, as it came. */
+static int cli_cat_journal(const CONFIG *cfg, const char *id)
+{
+    ADB    *db;
+    char    key[128], err[1024];
+    uint64_t arrival;
+    VSTR   *msg;
+    int     rc;
+
+    if (!digest_is_hex(id, DIGEST_HEXLEN, DIGEST_HEXLEN)) {
+        fprintf(stderr, "mailarc: a journal report id is 64 hex digits (see mailarc show)\n");
+        return EXIT_USAGE;
+    }
+    db = cli_open_db(cfg);
+    snprintf(key, sizeof(key), "journal/%s", id);
+    for (char *p = key; *p; p++)
+        if (*p >= 'A' && *p <= 'F')
+            *p = (char) (*p + 32);
+    arrival = adb_meta_u64(db, 0, key);
+    adb_close(db);
+    if (arrival == 0) {
+        fprintf(stderr, "mailarc: no journal report %s\n", id);
+        return EXIT_NOTFOUND;
+    }
+    msg = vstr_alloc(65536);
+    if (store_get(cfg->data_dir, (int64_t) arrival, key + 8, msg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: cannot read journal report %s: %s\n", id, err);
+        vstr_free(msg);
+        return EXIT_UNAVAILABLE;
+    }
+    rc = cli_write_all(msg);
+    vstr_free(msg);
+    return rc;
+}
+
 int cli_cat(const CONFIG *cfg, int argc, char **argv)
 {
     ADB    *db;
@@ -32,10 +84,14 @@ int cli_cat(const CONFIG *cfg, int argc, char **argv)
     char    hex[DIGEST_HEXLEN + 1];
     char    err[1024];
     VSTR   *msg;
-    size_t  off = 0;
+    int     rc;
 
-    if (cli_one_id(argc, "cat") < 0)
+    if (argc == 3 && strcmp(argv[1], "--journal") == 0)
+        return cli_cat_journal(cfg, argv[2]);
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: mailarc cat ID\n       mailarc cat --journal REPORT-ID\n");
         return EXIT_USAGE;
+    }
     db = cli_open_db(cfg);
     cli_resolve(db, argv[1], &num, &r);
     digest_hex(r.sha, hex);
@@ -47,23 +103,13 @@ int cli_cat(const CONFIG *cfg, int argc, char **argv)
         adb_close(db);
         return EXIT_UNAVAILABLE;
     }
-    while (off < msg->len) {
-        ssize_t n = write(1, msg->s + off, msg->len - off);
-
-        if (n <= 0) {
-            perror("mailarc: write");
-            break;
-        }
-        off += (size_t) n;
-    }
-    num = off == msg->len ? 0 : EXIT_UNAVAILABLE;
+    rc = cli_write_all(msg);
     vstr_free(msg);
     record_free(&r);
     adb_close(db);
-    return (int) num;
+    return rc;
 }
 
-/* Text for a terminal: invalid UTF-8 and control bytes become U+FFFD. */
 /* Text for a terminal: invalid UTF-8 and control bytes become U+FFFD. */
 static void show_text(const char *p, size_t len)
 {
@@ -140,6 +186,20 @@ int cli_show(const CONFIG *cfg, int argc, char **argv)
     printf("%-12s%s helo=%s%s%s source=%s\n", "Client:", r.client, r.helo,
            *r.tls ? " tls=" : "", r.tls, r.source);
     show_list("Queue-IDs:", &r.qids, 0);
+    if (*r.auth) {
+        printf("%-12s", "Auth:");
+        show_text(r.auth, strlen(r.auth));
+        printf("\n");
+    }
+    /* Journal reports it came in (mailarc cat --journal ID prints one), and
+     * what they said about the recipients. */
+    for (int i = 0; i < r.journals.n; i++)
+        printf("%-12s%s\n", i ? "" : "Journal:", r.journals.v[i]);
+    for (int i = 0; i < r.rcpt_notes.n; i++) {
+        printf("%-12s", i ? "" : "Env-Notes:");
+        show_text(r.rcpt_notes.v[i], strlen(r.rcpt_notes.v[i]));
+        printf("\n");
+    }
     msg = vstr_alloc((size_t) r.size + 1);
     catalog_describe_message(db, num, msg);
     for (char *line = msg->s, *nl; line; line = nl) {

@@ -17,7 +17,7 @@ static void usage(void)
             "usage: mailarc [-c FILE] status\n"
             "       mailarc [-c FILE] search [--json] [--count] [--limit N] [--offset N]\n"
             "                        [--as LOGIN] QUERY...\n"
-            "       mailarc [-c FILE] cat ID\n"
+            "       mailarc [-c FILE] cat ID | cat --journal REPORT-ID\n"
             "       mailarc [-c FILE] show ID\n"
             "       mailarc [-c FILE] reindex\n"
             "       mailarc [-c FILE] redeliver (-r | -e ADDRESS) ID...\n"

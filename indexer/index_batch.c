@@ -18,7 +18,9 @@
 #include "store.h"
 #include "postings.h"
 #include "index_batch.h"
+#include "index_journal.h"
 #include "index_poison.h"
+#include "journal.h"
 #include "meta.h"
 
 typedef struct work {
@@ -26,6 +28,7 @@ typedef struct work {
     ENVELOPE env;
     MSGREC  rec;
     TERMSET *content;               /* body, file name, attachment terms */
+    int     journal;                /* JOURNAL_OK, JOURNAL_MALFORMED or JOURNAL_NOT */
     char    path[4096];
 } WORK;
 
@@ -131,6 +134,24 @@ static int index_commit_one(const CONFIG *cfg, ADB *db, DB_TXN *txn, WORK *w,
     return rc;
 }
 
+/* A report's arrival, for `mailarc cat --journal`, and the status counts. */
+static int index_journal_count(ADB *db, DB_TXN *txn, const WORK *w)
+{
+    char    key[128];
+    int     rc;
+
+    if (w->journal == JOURNAL_MALFORMED)
+        return adb_meta_put_u64(db, txn, "journal_malformed",
+                                adb_meta_u64(db, txn, "journal_malformed") + 1);
+    if (w->journal != JOURNAL_OK)
+        return 0;
+    index_journal_key(w->env.journal, key, sizeof(key));
+    if ((rc = adb_meta_put_u64(db, txn, key, (uint64_t) w->env.arrival)) != 0)
+        return rc;
+    return adb_meta_put_u64(db, txn, "journal_reports",
+                            adb_meta_u64(db, txn, "journal_reports") + 1);
+}
+
 static int index_txn(const CONFIG *cfg, ADB *db, WORK *w, int n, int *added, int *dups)
 {
     DB_TXN *txn;
@@ -160,6 +181,8 @@ static int index_txn(const CONFIG *cfg, ADB *db, WORK *w, int n, int *added, int
         if (w[i].item == 0)
             continue;
         if ((rc = index_commit_one(cfg, db, txn, &w[i], chain, buf, &is_new)) != 0)
+            goto abort;
+        if ((rc = index_journal_count(db, txn, &w[i])) != 0)
             goto abort;
         if (is_new) {
             char    day[32];
@@ -246,6 +269,13 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
             struct itimerval off = {{0, 0}, {0, 0}};
 
             setitimer(ITIMER_PROF, &cap, 0);
+            x->journal = index_journal(&child->cfg, &x->env, msgbuf, err, sizeof(err));
+            if (x->journal == INDEX_JOURNAL_IOERR) {
+                setitimer(ITIMER_PROF, &off, 0);
+                msg_warn("cannot store the journal report %s: %s; will retry", x->env.qid, err);
+                ret = -1;
+                goto out;
+            }
             meta_parse(msgbuf->s, msgbuf->len, &x->env, &x->rec);
             x->content = postings_content(msgbuf->s, msgbuf->len, &lim, &truncated);
             setitimer(ITIMER_PROF, &off, 0);

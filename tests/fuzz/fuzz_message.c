@@ -3,7 +3,8 @@
  * the indexer does with them (headers, addresses, RFC 2047, dates, MIME,
  * content and header terms, record encoding), and through the header
  * value parsers (parameters, encoded words, address lists) and the
- * bcc-map recipient decoder and the milter's header rebuild directly.  Any crash, leak or UB here is a poison message.
+ * bcc-map recipient decoder, the milter's header rebuild and the journal
+ * report parser directly.  Any crash, leak or UB here is a poison message.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "addr.h"
 #include "bcc_decode.h"
+#include "journal.h"
 #include "meta.h"
 #include "milter_rebuild.h"
 #include "mime.h"
@@ -108,6 +110,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             vstr_free(copy);
         }
         vstr_free(v);
+    }
+    {
+        /* The input as a journal report: what it finds lies inside it. */
+        JOURNAL j;
+        char    why[256];
+
+        if (journal_parse((const char *) data, size, 50, &j, why, sizeof(why)) == JOURNAL_OK) {
+            if (j.decoded == 0 && (j.inner < (const char *) data
+                                   || j.inner + j.inner_len > (const char *) data + size))
+                __builtin_trap();
+            if (j.rcpt.n > 50 || j.rcpt.n == 0 || j.sender == 0)
+                __builtin_trap();
+            journal_free(&j);
+        }
     }
     record_free(&back);
     record_free(&r);

@@ -67,11 +67,57 @@ static void test_merge_bounded(void **state)
     envelope_free(&env);
 }
 
+/* Journal reports and notes merge like queue ids; a record keeps them
+ * across encode and decode, and a version 1 record (without them) reads. */
+static void test_journal_fields_and_version_1(void **state)
+{
+    ENVELOPE env;
+    MSGREC  r, back;
+    VSTR   *buf = vstr_alloc(256);
+    size_t  v1len;
+
+    (void) state;
+    envelope_init(&env);
+    record_init(&r);
+    arrival(&env, 0, 1);
+    envelope_set(&env.journal, "aa");
+    strlist_add(&env.notes, "r0.0@wayne.example Expanded: list@wayne.example");
+    meta_merge(&r, &env, 100, 10, 0);
+    arrival(&env, 1, 1);
+    envelope_set(&env.journal, "bb");
+    envelope_set(&env.auth, "alice");
+    strlist_add(&env.notes, "r0.0@wayne.example Expanded: list@wayne.example");
+    meta_merge(&r, &env, 100, 10, 0);
+    assert_int_equal(r.journals.n, 2);
+    assert_int_equal(r.rcpt_notes.n, 1);
+    assert_string_equal(r.auth, "alice");
+    record_encode(&r, buf);
+    assert_int_equal(record_decode(buf->s, buf->len, &back), 0);
+    assert_int_equal(back.journals.n, 2);
+    assert_string_equal(back.journals.v[1], "bb");
+    assert_string_equal(back.rcpt_notes.v[0], "r0.0@wayne.example Expanded: list@wayne.example");
+    record_free(&back);
+    /* Version 1: the same bytes up to the source, version byte 1. */
+    v1len = buf->len - (4 + 5) - (4 + 2 * (4 + 2)) - (4 + strlen(r.rcpt_notes.v[0]) + 4);
+    buf->s[0] = 1;
+    assert_int_equal(record_decode(buf->s, v1len, &back), 0);
+    assert_string_equal(back.auth, "");
+    assert_int_equal(back.journals.n, 0);
+    record_free(&back);
+    assert_int_not_equal(record_decode(buf->s, buf->len, &back), 0);   /* v1 with extra bytes */
+    buf->s[0] = 3;
+    assert_int_not_equal(record_decode(buf->s, buf->len, &back), 0);   /* a future version */
+    vstr_free(buf);
+    record_free(&r);
+    envelope_free(&env);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_merge_dedups),
         cmocka_unit_test(test_merge_bounded),
+        cmocka_unit_test(test_journal_fields_and_version_1),
     };
 
     return cmocka_run_group_tests(tests, 0, 0);
