@@ -26,6 +26,7 @@
 #include "mymalloc.h"
 #include "burn_run.h"
 #include "burn_schedule.h"
+#include "burn_watchdog.h"
 
 #define SCHEDULE_INTERVAL 60
 #define PENDING_MAX 256
@@ -42,6 +43,7 @@ typedef struct burner {
         time_t  when;
     } failed[32];
     int     nfailed;
+    time_t  started;                /* of the archive: silence counts from here */
 } BURNER;
 
 static void burner_queue(BURNER *b, JOB *job)
@@ -103,6 +105,7 @@ static int burner_poll(void *ctx)
 
     if (burner_take(b) < 0)
         return 1;
+    watchdog_tick(&b->child.cfg, b->started, time(0));
     return child_stop || child_master_gone(&b->child);
 }
 
@@ -154,9 +157,12 @@ int main(int argc, char **argv)
     if (child_slot(&b.child))
         child_slot(&b.child)->started = (int64_t) time(0);
     child_state(&b.child, SCORE_IDLE);
+    b.started = b.child.score && b.child.score->master_started > 0
+        ? (time_t) b.child.score->master_started : time(0);
     while (!child_stop && !child_master_gone(&b.child)) {
         if (burner_take(&b) < 0)
             break;                      /* the master removed the queue */
+        watchdog_tick(&b.child.cfg, b.started, time(0));
         if (time(0) - last_schedule >= SCHEDULE_INTERVAL) {
             burner_schedule(&b);
             last_schedule = time(0);

@@ -10,6 +10,7 @@
 
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
+#include "arrivals.h"
 #include "instance.h"
 #include "spool.h"
 #include "cli.h"
@@ -88,6 +89,24 @@ int cli_status(const CONFIG *cfg, int argc, char **argv)
                "(archived as they came)\n",
                (unsigned long long) adb_meta_u64(db, 0, "journal_reports"),
                (unsigned long long) adb_meta_u64(db, 0, "journal_malformed"));
+        {
+            ARRIVAL_PATH paths[32];
+            int64_t newest;
+            int     np = arrivals_read(db, paths, 32, &newest);
+            char    when[96];
+
+            /* When each way in last brought mail: silence is the failure. */
+            if (np == 0)
+                printf("capture:       no message has arrived yet\n");
+            for (int i = 0; i < np; i++) {
+                arrivals_when(paths[i].last, (int64_t) time(0), when, sizeof(when));
+                printf("%-15s%-8s last message %s\n", i ? "" : "capture:", paths[i].name, when);
+            }
+            if (newest > 0 && cfg->capture_silence_alert > 0
+                && time(0) - (time_t) newest >= cfg->capture_silence_alert)
+                printf("warning:       no mail for more than capture_silence_alert (%ld s): "
+                       "is the MTA still sending to the archive?\n", cfg->capture_silence_alert);
+        }
         adb_close(db);
     } else {
         printf("messages:      unknown (%s)\n", err);

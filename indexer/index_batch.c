@@ -152,6 +152,46 @@ static int index_journal_count(ADB *db, DB_TXN *txn, const WORK *w)
                             adb_meta_u64(db, txn, "journal_reports") + 1);
 }
 
+/* When each capture path last brought a message (status, the dashboard,
+ * the capture watchdog): "last/SOURCE" and "last_arrival" in meta.db. */
+static int index_note_arrivals(ADB *db, DB_TXN *txn, const WORK *w, int n)
+{
+    const char *src[8];
+    long    when[8];
+    long    newest = 0;
+    int     nsrc = 0, rc;
+    char    key[128];
+
+    for (int i = 0; i < n; i++) {
+        const char *s = w[i].env.source && *w[i].env.source ? w[i].env.source : "smtp";
+        int     k;
+
+        if (w[i].item == 0)
+            continue;
+        if (w[i].env.arrival > newest)
+            newest = w[i].env.arrival;
+        for (k = 0; k < nsrc && strcmp(src[k], s) != 0; k++)
+            ;
+        if (k == nsrc) {
+            if (nsrc == 8)
+                continue;               /* more paths in one batch than that: the next batch */
+            src[nsrc] = s;
+            when[nsrc++] = 0;
+        }
+        if (w[i].env.arrival > when[k])
+            when[k] = w[i].env.arrival;
+    }
+    for (int k = 0; k < nsrc; k++) {
+        snprintf(key, sizeof(key), "last/%.100s", src[k]);
+        if ((uint64_t) when[k] > adb_meta_u64(db, txn, key)
+            && (rc = adb_meta_put_u64(db, txn, key, (uint64_t) when[k])) != 0)
+            return rc;
+    }
+    if (newest > 0 && (uint64_t) newest > adb_meta_u64(db, txn, "last_arrival"))
+        return adb_meta_put_u64(db, txn, "last_arrival", (uint64_t) newest);
+    return 0;
+}
+
 static int index_txn(const CONFIG *cfg, ADB *db, WORK *w, int n, int *added, int *dups)
 {
     DB_TXN *txn;
@@ -196,6 +236,8 @@ static int index_txn(const CONFIG *cfg, ADB *db, WORK *w, int n, int *added, int
             (*dups)++;
         }
     }
+    if ((rc = index_note_arrivals(db, txn, w, n)) != 0)
+        goto abort;
     val.data = chain;
     val.size = 32;
     val.flags = 0;

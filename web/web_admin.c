@@ -25,6 +25,7 @@
 
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
+#include "arrivals.h"
 #include "instance.h"
 #include "msg.h"
 #include "spool.h"
@@ -93,12 +94,46 @@ static void chart(xmlNodePtr parent, const uint64_t *days, time_t now)
     }
 }
 
+/* When each capture path last brought mail; a warning when all are silent. */
+static void capture_table(xmlNodePtr parent, const CONFIG *cfg, const ARRIVAL_PATH *paths,
+                          int n, int64_t newest, time_t now)
+{
+    xmlNodePtr table, tr;
+    char    when[96], buf[256];
+
+    el(parent, "h2", "Capture");
+    if (newest > 0 && cfg->capture_silence_alert > 0
+        && now - (time_t) newest >= cfg->capture_silence_alert) {
+        arrivals_when(newest, (int64_t) now, when, sizeof(when));
+        snprintf(buf, sizeof(buf), "No mail has arrived since %s: is the mail server still "
+                 "sending to the archive?", when);
+        elc(parent, "p", "error", buf);
+    }
+    if (n == 0) {
+        el(parent, "p", "No message has arrived yet.");
+        return;
+    }
+    table = elc(parent, "table", "capture", 0);
+    tr = el(table, "tr", 0);
+    el(tr, "th", "path");
+    el(tr, "th", "last message");
+    for (int i = 0; i < n; i++) {
+        tr = el(table, "tr", 0);
+        el(tr, "td", paths[i].name);
+        arrivals_when(paths[i].last, (int64_t) now, when, sizeof(when));
+        el(tr, "td", when);
+    }
+}
+
 void web_dashboard(WEB_REQ *r)
 {
     const CONFIG *cfg = web_config();
     WEB_PAGE *p = page_new(r, "Dashboard");
     xmlNodePtr stats = elc(p->main, "div", "stats", 0);
     uint64_t days[CHART_DAYS] = {0}, total = 0, month = 0;
+    ARRIVAL_PATH paths[32];
+    int     npaths = 0;
+    int64_t newest = 0;
     time_t  now = time(0);
     struct tm today;
     char    buf[128], run[4096];
@@ -119,6 +154,7 @@ void web_dashboard(WEB_REQ *r)
                      today.tm_mon + 1, d);
             month += adb_meta_u64(db, 0, buf);
         }
+        npaths = arrivals_read(db, paths, 32, &newest);
         web_db_close(db);
     } else if (web_sees_all(r)) {
         page_free(p);                   /* 503 answered */
@@ -174,6 +210,7 @@ void web_dashboard(WEB_REQ *r)
     else
         snprintf(buf, sizeof(buf), "mailarcd is not running: mail is not being archived.");
     elc(p->main, "p", master ? "ok" : "error", buf);
+    capture_table(p->main, cfg, paths, npaths, newest, now);
     el(p->main, "h2", "Messages per day (last 30 days, by arrival)");
     chart(p->main, days, now);
     page_send(r, p, MHD_HTTP_OK);

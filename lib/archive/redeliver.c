@@ -43,7 +43,7 @@ int redeliver_addr_ok(const char *s)
     return 1;
 }
 
-static void redeliver_hostname(const CONFIG *cfg, char *buf, size_t len)
+void redeliver_hostname(const CONFIG *cfg, char *buf, size_t len)
 {
     if (*cfg->smtp_hostname)
         snprintf(buf, len, "%s", cfg->smtp_hostname);
@@ -52,7 +52,7 @@ static void redeliver_hostname(const CONFIG *cfg, char *buf, size_t len)
     buf[len - 1] = 0;
 }
 
-static void redeliver_new_id(const char *host, VSTR *out)
+void redeliver_new_id(const char *host, VSTR *out)
 {
     unsigned char rnd[16];
     char    hex[33];

@@ -31,6 +31,12 @@ void redeliver_original(const MSGREC *r, STRLIST *out);
 int redeliver_send(const CONFIG *cfg, const MSGREC *r, const char *msg, size_t len,
                    const STRLIST *rcpts, SMTPC_REPORT *rep, char *err, size_t errlen);
 
+/* The archive's name in HELO and Message-IDs: smtp_hostname, else the
+ * host's name. */
+void redeliver_hostname(const CONFIG *cfg, char *buf, size_t len);
+/* Append a new "<random@host>" Message-ID. */
+void redeliver_new_id(const char *host, VSTR *out);
+
 /* Is text one plain ASCII address (local@domain, no spaces, brackets,
  * controls, DEL or 8-bit bytes)? */
 int redeliver_addr_ok(const char *text);

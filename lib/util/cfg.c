@@ -24,7 +24,7 @@
 #include "passpol.h"
 #include "vstr.h"
 
-enum cfg_type { T_STR, T_LONG, T_SIZE, T_BOOL, T_CIDRS, T_LISTEN, T_ENUM };
+enum cfg_type { T_STR, T_LONG, T_SIZE, T_DUR, T_BOOL, T_CIDRS, T_LISTEN, T_ENUM };
 
 struct cfg_key {
     const char *name;
@@ -56,6 +56,8 @@ static const struct cfg_key cfg_keys[] = {
     {"smtp_client_limit", T_LONG, S(smtp_client_limit), "20", 1, 1000},
     {"smtp_tls_cert", T_STR, S(smtp_tls_cert), "", 0, 0},
     {"smtp_tls_key", T_STR, S(smtp_tls_key), "", 0, 0},
+    {"capture_silence_alert", T_DUR, S(capture_silence_alert), "2h", 0, 365 * 86400L},
+    {"alert_to", T_STR, S(alert_to), "", 0, 0},
     {"milter_listen", T_STR, S(milter_listen), "", 0, 0},
     {"milter_max_sessions", T_LONG, S(milter_max_sessions), "100", 1, 10000},
     {"milter_timeout", T_LONG, S(milter_timeout), "300", 10, 7200},
@@ -160,6 +162,7 @@ static long *cfg_longp(CONFIG *cfg, const struct cfg_key *k)
     return (long *) ((char *) cfg + k->off);
 }
 
+/* A number; with sizes 1 a K, M or G suffix, with 2 an s, m, h or d one. */
 static int cfg_parse_long(const char *val, int sizes, long *out)
 {
     char   *end;
@@ -174,11 +177,21 @@ static int cfg_parse_long(const char *val, int sizes, long *out)
     if (sizes && *end) {
         long    mul = 1;
 
-        switch (toupper((unsigned char) *end)) {
-        case 'K': mul = 1024L; break;
-        case 'M': mul = 1024L * 1024; break;
-        case 'G': mul = 1024L * 1024 * 1024; break;
-        default: return -1;
+        if (sizes == 2) {
+            switch (*end) {
+            case 's': mul = 1; break;
+            case 'm': mul = 60; break;
+            case 'h': mul = 3600; break;
+            case 'd': mul = 86400; break;
+            default: return -1;
+            }
+        } else {
+            switch (toupper((unsigned char) *end)) {
+            case 'K': mul = 1024L; break;
+            case 'M': mul = 1024L * 1024; break;
+            case 'G': mul = 1024L * 1024 * 1024; break;
+            default: return -1;
+            }
         }
         end++;
         if (n > LONG_MAX / mul)
@@ -227,9 +240,11 @@ static int cfg_set(CONFIG *cfg, const struct cfg_key *k, const char *val,
         return 0;
     case T_LONG:
     case T_SIZE:
-        if (cfg_parse_long(val, k->type == T_SIZE, &n) < 0) {
+    case T_DUR:
+        if (cfg_parse_long(val, k->type == T_SIZE ? 1 : k->type == T_DUR ? 2 : 0, &n) < 0) {
             snprintf(err, errlen, "%s: \"%s\" is not a %s", k->name, val,
-                     k->type == T_SIZE ? "size (N, NK, NM or NG)" : "number");
+                     k->type == T_SIZE ? "size (N, NK, NM or NG)"
+                     : k->type == T_DUR ? "duration (N seconds, or Ns, Nm, Nh, Nd)" : "number");
             return -1;
         }
         if (n < k->min || n > k->max) {
@@ -456,6 +471,7 @@ void cfg_dump(const CONFIG *cfg, void (*out)(const char *, const char *, void *)
             break;
         case T_LONG:
         case T_SIZE:
+        case T_DUR:
             snprintf(num, sizeof(num), "%ld", *(const long *) p);
             out(k->name, num, ctx);
             break;

@@ -30,6 +30,8 @@ typedef struct config {
     long    smtp_client_limit;           /* sessions at once from one address */
     char   *smtp_tls_cert;
     char   *smtp_tls_key;
+    long    capture_silence_alert;      /* seconds without mail before an alert; 0 off */
+    char   *alert_to;                   /* alert recipients; "": admin_users@default_domain */
     char   *milter_listen;
     long    milter_max_sessions;        /* MTA connections served at once (threads) */
     long    milter_timeout;             /* seconds to wait for the MTA */

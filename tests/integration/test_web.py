@@ -372,6 +372,10 @@ def test_dashboard(loaded):
     assert re.search(r"\b0\s+waiting to be indexed", text)
     assert "disk left" in text and "mailarcd is running" in text
     assert r.text.count('class="bar"') == 30
+    # When each capture path last brought mail (all of it came over SMTP).
+    assert re.search(r"Capture\s+path\s+last message\s+smtp\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC "
+                     r"\(\d+ (s|min) ago\)", text), text
+    assert "is the mail server still sending" not in text
     # a user gets a page of their own, without the archive's figures
     u = loaded.login("bob").get(loaded.url + "/")
     assert u.status_code == 200 and "messages in the archive" not in u.text

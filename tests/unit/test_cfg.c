@@ -38,12 +38,15 @@ static void test_values(void **state)
                            "message_size_limit = 10M\n"
                            "smtp_listen = \"127.0.0.1:2525, [::1]:2525\"\n"
                            "log_syslog = off\n"
-                           "  recipient_limit=7  \n", &cfg, err), 0);
+                           "  recipient_limit=7  \n"
+                           "capture_silence_alert = 90m\n"
+                           "milter_listen = inet:[::1]:8892\n", &cfg, err), 0);
     assert_string_equal(cfg.data_dir, "/srv/arc");
     assert_int_equal(cfg.message_size_limit, 10L * 1024 * 1024);
     assert_string_equal(cfg.smtp_listen, "127.0.0.1:2525, [::1]:2525");
     assert_int_equal(cfg.log_syslog, 0);
     assert_int_equal(cfg.recipient_limit, 7);
+    assert_int_equal(cfg.capture_silence_alert, 90 * 60);
     assert_string_equal(cfg.path, "test.conf");
     cfg_free(&cfg);
 }
@@ -57,6 +60,11 @@ static const struct {
     {"recipient_limit = 0\n", "test.conf:1: recipient_limit: 0 is out of range"},
     {"message_size_limit = 5Q\n", "test.conf:1: message_size_limit: \"5Q\" is not a size"},
     {"message_size_limit = 99999999999G\n", "test.conf:1: message_size_limit:"},
+    {"capture_silence_alert = 2 hours\n", "test.conf:1: capture_silence_alert: \"2 hours\" is not a duration"},
+    {"capture_silence_alert = 2w\n", "test.conf:1: capture_silence_alert: \"2w\" is not a duration"},
+    {"milter_listen = 127.0.0.1:8892\n", "test.conf: milter_listen: \"127.0.0.1:8892\": expected inet:HOST:PORT or unix:PATH"},
+    {"milter_listen = unix:relative\n", "test.conf: milter_listen: \"unix:relative\": unix: needs an absolute path"},
+    {"milter_listen = inet:host\n", "test.conf: milter_listen: \"inet:host\": expected inet:HOST:PORT"},
     {"log_syslog = maybe\n", "test.conf:1: log_syslog: \"maybe\" is not yes or no"},
     {"just a line\n", "test.conf:1: expected \"key = value\""},
     {"[section\n", "test.conf:1: unterminated section header"},
