@@ -11,6 +11,7 @@
 
 #include "adb.h"
 #include "cfg.h"
+#include "envelope.h"
 #include "record.h"
 
 #define EXIT_NOTFOUND 1
@@ -18,6 +19,14 @@
 #define EXIT_UNAVAILABLE 3
 
 ADB    *cli_open_db(const CONFIG *cfg);
+
+/* Run as root: become the archive's user for good (the spool is its).
+ * 0, or -1 with a message naming "mailarc CMD". */
+int cli_become_user(const CONFIG *cfg, const char *cmd);
+
+/* Tell the indexer a spool file is ready (a queue notice when the archive
+ * runs and the queue is ours to write; else its sweep finds the file). */
+void cli_notify_indexer(const CONFIG *cfg, const ENVELOPE *env);
 
 /* Resolve a full id or a unique prefix of >= 12 hex digits; exits with
  * the right status when it cannot. */
@@ -38,5 +47,6 @@ int cli_verify(const CONFIG *cfg, int argc, char **argv);
 int cli_jobs(const CONFIG *cfg, int argc, char **argv);
 int cli_drives(const CONFIG *cfg, int argc, char **argv);
 int cli_deliver(const CONFIG *cfg, int argc, char **argv);
+int cli_import(const CONFIG *cfg, int argc, char **argv);
 
 #endif

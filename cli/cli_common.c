@@ -1,11 +1,50 @@
 /*
- * cli_common.c - database access and id resolution for the CLI.
+ * cli_common.c - database access, id resolution, the archive's user and
+ * the indexer notice for the CLI.
  */
+#include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "../ipc/ipc_handoff.h"
 #include "lookup.h"
+#include "privs.h"
 #include "cli.h"
+
+int cli_become_user(const CONFIG *cfg, const char *cmd)
+{
+    struct passwd *pw;
+
+    if (geteuid() != 0)
+        return 0;
+    if ((pw = getpwnam(cfg->user)) == 0 || pw->pw_uid == 0) {
+        fprintf(stderr, "mailarc %s: user \"%s\" does not exist or is root\n", cmd, cfg->user);
+        return -1;
+    }
+    if (privs_drop(pw->pw_uid, pw->pw_gid) < 0) {
+        fprintf(stderr, "mailarc %s: cannot become %s: %s\n", cmd, cfg->user, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void cli_notify_indexer(const CONFIG *cfg, const ENVELOPE *env)
+{
+    static int tried;
+    static CHILD c;
+    char    run[4096];
+
+    if (!tried) {
+        tried = 1;
+        snprintf(run, sizeof(run), "%s/run", cfg->data_dir);
+        if (ipc_ids_read(&c.ids, run) < 0)
+            c.ids.msq = -1;
+    }
+    ipc_handoff(&c, env);
+}
 
 ADB    *cli_open_db(const CONFIG *cfg)
 {

@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -24,7 +23,6 @@
 #include "bcc_decode.h"
 #include "cli.h"
 #include "envelope.h"
-#include "privs.h"
 #include "spool.h"
 
 #define DELIVER_ADDR_MAX 1000
@@ -49,23 +47,6 @@ static int deliver_usage(const char *why)
     fprintf(stderr, "mailarc deliver: %s\n"
             "usage: mailarc deliver -f SENDER [-i QUEUEID] [--] RCPT...\n", why);
     return EX_USAGE;
-}
-
-static int deliver_become_user(const CONFIG *cfg)
-{
-    struct passwd *pw;
-
-    if (geteuid() != 0)
-        return 0;
-    if ((pw = getpwnam(cfg->user)) == 0 || pw->pw_uid == 0) {
-        fprintf(stderr, "mailarc deliver: user \"%s\" does not exist or is root\n", cfg->user);
-        return -1;
-    }
-    if (privs_drop(pw->pw_uid, pw->pw_gid) < 0) {
-        fprintf(stderr, "mailarc deliver: cannot become %s: %s\n", cfg->user, strerror(errno));
-        return -1;
-    }
-    return 0;
 }
 
 int cli_deliver(const CONFIG *cfg, int argc, char **argv)
@@ -98,7 +79,7 @@ int cli_deliver(const CONFIG *cfg, int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (!deliver_addr_ok(argv[i], 0))
             return deliver_usage("a recipient is empty, too long or holds a control character");
-    if (deliver_become_user(cfg) < 0)
+    if (cli_become_user(cfg, "deliver") < 0)
         return EX_TEMPFAIL;
 
     envelope_init(&env);
@@ -146,6 +127,7 @@ int cli_deliver(const CONFIG *cfg, int argc, char **argv)
         envelope_free(&env);
         return EX_TEMPFAIL;
     }
+    cli_notify_indexer(cfg, &env);
     envelope_free(&env);
     return 0;
 fail:

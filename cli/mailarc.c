@@ -28,6 +28,8 @@ static void usage(void)
             "       mailarc [-c FILE] jobs\n"
             "       mailarc [-c FILE] drives\n"
             "       mailarc [-c FILE] deliver -f SENDER [-i QUEUEID] [--] RCPT...\n"
+            "       mailarc [-c FILE] import [--format mbox|maildir|eml] [--recipient ADDR]...\n"
+            "                        [--report FILE|-] SOURCE...\n"
             "       (\"-a COMMAND\" names the command too, as in \"mailarc -a redeliver\")\n");
     exit(EXIT_USAGE);
 }
@@ -41,7 +43,7 @@ int main(int argc, char **argv)
         {"search", cli_search}, {"cat", cli_cat}, {"show", cli_show}, {"status", cli_status},
         {"reindex", cli_reindex}, {"redeliver", cli_redeliver}, {"archive", cli_archive},
         {"burn", cli_burn}, {"verify", cli_verify}, {"jobs", cli_jobs}, {"drives", cli_drives},
-        {"deliver", cli_deliver},
+        {"deliver", cli_deliver}, {"import", cli_import},
     };
     const char *conf = 0;
     CONFIG  cfg;

@@ -56,6 +56,7 @@ static const struct cfg_key cfg_keys[] = {
     {"smtp_client_limit", T_LONG, S(smtp_client_limit), "20", 1, 1000},
     {"smtp_tls_cert", T_STR, S(smtp_tls_cert), "", 0, 0},
     {"smtp_tls_key", T_STR, S(smtp_tls_key), "", 0, 0},
+    {"import_max_backlog", T_LONG, S(import_max_backlog), "5000", 10, 10000000},
     {"capture_silence_alert", T_DUR, S(capture_silence_alert), "2h", 0, 365 * 86400L},
     {"alert_to", T_STR, S(alert_to), "", 0, 0},
     {"milter_listen", T_STR, S(milter_listen), "", 0, 0},

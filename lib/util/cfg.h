@@ -30,6 +30,7 @@ typedef struct config {
     long    smtp_client_limit;           /* sessions at once from one address */
     char   *smtp_tls_cert;
     char   *smtp_tls_key;
+    long    import_max_backlog;         /* mailarc import waits while more wait in the spool */
     long    capture_silence_alert;      /* seconds without mail before an alert; 0 off */
     char   *alert_to;                   /* alert recipients; "": admin_users@default_domain */
     char   *milter_listen;

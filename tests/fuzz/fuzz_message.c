@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "bcc_decode.h"
 #include "journal.h"
+#include "mbox.h"
 #include "meta.h"
 #include "milter_rebuild.h"
 #include "mime.h"
@@ -124,6 +125,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
             journal_free(&j);
         }
+    }
+    if (size > 0) {
+        /* The input as an mbox file: what it yields is no more than it holds. */
+        FILE   *fp = fmemopen((void *) data, size, "r");
+        MBOX   *m = mbox_open(fp);
+        VSTR   *msg = vstr_alloc(64);
+        MBOX_ITEM it;
+        size_t  sum = 0;
+
+        while (mbox_next(m, msg, 1024, &it) == 1) {
+            if (msg->len > 1024 || (it.too_big && msg->len) || it.offset < 0
+                || (size_t) it.offset >= size)
+                __builtin_trap();
+            sum += it.size;
+        }
+        if (sum > size)
+            __builtin_trap();
+        mbox_close(m);
+        fclose(fp);
+        vstr_free(msg);
     }
     record_free(&back);
     record_free(&r);

@@ -1,0 +1,34 @@
+/*
+ * cli_import.h - the pieces of "mailarc import": where items come from
+ * (cli_import_walk.c) and what becomes of each (cli_import.c).
+ */
+#ifndef MAILARC_CLI_IMPORT_H
+#define MAILARC_CLI_IMPORT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "vstr.h"
+
+enum import_format { IMP_AUTO, IMP_MBOX, IMP_MAILDIR, IMP_EML };
+
+typedef struct import_ctx IMPORT_CTX;
+
+/* One item found: its location ("FILE" or "FILE:OFFSET"), its bytes (NULL
+ * when it could not be read or was too big: why says which), the mbox
+ * separator's address (or ""), and how many source bytes it took.
+ * Returns 0 to go on, -1 to stop the import. */
+int import_item(IMPORT_CTX *ic, const char *where, const VSTR *msg, const char *why,
+                const char *from, size_t source_bytes);
+
+/* Walk one SOURCE in the given format, calling import_item for each
+ * item; -1 when the walk was stopped. */
+int import_walk(IMPORT_CTX *ic, const char *source, enum import_format fmt, size_t max);
+
+/* Sum of the sizes of the files a walk would read (for the progress bar). */
+off_t import_total(const char *source);
+
+/* Has the user asked to stop (SIGINT, SIGTERM)? */
+int import_stopped(void);
+
+#endif
