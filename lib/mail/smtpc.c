@@ -18,14 +18,14 @@
 #include "mymalloc.h"
 #include "netio.h"
 #include "smtpc.h"
+#include "tlsclient.h"
 #include "vstr.h"
 
 #define SMTPC_LINE 4096
 
 typedef struct smtpc {
     NETIO  *nio;
-    SSL_CTX *ctx;
-    SSL    *ssl;
+    TLSC    tls;
     VSTR   *reply;                  /* last reply, lines joined by " / " */
     VSTR   *ehlo;                   /* EHLO keywords, one per line, upper case */
     int     code;
@@ -44,34 +44,13 @@ int smtpc_tls_mode(const char *name)
 static int smtpc_connect(const char *relay, int timeout, char *err, size_t errlen)
 {
     char   *host = 0, *port = 0;
-    struct addrinfo hints = {0}, *res = 0, *ai;
-    struct timeval tv = {timeout, 0};
-    int     fd = -1, rc;
+    int     fd;
 
     if (hostport_split(relay, &host, &port) < 0) {
         snprintf(err, errlen, "relay_host \"%s\" is not host:port", relay);
         return -1;
     }
-    hints.ai_socktype = SOCK_STREAM;
-    if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-        snprintf(err, errlen, "relay %s: %s", relay, gai_strerror(rc));
-        myfree(host);
-        myfree(port);
-        return -1;
-    }
-    snprintf(err, errlen, "relay %s: cannot connect", relay);
-    for (ai = res; ai; ai = ai->ai_next) {
-        if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol)) < 0)
-            continue;
-        /* Linux bounds connect() by the send timeout. */
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-            break;
-        snprintf(err, errlen, "relay %s: %m", relay);
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
+    fd = tlsc_connect("relay", host, port, timeout, err, errlen);
     myfree(host);
     myfree(port);
     return fd;
@@ -206,33 +185,18 @@ static int smtpc_starttls(SMTPC *c, const SMTPC_OPTS *o, char *err, size_t errle
             snprintf(err, errlen, "the relay refused STARTTLS: %s", c->reply->s);
         return -1;
     }
-    if ((c->ctx = SSL_CTX_new(TLS_client_method())) == 0
-        || (c->ssl = SSL_new(c->ctx)) == 0) {
-        snprintf(err, errlen, "TLS: %s", ERR_reason_error_string(ERR_get_error()));
-        return -1;
-    }
-    SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
     hostport_split(o->relay, &host, &port);
-    if (host)
-        SSL_set_tlsext_host_name(c->ssl, host);
-    if (o->tls == SMTPC_TLS_VERIFY) {
-        SSL_CTX_set_default_verify_paths(c->ctx);
-        SSL_set_verify(c->ssl, SSL_VERIFY_PEER, 0);
-        if (host)
-            SSL_set1_host(c->ssl, host);
+    if (tlsc_start(&c->tls, c->nio, host, o->tls == SMTPC_TLS_VERIFY, 0, err, errlen) < 0) {
+        char    why[512];
+
+        snprintf(why, sizeof(why), "%s", err);
+        snprintf(err, errlen, "relay %s: %s", o->relay, why);
+        myfree(host);
+        myfree(port);
+        return -1;
     }
     myfree(host);
     myfree(port);
-    SSL_set_fd(c->ssl, netio_fd(c->nio));
-    if (SSL_connect(c->ssl) != 1) {
-        long    v = SSL_get_verify_result(c->ssl);
-
-        snprintf(err, errlen, "TLS handshake with the relay failed: %s",
-                 v != X509_V_OK ? X509_verify_cert_error_string(v)
-                 : ERR_reason_error_string(ERR_get_error()));
-        return -1;
-    }
-    netio_set_ssl(c->nio, c->ssl);
     return 0;
 }
 
@@ -256,7 +220,7 @@ static int smtpc_auth(SMTPC *c, const SMTPC_OPTS *o, char *err, size_t errlen)
     VSTR   *raw = vstr_alloc(256), *b64 = vstr_alloc(512);
     int     rc = -1;
 
-    if (c->ssl == 0 && !smtpc_loopback(o->relay)) {
+    if (c->tls.ssl == 0 && !smtpc_loopback(o->relay)) {
         snprintf(err, errlen, "AUTH is configured but the session to %s is not encrypted",
                  o->relay);
         goto out;
@@ -328,12 +292,9 @@ static int smtpc_data(SMTPC *c, const char *prefix, size_t plen, const char *msg
 
 static void smtpc_close(SMTPC *c)
 {
-    if (c->ssl) {
-        SSL_shutdown(c->ssl);
-        SSL_free(c->ssl);
-    }
-    if (c->ctx)
-        SSL_CTX_free(c->ctx);
+    if (c->tls.ssl)
+        SSL_shutdown(c->tls.ssl);
+    tlsc_free(&c->tls);
     if (c->nio) {
         close(netio_fd(c->nio));
         netio_free(c->nio);
@@ -386,7 +347,7 @@ int smtpc_send(const SMTPC_OPTS *o, const char *from, const STRLIST *rcpts,
     if (o->tls != SMTPC_TLS_NONE && smtpc_has(&c, "STARTTLS")) {
         if (smtpc_starttls(&c, o, err, errlen) < 0 || smtpc_ehlo(&c, o->helo, err, errlen) < 0)
             goto out;
-        snprintf(rep->tls, sizeof(rep->tls), "%s", SSL_get_cipher_name(c.ssl));
+        snprintf(rep->tls, sizeof(rep->tls), "%s", SSL_get_cipher_name(c.tls.ssl));
     } else if (o->tls >= SMTPC_TLS_ENCRYPT) {
         snprintf(err, errlen, "relay_tls requires TLS but the relay does not offer STARTTLS");
         goto out;

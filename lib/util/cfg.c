@@ -56,6 +56,7 @@ static const struct cfg_key cfg_keys[] = {
     {"smtp_client_limit", T_LONG, S(smtp_client_limit), "20", 1, 1000},
     {"smtp_tls_cert", T_STR, S(smtp_tls_cert), "", 0, 0},
     {"smtp_tls_key", T_STR, S(smtp_tls_key), "", 0, 0},
+    {"tls_required", T_BOOL, S(tls_required), "yes", 0, 0},
     {"import_max_backlog", T_LONG, S(import_max_backlog), "5000", 10, 10000000},
     {"capture_silence_alert", T_DUR, S(capture_silence_alert), "2h", 0, 365 * 86400L},
     {"alert_to", T_STR, S(alert_to), "", 0, 0},
@@ -164,7 +165,7 @@ static long *cfg_longp(CONFIG *cfg, const struct cfg_key *k)
 }
 
 /* A number; with sizes 1 a K, M or G suffix, with 2 an s, m, h or d one. */
-static int cfg_parse_long(const char *val, int sizes, long *out)
+int cfg_parse_long(const char *val, int sizes, long *out)
 {
     char   *end;
     long    n;
@@ -205,7 +206,7 @@ static int cfg_parse_long(const char *val, int sizes, long *out)
     return 0;
 }
 
-static int cfg_parse_bool(const char *val, long *out)
+int cfg_parse_bool(const char *val, long *out)
 {
     static const char *yes[] = {"yes", "true", "on", "1"};
     static const char *no[] = {"no", "false", "off", "0"};
@@ -287,6 +288,7 @@ void cfg_free(CONFIG *cfg)
         }
     myfree(cfg->path);
     cfg->path = 0;
+    cfg_journal_free(cfg);
 }
 
 static char *cfg_trim(char *s, char *e)
@@ -357,6 +359,7 @@ int cfg_parse(CONFIG *out, const char *name, const char *text, size_t len,
     int     lineno = 0;
     int     bad = 0;
     char    why[512];
+    CFG_JOURNAL *acct = 0;          /* keys go to this account until the next section */
 
     if (memchr(text, 0, len)) {
         snprintf(err, errlen, "%s: contains a NUL byte", name);
@@ -380,6 +383,14 @@ int cfg_parse(CONFIG *out, const char *name, const char *text, size_t len,
             if (key[strlen(key) - 1] != ']') {
                 snprintf(err, errlen, "%s:%d: unterminated section header", name, lineno);
                 bad = 1;
+            } else if (strncmp(key, "[journal", 8) == 0 && (key[8] == ' ' || key[8] == ']')) {
+                if (cfg_journal_begin(&cfg, key, lineno, why, sizeof(why)) < 0) {
+                    snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
+                    bad = 1;
+                }
+                acct = &cfg.journals[cfg.njournals - 1];
+            } else {
+                acct = 0;
             }
             continue;
         }
@@ -390,6 +401,13 @@ int cfg_parse(CONFIG *out, const char *name, const char *text, size_t len,
         }
         val = cfg_unquote(cfg_trim(eq + 1, eq + 1 + strlen(eq + 1)));
         key = cfg_trim(key, eq);
+        if (acct) {
+            if (cfg_journal_set(acct, key, val, why, sizeof(why)) < 0) {
+                snprintf(err, errlen, "%s:%d: [journal %s] %s", name, lineno, acct->name, why);
+                bad = 1;
+            }
+            continue;
+        }
         for (i = 0; i < NKEYS; i++)
             if (strcmp(cfg_keys[i].name, key) == 0)
                 break;
@@ -406,6 +424,10 @@ int cfg_parse(CONFIG *out, const char *name, const char *text, size_t len,
     myfree(buf);
     if (!bad)
         cfg_consistency(&cfg, name, err, errlen, &bad);
+    if (!bad && cfg_journal_check(&cfg, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "%s: %s", name, why);
+        bad = 1;
+    }
     if (bad) {
         cfg_free(&cfg);
         return -1;

@@ -10,6 +10,10 @@
 
 #include <stddef.h>
 
+#include "cfg_journal.h"
+
+typedef struct cfg_journal CFG_JOURNAL;
+
 typedef struct config {
     char   *path;                       /* file it came from, or "(built-in)" */
     char   *data_dir;
@@ -30,6 +34,9 @@ typedef struct config {
     long    smtp_client_limit;           /* sessions at once from one address */
     char   *smtp_tls_cert;
     char   *smtp_tls_key;
+    int     tls_required;               /* journal mailboxes: plain text only to loopback */
+    CFG_JOURNAL *journals;              /* [journal NAME] sections (cfg_journal.h) */
+    int     njournals;
     long    import_max_backlog;         /* mailarc import waits while more wait in the spool */
     long    capture_silence_alert;      /* seconds without mail before an alert; 0 off */
     char   *alert_to;                   /* alert recipients; "": admin_users@default_domain */
@@ -112,6 +119,11 @@ const char *cfg_path(const char *explicit_path);
 
 /* Release the strings held by cfg. */
 void cfg_free(CONFIG *cfg);
+
+/* Number (sizes 0), size with K/M/G (1), duration with s/m/h/d (2); 0 or -1. */
+int cfg_parse_long(const char *val, int sizes, long *out);
+/* yes/no, true/false, on/off, 1/0; 0 or -1. */
+int cfg_parse_bool(const char *val, long *out);
 
 /* Print every key and its value, passwords as "(set)" (for tests and tools). */
 void cfg_dump(const CONFIG *cfg, void (*out)(const char *key, const char *val, void *ctx), void *ctx);

@@ -65,6 +65,18 @@ static const struct {
     {"milter_listen = 127.0.0.1:8892\n", "test.conf: milter_listen: \"127.0.0.1:8892\": expected inet:HOST:PORT or unix:PATH"},
     {"milter_listen = unix:relative\n", "test.conf: milter_listen: \"unix:relative\": unix: needs an absolute path"},
     {"milter_listen = inet:host\n", "test.conf: milter_listen: \"inet:host\": expected inet:HOST:PORT"},
+    {"[journal a]\nhost = h.example\n", "test.conf: [journal a] (line 1) needs user"},
+    {"[journal a]\npassword = x\n", "test.conf:2: [journal a] password: the password never sits"},
+    {"[journal a]\nprotocol = smtp\n", "test.conf:2: [journal a] protocol: \"smtp\" is not one of"},
+    {"[journal a]\nbatch = 0\n", "test.conf:2: [journal a] batch: \"0\" is not a number from 1"},
+    {"[journal a]\ncolor = blue\n", "test.conf:2: [journal a] unknown key \"color\""},
+    {"[journal]\n", "test.conf:1: a journal section needs a name"},
+    {"[journal a b]\n", "test.conf:1: journal name \"a b\": only letters"},
+    {"[journal a]\n[journal a]\n", "test.conf:2: [journal a] appears twice"},
+    {"[journal a]\nhost = mail.example\nuser = u\npassword_file = /p\ntls = none\n",
+     "test.conf: [journal a] tls = none sends the password in clear to mail.example"},
+    {"[journal a]\nhost = h\nuser = u\npassword_file = p\n",
+     "test.conf: [journal a] password_file must be an absolute path"},
     {"log_syslog = maybe\n", "test.conf:1: log_syslog: \"maybe\" is not yes or no"},
     {"just a line\n", "test.conf:1: expected \"key = value\""},
     {"[section\n", "test.conf:1: unterminated section header"},
@@ -122,8 +134,8 @@ static void test_shipped_file(void **state)
     CONFIG  cfg;
     char    err[512];
     FILE   *fp = fopen("etc/mailarc.conf", "r");
-    char    text[16384];
-    char    open_text[16384];
+    char    text[32768];
+    char    open_text[32768];
     size_t  n, o = 0;
     int     opened = 0;
 
@@ -141,11 +153,17 @@ static void test_shipped_file(void **state)
 
         if (strncmp(line, "; ", 2) == 0 && k > 0 && strncmp(line + 2 + k, " =", 2) == 0)
             line += 2, opened++;
+        else if (strncmp(line, "; [journal ", 11) == 0)
+            line += 2;                  /* the example journal mailbox is parsed too */
         o += (size_t) snprintf(open_text + o, sizeof(open_text) - o, "%s\n", line);
     }
     if (cfg_parse(&cfg, "etc/mailarc.conf", open_text, o, err, sizeof(err)) != 0)
         fail_msg("%s", err);
     assert_int_equal(cfg.message_size_limit, 52428800);
+    assert_int_equal(cfg.njournals, 1);
+    assert_string_equal(cfg.journals[0].name, "exchange");
+    assert_int_equal(cfg.journals[0].port, 143);
+    assert_int_equal(cfg.journals[0].data_timeout, 120);
     assert_true(opened >= 39);          /* every key line was really parsed */
     cfg_free(&cfg);
 }

@@ -1,0 +1,272 @@
+/*
+ * imapc.c - IMAP server responses (see imapc.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "imapc.h"
+
+void imapc_resp_init(IMAPC_RESP *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->text = vstr_alloc(256);
+}
+
+void imapc_resp_free(IMAPC_RESP *r)
+{
+    if (r->text)
+        vstr_free(r->text);
+    for (int i = 0; i < IMAPC_LITERALS; i++)
+        if (r->lit[i])
+            vstr_free(r->lit[i]);
+    memset(r, 0, sizeof(*r));
+}
+
+/* "{N}" or "{N+}" at the end of a line: N, else -1. */
+static long imapc_literal_size(const VSTR *line, size_t *start)
+{
+    size_t  n = line->len, i;
+    long    v = 0;
+
+    if (n < 3 || line->s[n - 1] != '}')
+        return -1;
+    i = n - 2;
+    if (line->s[i] == '+')
+        i--;
+    if (i >= n || line->s[i] < '0' || line->s[i] > '9')
+        return -1;
+    while (i > 0 && line->s[i] >= '0' && line->s[i] <= '9')
+        i--;
+    if (line->s[i] != '{' || n - i > 12)
+        return -1;
+    for (size_t k = i + 1; line->s[k] >= '0' && line->s[k] <= '9'; k++)
+        v = v * 10 + (line->s[k] - '0');
+    *start = i;
+    return v;
+}
+
+static int imapc_literal(NETIO *nio, size_t n, VSTR *out)
+{
+    char    buf[65536];
+
+    while (n > 0) {
+        ssize_t got = netio_read(nio, buf, n < sizeof(buf) ? n : sizeof(buf));
+
+        if (got <= 0)
+            return got == 0 ? NETIO_EOF : (int) got;
+        if (out)
+            vstr_add(out, buf, (size_t) got);
+        n -= (size_t) got;
+    }
+    return NETIO_OK;
+}
+
+static void imapc_classify(IMAPC_RESP *r, VSTR *all)
+{
+    static const char *const st[] = {"OK", "NO", "BAD", "BYE", "PREAUTH"};
+    const char *p = all->s;
+
+    if (p[0] == '*' && p[1] == ' ') {
+        r->kind = IMAPC_UNTAGGED;
+        p += 2;
+    } else if (p[0] == '+') {
+        r->kind = IMAPC_CONTINUE;
+        p += p[1] == ' ' ? 2 : 1;
+    } else {
+        char   *end;
+
+        r->kind = IMAPC_TAGGED;
+        r->tag = (unsigned) strtoul(p + 1, &end, 10);
+        p = *end == ' ' ? end + 1 : end;
+    }
+    for (int i = 0; i < 5; i++) {
+        size_t  n = strlen(st[i]);
+
+        if (strncasecmp(p, st[i], n) == 0 && (p[n] == ' ' || p[n] == 0)) {
+            memcpy(r->status, st[i], n + 1);
+            p += n + (p[n] == ' ');
+            break;
+        }
+    }
+    vstr_set(r->text, p);
+}
+
+int imapc_read(NETIO *nio, size_t max_literal, IMAPC_RESP *r, char *err, size_t errlen)
+{
+    VSTR   *line = vstr_alloc(256), *all = vstr_alloc(256);
+    int     rc;
+
+    for (int i = 0; i < IMAPC_LITERALS; i++)
+        if (r->lit[i])
+            vstr_reset(r->lit[i]);
+    r->nlit = 0;
+    r->too_big = 0;
+    r->status[0] = 0;
+    r->tag = 0;
+    for (;;) {
+        size_t  at;
+        long    n;
+
+        if ((rc = netio_getline(nio, line, IMAPC_LINE_MAX)) != NETIO_OK) {
+            snprintf(err, errlen, rc == NETIO_TOOLONG ? "a response line over %d bytes"
+                     : "the connection ended or timed out", IMAPC_LINE_MAX);
+            goto out;
+        }
+        if ((n = imapc_literal_size(line, &at)) < 0) {
+            vstr_add(all, line->s, line->len);
+            break;
+        }
+        vstr_add(all, line->s, at);
+        if ((size_t) n > max_literal || r->nlit == IMAPC_LITERALS) {
+            r->too_big = 1;
+            vstr_addstr(all, "{#-1}");
+            rc = imapc_literal(nio, (size_t) n, 0);
+        } else {
+            if (r->lit[r->nlit] == 0)
+                r->lit[r->nlit] = vstr_alloc((size_t) n + 1);
+            vstr_reserve(r->lit[r->nlit], (size_t) n);
+            vstr_sprintf_append(all, "{#%d}", r->nlit);
+            rc = imapc_literal(nio, (size_t) n, r->lit[r->nlit]);
+            r->nlit++;
+        }
+        if (rc != NETIO_OK) {
+            snprintf(err, errlen, "the connection ended inside a literal of %ld bytes", n);
+            goto out;
+        }
+    }
+    if (all->len == 0 || (all->s[0] != '*' && all->s[0] != '+'
+                          && !(all->s[0] >= 'A' && all->s[0] <= 'Z'))) {
+        snprintf(err, errlen, "not an IMAP response: \"%.60s\"", all->s);
+        rc = NETIO_ERROR;
+        goto out;
+    }
+    imapc_classify(r, all);
+    rc = NETIO_OK;
+out:
+    vstr_free(line);
+    vstr_free(all);
+    return rc;
+}
+
+/* The next token of a response text: its start and length; 0 at the end. */
+static int imapc_token(const char **p, const char **tok, size_t *len)
+{
+    const char *s = *p;
+
+    while (*s == ' ')
+        s++;
+    if (*s == 0)
+        return 0;
+    *tok = s;
+    if (*s == '(' || *s == ')') {
+        s++;
+    } else if (*s == '"') {
+        for (s++; *s && *s != '"'; s++)
+            if (*s == '\\' && s[1])
+                s++;
+        if (*s == '"')
+            s++;
+    } else {
+        /* An atom, with BODY[...] brackets in it. */
+        int     depth = 0;
+
+        while (*s && (depth > 0 || (*s != ' ' && *s != '(' && *s != ')'))) {
+            if (*s == '[')
+                depth++;
+            else if (*s == ']' && depth > 0)
+                depth--;
+            s++;
+        }
+    }
+    *len = (size_t) (s - *tok);
+    *p = s;
+    return 1;
+}
+
+static void imapc_unquote(const char *t, size_t n, VSTR *out)
+{
+    vstr_reset(out);
+    for (size_t i = 1; i + 1 < n; i++) {
+        if (t[i] == '\\' && i + 2 < n)
+            i++;
+        vstr_addch(out, t[i]);
+    }
+}
+
+const VSTR *imapc_fetch_body(const IMAPC_RESP *r, unsigned long *uid, VSTR *scratch)
+{
+    const char *p = r->text->s, *t;
+    size_t  n;
+    const VSTR *body = 0;
+    char   *end;
+
+    *uid = 0;
+    strtoul(p, &end, 10);
+    if (end == p || strncasecmp(end, " FETCH (", 8) != 0)
+        return 0;
+    p = end + 8;
+    while (imapc_token(&p, &t, &n)) {
+        if (n == 3 && strncasecmp(t, "UID", 3) == 0 && imapc_token(&p, &t, &n)) {
+            *uid = strtoul(t, 0, 10);
+        } else if (n == 6 && strncasecmp(t, "BODY[]", 6) == 0 && imapc_token(&p, &t, &n)) {
+            int     k;
+
+            if (n >= 4 && t[0] == '{' && t[1] == '#' && (k = atoi(t + 2)) >= 0 && k < r->nlit) {
+                body = r->lit[k];
+            } else if (n >= 2 && t[0] == '"') {
+                imapc_unquote(t, n, scratch);
+                body = scratch;
+            } else if (n == 3 && strncasecmp(t, "NIL", 3) == 0) {
+                vstr_reset(scratch);
+                body = scratch;
+            }
+        }
+    }
+    return body;
+}
+
+unsigned long imapc_code_num(const IMAPC_RESP *r, const char *name)
+{
+    const char *p = r->text->s;
+    size_t  n = strlen(name);
+
+    if (*p != '[' || strncasecmp(p + 1, name, n) != 0 || p[1 + n] != ' ')
+        return 0;
+    return strtoul(p + 2 + n, 0, 10);
+}
+
+int imapc_search(const IMAPC_RESP *r, unsigned long *out, int max)
+{
+    const char *p = r->text->s;
+    int     k = 0;
+
+    if (r->kind != IMAPC_UNTAGGED || strncasecmp(p, "SEARCH", 6) != 0)
+        return 0;
+    p += 6;
+    while (*p && k < max) {
+        char   *end;
+        unsigned long v;
+
+        while (*p == ' ')
+            p++;
+        v = strtoul(p, &end, 10);
+        if (end == p)
+            break;
+        out[k++] = v;
+        p = end;
+    }
+    return k;
+}
+
+void imapc_quote(VSTR *out, const char *s)
+{
+    vstr_addch(out, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            vstr_addch(out, '\\');
+        vstr_addch(out, *s);
+    }
+    vstr_addch(out, '"');
+}

@@ -1,0 +1,58 @@
+/*
+ * imapc.h - reading IMAP4rev1 server responses (RFC 3501), for the
+ * journal mailbox client.
+ *
+ * A response is one line, or several joined by literals: a line that ends
+ * in {N} (or {N+}) is followed by exactly N bytes, then the response goes
+ * on.  imapc_read() collects a whole response: its text, with each literal
+ * replaced by the token {#K}, and the literals themselves.  Lines are
+ * bounded (IMAPC_LINE_MAX) and literals by the caller's limit: a literal
+ * over it is read and thrown away (too_big), never kept.  A connection
+ * that ends inside a literal is an error: a message cut short is never
+ * handed on.
+ */
+#ifndef MAILARC_IMAPC_H
+#define MAILARC_IMAPC_H
+
+#include <stddef.h>
+
+#include "netio.h"
+#include "vstr.h"
+
+#define IMAPC_LINE_MAX 65536
+#define IMAPC_LITERALS 8            /* literals kept per response */
+
+enum { IMAPC_UNTAGGED, IMAPC_CONTINUE, IMAPC_TAGGED };
+
+typedef struct imapc_resp {
+    int     kind;
+    unsigned tag;                   /* of a tagged response */
+    char    status[8];              /* OK, NO, BAD, BYE, PREAUTH, or "" */
+    VSTR   *text;                   /* after the tag and status; literals as {#K} */
+    VSTR   *lit[IMAPC_LITERALS];
+    int     nlit;
+    int     too_big;                /* a literal over the limit was thrown away */
+} IMAPC_RESP;
+
+void imapc_resp_init(IMAPC_RESP *r);
+void imapc_resp_free(IMAPC_RESP *r);
+
+/* Read one response.  NETIO_OK, a NETIO error, or NETIO_ERROR for a
+ * response that breaks the syntax (err says how). */
+int imapc_read(NETIO *nio, size_t max_literal, IMAPC_RESP *r, char *err, size_t errlen);
+
+/* In an untagged FETCH response ("N FETCH (...)"): the UID (0 if none) and
+ * the BODY[] literal or string (NULL if none). */
+const VSTR *imapc_fetch_body(const IMAPC_RESP *r, unsigned long *uid, VSTR *scratch);
+
+/* The number after "[NAME " in a response code ("[UIDVALIDITY 3857529045]"),
+ * or 0. */
+unsigned long imapc_code_num(const IMAPC_RESP *r, const char *name);
+
+/* Untagged "SEARCH n n n": append the numbers to out (at most max); count. */
+int imapc_search(const IMAPC_RESP *r, unsigned long *out, int max);
+
+/* An IMAP quoted string of s ("a \"b\"" -> "\"a \\\"b\\\"\""), appended. */
+void imapc_quote(VSTR *out, const char *s);
+
+#endif
