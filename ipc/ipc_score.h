@@ -15,7 +15,8 @@
 #define IPC_SCORE_SLOTS 1024
 #define IPC_SCORE_MAGIC 0x4d415332u     /* "MAS2" */
 
-enum score_kind { SCORE_NONE = 0, SCORE_SMTPD, SCORE_INDEXER, SCORE_BURNER, SCORE_MILTER };
+enum score_kind { SCORE_NONE = 0, SCORE_SMTPD, SCORE_INDEXER, SCORE_BURNER, SCORE_MILTER,
+                  SCORE_FETCH };
 enum score_state { SCORE_STARTING = 0, SCORE_IDLE, SCORE_BUSY, SCORE_EXITING };
 
 typedef struct score_slot {

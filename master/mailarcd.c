@@ -257,6 +257,7 @@ static void master_reload(MASTER *m)
     master_signal_all(m, &m->indexer, SIGTERM);
     master_signal_all(m, &m->burner, SIGTERM);
     master_signal_all(m, &m->milter, SIGTERM);
+    master_signal_all(m, &m->fetch, SIGTERM);
 }
 
 static void master_drain(MASTER *m)
@@ -330,6 +331,7 @@ int main(int argc, char **argv)
     m.indexer = (SERVICE) {"indexer", "mailarc-indexer", SCORE_INDEXER, 0, 0};
     m.burner = (SERVICE) {"burner", "mailarc-burner", SCORE_BURNER, 0, 0};
     m.milter = (SERVICE) {"milter", "mailarc-milter", SCORE_MILTER, 0, 0};
+    m.fetch = (SERVICE) {"fetch", "mailarc-fetch", SCORE_FETCH, 0, 0};
     m.on_crash = master_db_check;
     msg_info("mailarcd started: data in %s, pid %ld", m.cfg.data_dir, (long) getpid());
     last_check = time(0);

@@ -37,6 +37,8 @@ static SERVICE *master_service_of(MASTER *m, uint32_t kind)
         return &m->burner;
     if (kind == SCORE_MILTER)
         return &m->milter;
+    if (kind == SCORE_FETCH)
+        return &m->fetch;
     return 0;
 }
 
@@ -163,7 +165,8 @@ void master_reap(MASTER *m)
         memset(&m->score->slot[slot], 0, sizeof(SCORE_SLOT));
         if (svc == 0)
             continue;
-        if ((svc->kind == SCORE_SMTPD || svc->kind == SCORE_MILTER) && abnormal)
+        if ((svc->kind == SCORE_SMTPD || svc->kind == SCORE_MILTER || svc->kind == SCORE_FETCH)
+            && abnormal)
             master_data_clean_tmp(&m->cfg, pid);       /* its unfinished message */
         if (svc->kind == SCORE_INDEXER && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
             master_data_forget_inflight();
@@ -274,6 +277,10 @@ void master_maintain(MASTER *m)
         master_signal_all(m, &m->milter, SIGTERM);     /* switched off by a reload */
     else if (master_count(m, &m->milter, 0) == 0 && now >= m->milter.throttle_until)
         master_spawn(m, &m->milter);
+    if (m->cfg.njournals == 0)
+        master_signal_all(m, &m->fetch, SIGTERM);      /* the last one removed by a reload */
+    else if (master_count(m, &m->fetch, 0) == 0 && now >= m->fetch.throttle_until)
+        master_spawn(m, &m->fetch);
     if (now < m->smtpd.throttle_until)
         return;
     total = master_count(m, &m->smtpd, &idle);

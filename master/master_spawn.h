@@ -2,8 +2,9 @@
  * master_spawn.h - the master's children: spawning, status, reaping.
  *
  * Four services: the smtpd pool (between smtpd_min_idle idle and
- * smtpd_max_procs in all), the single indexer, the single burner, and the
- * single milter when milter_listen is set.  A child that dies
+ * smtpd_max_procs in all), the single indexer, the single burner, the
+ * single milter when milter_listen is set, and the single mailarc-fetch
+ * when there are [journal NAME] sections.  A child that dies
  * before it reported ready throttles its service with doubling back-off
  * (up to restart_backoff_max) instead of crash-looping.
  */
@@ -38,7 +39,7 @@ struct master {
     int     listen_fd[CHILD_MAX_LISTEN];
     int     nlisten;
     IPC_SCORE *score;
-    SERVICE smtpd, indexer, burner, milter;
+    SERVICE smtpd, indexer, burner, milter, fetch;
     int     stopping;
     int     (*on_crash)(MASTER *m, SERVICE *svc);   /* failchk hook */
 };

@@ -1,14 +1,16 @@
 /*
  * fuzz_protocol.c - libFuzzer: arbitrary bytes as the other untrusted
  * inputs: an SMTP command line, a spool/ring envelope, a query, a config
- * file.  The first byte picks the parser.
+ * file, IMAP server responses.  The first byte picks the parser.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "envelope.h"
+#include "imapc.h"
 #include "mymalloc.h"
 #include "query.h"
 #include "words.h"
@@ -27,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     text = mystrndup((const char *) data + 1, size - 1);
-    switch (data[0] % 4) {
+    switch (data[0] % 5) {
     case 0: {
             const char *args, *params, *why;
             char   *addr = 0;
@@ -65,6 +67,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
             if (cfg_parse(&cfg, "fuzz.conf", (const char *) data + 1, size - 1, err, sizeof(err)) == 0)
                 cfg_free(&cfg);
+            break;
+        }
+    case 4: {
+            /* What an IMAP server may send, through a pipe (max_len keeps it
+             * within the pipe's buffer). */
+            int     fds[2];
+            NETIO  *nio;
+            IMAPC_RESP r;
+            VSTR   *scratch = vstr_alloc(64);
+            unsigned long uid, uids[16];
+
+            if (size - 1 > 60000 || pipe(fds) < 0)
+                break;
+            if (write(fds[1], data + 1, size - 1) != (ssize_t) (size - 1))
+                __builtin_trap();
+            close(fds[1]);
+            nio = netio_create(fds[0], 1);
+            imapc_resp_init(&r);
+            while (imapc_read(nio, 256, &r, err, sizeof(err)) == NETIO_OK) {
+                const VSTR *b = imapc_fetch_body(&r, &uid, scratch);
+
+                if (b && b != scratch && b->len > 256)
+                    __builtin_trap();      /* a literal over the limit is never kept */
+                imapc_code_num(&r, "UIDVALIDITY");
+                imapc_search(&r, uids, 16);
+            }
+            imapc_resp_free(&r);
+            netio_free(nio);
+            close(fds[0]);
+            vstr_free(scratch);
             break;
         }
     }
