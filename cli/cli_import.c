@@ -2,8 +2,11 @@
  * cli_import.c - mailarc import: old mail from mbox files, Maildirs and
  * EML files into the archive, every item accounted for.
  *
- *   mailarc import [--format mbox|maildir|eml] [--recipient ADDR]...
- *                  [--report FILE|-] SOURCE...
+ *   mailarc import [--format mbox|maildir|eml|pst|imap|pop3] [--recipient ADDR]...
+ *                  [--report FILE|-] [--password-file FILE] [--ca-file FILE] SOURCE...
+ *
+ * A SOURCE is a file or directory, or a mail server read without changing
+ * it (imaps://USER@HOST/FOLDER, pop3s://USER@HOST; cli_import_net.c).
  *
  * Each item goes through the durable spool like mail from the MTA
  * (source=import, arrival now, its Date header untouched), so nothing
@@ -48,6 +51,7 @@ struct import_ctx {
     /* Digests seen in this run: open addressing, grown at half full. */
     unsigned char *seen;
     size_t  seen_cap, seen_n;
+    const char *rename_from, *rename_as;
     /* Progress. */
     int     tty;
     double  start, last_draw;
@@ -227,12 +231,24 @@ static int import_spool(IMPORT_CTX *ic, const VSTR *msg, const char *from, char 
     return 0;
 }
 
+void import_rename(IMPORT_CTX *ic, const char *from, const char *as)
+{
+    ic->rename_from = from;
+    ic->rename_as = as;
+}
+
 int import_item(IMPORT_CTX *ic, const char *where, const VSTR *msg, const char *why,
                 const char *from, size_t source_bytes)
 {
     unsigned char d[32];
-    char    hex[65] = "", err[512];
+    char    hex[65] = "", err[512], shown[4096];
     int     dup;
+    size_t  fl = ic->rename_from ? strlen(ic->rename_from) : 0;
+
+    if (fl && strncmp(where, ic->rename_from, fl) == 0 && where[fl] == '/') {
+        snprintf(shown, sizeof(shown), "%s:%s", ic->rename_as, where + fl + 1);
+        where = shown;
+    }
 
     ic->items++;
     ic->done += (off_t) source_bytes;
@@ -297,12 +313,15 @@ int cli_import(const CONFIG *cfg, int argc, char **argv)
         {"format", required_argument, 0, 'F'},
         {"recipient", required_argument, 0, 'r'},
         {"report", required_argument, 0, 'R'},
+        {"password-file", required_argument, 0, 'P'},
+        {"ca-file", required_argument, 0, 'C'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     IMPORT_CTX ic;
     enum import_format fmt = IMP_AUTO;
-    const char *report = 0;
+    const char *report = 0, *pwfile = 0, *ca_file = 0;
+    char    password[512], *pw = getenv("MAILARC_PASSWORD");
     struct sigaction sa;
     char    err[1024];
     int     dberr = 0, c, ret = 0;
@@ -318,10 +337,12 @@ int cli_import(const CONFIG *cfg, int argc, char **argv)
                 fmt = IMP_MAILDIR;
             else if (strcmp(optarg, "eml") == 0)
                 fmt = IMP_EML;
-            else {
+            else if (strcmp(optarg, "pst") == 0)
+                fmt = IMP_PST;
+            else if (strcmp(optarg, "imap") != 0 && strcmp(optarg, "pop3") != 0) {
                 strlist_free(&ic.rcpt);
-                return import_usage("--format is mbox, maildir or eml (imap, pop3 and pst "
-                                    "are not there yet)");
+                return import_usage("--format is mbox, maildir, eml, pst, imap or pop3 (a server "
+                                    "is given as imaps://USER@HOST/FOLDER or pop3s://USER@HOST)");
             }
             break;
         case 'r':
@@ -332,6 +353,8 @@ int cli_import(const CONFIG *cfg, int argc, char **argv)
             strlist_add(&ic.rcpt, optarg);
             break;
         case 'R': report = optarg; break;
+        case 'P': pwfile = optarg; break;
+        case 'C': ca_file = optarg; break;
         default:
             strlist_free(&ic.rcpt);
             return import_usage("unknown option");
@@ -340,6 +363,20 @@ int cli_import(const CONFIG *cfg, int argc, char **argv)
     if (optind >= argc) {
         strlist_free(&ic.rcpt);
         return import_usage("no SOURCE");
+    }
+    if (pwfile) {
+        FILE   *fp = fopen(pwfile, "re");
+
+        if (fp == 0 || fgets(password, sizeof(password), fp) == 0) {
+            fprintf(stderr, "mailarc import: %s: %s\n", pwfile, fp ? "empty" : strerror(errno));
+            if (fp)
+                fclose(fp);
+            strlist_free(&ic.rcpt);
+            return EXIT_USAGE;
+        }
+        fclose(fp);
+        password[strcspn(password, "\r\n")] = 0;
+        pw = password;
     }
     /* The report is the caller's file, opened before becoming the archive's
      * user (as a shell redirection would be); never through a symlink. */
@@ -377,7 +414,9 @@ int cli_import(const CONFIG *cfg, int argc, char **argv)
     for (int i = optind; i < argc; i++)
         ic.total += import_total(argv[i]);
     for (int i = optind; i < argc && ret == 0 && !stop_asked; i++)
-        ret = import_walk(&ic, argv[i], fmt, (size_t) cfg->message_size_limit);
+        ret = import_is_url(argv[i])
+            ? import_net(&ic, argv[i], pw, ca_file, (size_t) cfg->message_size_limit)
+            : import_walk(&ic, argv[i], fmt, (size_t) cfg->message_size_limit);
     import_progress(&ic, 1);
     if (ic.report && ic.report != stdout && fclose(ic.report) != 0)
         fprintf(stderr, "mailarc import: %s: %s\n", report, strerror(errno));

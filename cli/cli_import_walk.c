@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mbox.h"
@@ -138,7 +139,59 @@ static int walk_mbox(IMPORT_CTX *ic, const char *path, size_t max)
     return ret;
 }
 
-/* A file whose format is not given: an mbox if it starts like one. */
+static int walk_tree(IMPORT_CTX *ic, const char *dir, enum import_format fmt, size_t max);
+
+/*
+ * An Outlook PST file, through readpst (Debian's pst-utils) as a converter:
+ * it writes each message as MIME it rebuilds from the PST's properties
+ * (not bytes that were ever sent), into a private temporary directory
+ * that is then imported as EML files and removed.
+ */
+static int walk_pst(IMPORT_CTX *ic, const char *path, size_t max)
+{
+    char    tmp[] = "/tmp/mailarc-pst-XXXXXX", why[512];
+    int     status = -1, ret;
+    pid_t   pid;
+
+    if (mkdtemp(tmp) == 0) {
+        snprintf(why, sizeof(why), "cannot make a directory for readpst: %s", strerror(errno));
+        return import_item(ic, path, 0, why, "", 0);
+    }
+    if ((pid = fork()) == 0) {
+        int     null = open("/dev/null", O_RDWR);
+
+        dup2(null, 1);
+        dup2(null, 2);
+        execl("/usr/bin/readpst", "readpst", "-q", "-e", "-b", "-o", tmp, path, (char *) 0);
+        _exit(127);
+    }
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        snprintf(why, sizeof(why), "not read as a PST file (readpst from pst-utils %s)",
+                 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? "is not installed"
+                 : "failed");
+        ret = import_item(ic, path, 0, why, "", 0);
+    } else {
+        import_rename(ic, tmp, path);
+        ret = walk_tree(ic, tmp, IMP_EML, max);
+        import_rename(ic, 0, 0);
+    }
+    {
+        pid_t   rm = fork();
+
+        if (rm == 0) {
+            execl("/bin/rm", "rm", "-rf", "--", tmp, (char *) 0);
+            _exit(127);
+        }
+        if (rm > 0)
+            waitpid(rm, 0, 0);
+    }
+    return ret;
+}
+
+/* A file whose format is not given: an mbox if it starts like one, a PST
+ * by its magic number, else one message. */
 static int walk_sniffed(IMPORT_CTX *ic, const char *path, size_t max)
 {
     char    head[5];
@@ -149,6 +202,8 @@ static int walk_sniffed(IMPORT_CTX *ic, const char *path, size_t max)
         close(fd);
     if (n > 0 && mbox_sniff(head, (size_t) n))
         return walk_mbox(ic, path, max);
+    if (n >= 4 && memcmp(head, "!BDN", 4) == 0)
+        return walk_pst(ic, path, max);
     return walk_file(ic, path, max);
 }
 
@@ -209,6 +264,8 @@ static int walk_tree(IMPORT_CTX *ic, const char *dir, enum import_format fmt, si
             ret = walk_file(ic, p->s, max);
         else if (fmt == IMP_MBOX)
             ret = walk_mbox(ic, p->s, max);
+        else if (fmt == IMP_PST)
+            ret = walk_pst(ic, p->s, max);
         else
             ret = walk_sniffed(ic, p->s, max);
     }
@@ -234,6 +291,8 @@ int import_walk(IMPORT_CTX *ic, const char *source, enum import_format fmt, size
         vstr_free(p);
         if (fmt == IMP_MBOX)
             return walk_mbox(ic, source, max);
+        if (fmt == IMP_PST)
+            return walk_pst(ic, source, max);
         if (fmt == IMP_EML || fmt == IMP_MAILDIR)
             return walk_file(ic, source, max);
         return walk_sniffed(ic, source, max);

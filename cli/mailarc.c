@@ -28,8 +28,9 @@ static void usage(void)
             "       mailarc [-c FILE] jobs\n"
             "       mailarc [-c FILE] drives\n"
             "       mailarc [-c FILE] deliver -f SENDER [-i QUEUEID] [--] RCPT...\n"
-            "       mailarc [-c FILE] import [--format mbox|maildir|eml] [--recipient ADDR]...\n"
-            "                        [--report FILE|-] SOURCE...\n"
+            "       mailarc [-c FILE] import [--format mbox|maildir|eml|imap|pop3]\n"
+            "                        [--recipient ADDR]... [--report FILE|-]\n"
+            "                        [--password-file FILE] [--ca-file FILE] SOURCE...\n"
             "       (\"-a COMMAND\" names the command too, as in \"mailarc -a redeliver\")\n");
     exit(EXIT_USAGE);
 }

@@ -1,12 +1,14 @@
 /*
  * imapc.c - IMAP server responses (see imapc.h).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "imapc.h"
+#include "mymalloc.h"
 
 void imapc_resp_init(IMAPC_RESP *r)
 {
@@ -237,29 +239,6 @@ unsigned long imapc_code_num(const IMAPC_RESP *r, const char *name)
     return strtoul(p + 2 + n, 0, 10);
 }
 
-int imapc_search(const IMAPC_RESP *r, unsigned long *out, int max)
-{
-    const char *p = r->text->s;
-    int     k = 0;
-
-    if (r->kind != IMAPC_UNTAGGED || strncasecmp(p, "SEARCH", 6) != 0)
-        return 0;
-    p += 6;
-    while (*p && k < max) {
-        char   *end;
-        unsigned long v;
-
-        while (*p == ' ')
-            p++;
-        v = strtoul(p, &end, 10);
-        if (end == p)
-            break;
-        out[k++] = v;
-        p = end;
-    }
-    return k;
-}
-
 void imapc_quote(VSTR *out, const char *s)
 {
     vstr_addch(out, '"');
@@ -269,4 +248,135 @@ void imapc_quote(VSTR *out, const char *s)
         vstr_addch(out, *s);
     }
     vstr_addch(out, '"');
+}
+
+void imapc_sess_init(IMAPC_SESS *s, NETIO *nio, size_t max_literal)
+{
+    memset(s, 0, sizeof(*s));
+    s->nio = nio;
+    s->max_literal = max_literal;
+    imapc_resp_init(&s->r);
+}
+
+void imapc_sess_free(IMAPC_SESS *s)
+{
+    imapc_resp_free(&s->r);
+}
+
+unsigned imapc_send(IMAPC_SESS *s, const char *fmt, ...)
+{
+    VSTR   *cmd = vstr_alloc(256);
+    va_list ap;
+    unsigned tag = ++s->tag;
+    int     ok;
+
+    vstr_sprintf(cmd, "A%u ", tag);
+    va_start(ap, fmt);
+    vstr_vsprintf_append(cmd, fmt, ap);
+    va_end(ap);
+    vstr_addstr(cmd, "\r\n");
+    ok = netio_write(s->nio, cmd->s, cmd->len) == NETIO_OK && netio_flush(s->nio) == NETIO_OK;
+    vstr_free(cmd);
+    return ok ? tag : 0;
+}
+
+static void imapc_note(IMAPC_SESS *s)
+{
+    const char *t = s->r.text->s;
+    char   *end;
+    unsigned long n = strtoul(t, &end, 10);
+
+    if (end != t && strcasecmp(end, " EXISTS") == 0)
+        s->exists = n;
+    if (strncasecmp(t, "CAPABILITY ", 11) == 0 || strncmp(t, "[CAPABILITY ", 12) == 0) {
+        s->uidplus = strcasestr(t, " UIDPLUS") != 0;
+        s->idle = strcasestr(t, " IDLE") != 0;
+    }
+}
+
+int imapc_wait(IMAPC_SESS *s, unsigned tag, const char *what, IMAPC_ON_UNTAGGED fn, void *ctx,
+               char *err, size_t errlen)
+{
+    char    why[256];
+
+    if (tag == 0) {
+        snprintf(err, errlen, "%s: the connection failed", what);
+        return -1;
+    }
+    for (;;) {
+        if (imapc_read(s->nio, s->max_literal, &s->r, why, sizeof(why)) != NETIO_OK) {
+            snprintf(err, errlen, "%s: %s", what, why);
+            return -1;
+        }
+        if (s->r.kind == IMAPC_TAGGED && s->r.tag == tag)
+            break;
+        if (s->r.kind == IMAPC_UNTAGGED) {
+            if (strcmp(s->r.status, "BYE") == 0) {
+                snprintf(err, errlen, "%s: the server said BYE: %.200s", what, s->r.text->s);
+                return -1;
+            }
+            imapc_note(s);
+            if (fn)
+                fn(s, ctx);
+        }
+    }
+    if (strcmp(s->r.status, "OK") != 0) {
+        snprintf(err, errlen, "%s: %s %.200s", what, s->r.status, s->r.text->s);
+        return -1;
+    }
+    return 0;
+}
+
+int imapc_greeting(IMAPC_SESS *s, char *err, size_t errlen)
+{
+    char    why[256] = "";
+
+    if (imapc_read(s->nio, 4096, &s->r, why, sizeof(why)) != NETIO_OK
+        || s->r.kind != IMAPC_UNTAGGED
+        || (strcmp(s->r.status, "OK") != 0 && strcmp(s->r.status, "PREAUTH") != 0)) {
+        snprintf(err, errlen, "no IMAP greeting: %s",
+                 *why ? why : s->r.text->s);
+        return -1;
+    }
+    imapc_note(s);
+    return 0;
+}
+
+int imapc_login(IMAPC_SESS *s, const char *user, const char *password, char *err,
+                size_t errlen)
+{
+    VSTR   *cmd = vstr_alloc(128);
+    int     rc;
+
+    vstr_addstr(cmd, "LOGIN ");
+    imapc_quote(cmd, user);
+    vstr_addch(cmd, ' ');
+    imapc_quote(cmd, password);
+    rc = imapc_wait(s, imapc_send(s, "%s", cmd->s), "login", 0, 0, err, errlen);
+    vstr_free(cmd);
+    return rc;
+}
+
+void imapc_search_all(const IMAPC_RESP *r, unsigned long **v, int *n, int *cap)
+{
+    const char *p = r->text->s;
+
+    if (r->kind != IMAPC_UNTAGGED || strncasecmp(p, "SEARCH", 6) != 0)
+        return;
+    for (p += 6;;) {
+        char   *end;
+        unsigned long x;
+
+        while (*p == ' ')
+            p++;
+        x = strtoul(p, &end, 10);
+        if (end == p)
+            break;
+        if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 1024;
+            *v = myrealloc(*v, (size_t) *cap * sizeof(unsigned long));
+        }
+        (*v)[(*n)++] = x;
+        p = end;
+    }
 }

@@ -49,8 +49,37 @@ const VSTR *imapc_fetch_body(const IMAPC_RESP *r, unsigned long *uid, VSTR *scra
  * or 0. */
 unsigned long imapc_code_num(const IMAPC_RESP *r, const char *name);
 
-/* Untagged "SEARCH n n n": append the numbers to out (at most max); count. */
-int imapc_search(const IMAPC_RESP *r, unsigned long *out, int max);
+/*
+ * A client session over nio: tagged commands and waiting for their
+ * answers.  Untagged responses seen on the way are noted (EXISTS,
+ * CAPABILITY UIDPLUS and IDLE) and passed to fn, if given.
+ */
+typedef struct imapc_sess {
+    NETIO  *nio;
+    size_t  max_literal;
+    unsigned tag;
+    IMAPC_RESP r;
+    int     uidplus, idle;
+    unsigned long exists;
+} IMAPC_SESS;
+
+typedef void (*IMAPC_ON_UNTAGGED)(IMAPC_SESS *s, void *ctx);
+
+void imapc_sess_init(IMAPC_SESS *s, NETIO *nio, size_t max_literal);
+void imapc_sess_free(IMAPC_SESS *s);
+/* Send "A<tag> ...\r\n"; the tag, or 0 when the write failed. */
+unsigned imapc_send(IMAPC_SESS *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Read to the tagged answer of tag: 0 when OK; -1 with err ("WHAT: ...")
+ * for NO, BAD, an untagged BYE, or a broken connection. */
+int imapc_wait(IMAPC_SESS *s, unsigned tag, const char *what, IMAPC_ON_UNTAGGED fn, void *ctx,
+               char *err, size_t errlen);
+/* The greeting: 0 for an untagged OK or PREAUTH, -1 (err) otherwise. */
+int imapc_greeting(IMAPC_SESS *s, char *err, size_t errlen);
+/* LOGIN with quoted user and password; 0 or -1 (err). */
+int imapc_login(IMAPC_SESS *s, const char *user, const char *password, char *err,
+                size_t errlen);
+/* An untagged SEARCH's numbers appended to *v (grown; *n, *cap). */
+void imapc_search_all(const IMAPC_RESP *r, unsigned long **v, int *n, int *cap);
 
 /* An IMAP quoted string of s ("a \"b\"" -> "\"a \\\"b\\\"\""), appended. */
 void imapc_quote(VSTR *out, const char *s);

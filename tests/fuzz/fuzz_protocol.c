@@ -1,7 +1,8 @@
 /*
  * fuzz_protocol.c - libFuzzer: arbitrary bytes as the other untrusted
  * inputs: an SMTP command line, a spool/ring envelope, a query, a config
- * file, IMAP server responses.  The first byte picks the parser.
+ * file, IMAP server responses, POP3 answers.  The first byte picks the
+ * parser.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "cfg.h"
 #include "envelope.h"
 #include "imapc.h"
+#include "pop3c.h"
 #include "mymalloc.h"
 #include "query.h"
 #include "words.h"
@@ -29,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     text = mystrndup((const char *) data + 1, size - 1);
-    switch (data[0] % 5) {
+    switch (data[0] % 6) {
     case 0: {
             const char *args, *params, *why;
             char   *addr = 0;
@@ -76,7 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             NETIO  *nio;
             IMAPC_RESP r;
             VSTR   *scratch = vstr_alloc(64);
-            unsigned long uid, uids[16];
+            unsigned long uid, *uids = 0;
+            int     nuids = 0, cap = 0;
 
             if (size - 1 > 60000 || pipe(fds) < 0)
                 break;
@@ -91,12 +94,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (b && b != scratch && b->len > 256)
                     __builtin_trap();      /* a literal over the limit is never kept */
                 imapc_code_num(&r, "UIDVALIDITY");
-                imapc_search(&r, uids, 16);
+                if (nuids < 100000)
+                    imapc_search_all(&r, &uids, &nuids, &cap);
             }
             imapc_resp_free(&r);
+            myfree(uids);
             netio_free(nio);
             close(fds[0]);
             vstr_free(scratch);
+            break;
+        }
+    case 5: {
+            /* What a POP3 server may send: status lines, answers, UIDL. */
+            int     fds[2], big;
+            NETIO  *nio;
+            VSTR   *line = vstr_alloc(64), *out = vstr_alloc(64);
+            STRLIST ids = {0};
+
+            if (size - 1 > 60000 || pipe(fds) < 0) {
+                vstr_free(line);
+                vstr_free(out);
+                break;
+            }
+            if (write(fds[1], data + 1, size - 1) != (ssize_t) (size - 1))
+                __builtin_trap();
+            close(fds[1]);
+            nio = netio_create(fds[0], 1);
+            while (pop3c_cmd(nio, line, "x", 0, err, sizeof(err)) == 0
+                   && pop3c_multiline(nio, out, 256, &big, err, sizeof(err)) == 0) {
+                if (out->len > 256 || (big && out->len))
+                    __builtin_trap();
+                pop3c_uidl(out, &ids);
+            }
+            strlist_free(&ids);
+            netio_free(nio);
+            close(fds[0]);
+            vstr_free(line);
+            vstr_free(out);
             break;
         }
     }

@@ -136,26 +136,29 @@ class Dovecot:
         except OSError:
             return ""
 
-    def deliver(self, data):
-        """Put one message into the Maildir's new/, as an MDA would."""
+    def deliver(self, data, folder=None):
+        """Put one message into a folder's new/ (INBOX by default), as an
+        MDA would; folders are Maildir++ (.Name)."""
+        box = self.maildir if folder is None else os.path.join(self.maildir, "." + folder)
         for sub in ("new", "cur", "tmp"):
-            d = os.path.join(self.maildir, sub)
+            d = os.path.join(box, sub)
             if not os.path.isdir(d):
                 os.makedirs(d)
-                for p in (self.maildir, d):
+                for p in (self.maildir, box, d):
                     os.chown(p, self.uid, self.gid)
         self.n += 1
         name = f"{int(time.time())}.M{self.n}P{os.getpid()}.test"
-        tmp = os.path.join(self.maildir, "tmp", name)
+        tmp = os.path.join(box, "tmp", name)
         with open(tmp, "wb") as f:
             f.write(data)
         os.chown(tmp, self.uid, self.gid)
-        os.rename(tmp, os.path.join(self.maildir, "new", name))
+        os.rename(tmp, os.path.join(box, "new", name))
 
-    def mailbox_count(self):
+    def mailbox_count(self, folder=None):
+        box = self.maildir if folder is None else os.path.join(self.maildir, "." + folder)
         n = 0
         for sub in ("new", "cur"):
-            d = os.path.join(self.maildir, sub)
+            d = os.path.join(box, sub)
             if os.path.isdir(d):
                 n += len(os.listdir(d))
         return n

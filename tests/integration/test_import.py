@@ -130,8 +130,15 @@ def test_crlf_mbox_bundle_maildir_and_eml_tree(archive, tmp_path):
 
 
 def test_format_errors(archive, tmp_path):
-    r = run_import(archive, "--format", "pst", "x")
+    r = run_import(archive, "--format", "tar", "x")
     assert r.returncode == 2 and b"--format" in r.stderr
+    # A PST goes through readpst; a broken one is refused with the reason.
+    # (Debian has no tool that writes PST files, so no real one is tested.)
+    fake = tmp_path / "broken.pst"
+    fake.write_bytes(b"!BDN" + b"\0" * 600)
+    r = run_import(archive, "--report", "-", str(fake))
+    assert r.returncode == 1
+    assert b"not read as a PST file (readpst from pst-utils failed)" in r.stdout
     r = run_import(archive, "--recipient", "not an address", "x")
     assert r.returncode == 2
     r = run_import(archive)

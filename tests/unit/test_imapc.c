@@ -30,7 +30,8 @@ static void test_select_and_search(void **state)
                          "* SEARCH 4 9 12\r\nA7 OK [READ-WRITE] SELECT completed\r\n"), fds);
     IMAPC_RESP r;
     char    err[256];
-    unsigned long uids[8];
+    unsigned long *uids = 0;
+    int     nuids = 0, cap = 0;
 
     (void) state;
     imapc_resp_init(&r);
@@ -41,8 +42,10 @@ static void test_select_and_search(void **state)
     assert_string_equal(r.status, "OK");
     assert_int_equal(imapc_code_num(&r, "UIDVALIDITY"), 3857529045UL);
     assert_int_equal(imapc_read(nio, 1000, &r, err, sizeof(err)), NETIO_OK);
-    assert_int_equal(imapc_search(&r, uids, 8), 3);
+    imapc_search_all(&r, &uids, &nuids, &cap);
+    assert_int_equal(nuids, 3);
     assert_int_equal(uids[2], 12);
+    free(uids);
     assert_int_equal(imapc_read(nio, 1000, &r, err, sizeof(err)), NETIO_OK);
     assert_int_equal(r.kind, IMAPC_TAGGED);
     assert_int_equal(r.tag, 7);
