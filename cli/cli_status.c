@@ -4,7 +4,6 @@
  * always be explained).
  */
 #include <dirent.h>
-#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +11,7 @@
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
 #include "arrivals.h"
+#include "fetchstatus.h"
 #include "instance.h"
 #include "spool.h"
 #include "cli.h"
@@ -21,44 +21,28 @@ static void status_journals(const CONFIG *cfg)
 {
     for (int i = 0; i < cfg->njournals; i++) {
         const CFG_JOURNAL *j = &cfg->journals[i];
-        char    path[4096], line[1024], err[1024] = "";
-        long long last_ok = 0, err_at = 0;
-        long    fetched = 0, failures = 0;
-        FILE   *fp;
+        FETCH_STATUS st;
 
-        snprintf(path, sizeof(path), "%s/fetch/%s.status", cfg->data_dir, j->name);
-        if ((fp = fopen(path, "re")) == 0) {
+        fetch_status_read(cfg, j, &st);
+        if (!st.known) {
             printf("journal %-7s %s %s:%ld: not read yet\n", j->name, j->protocol, j->host,
                    j->port);
             continue;
         }
-        while (fgets(line, sizeof(line), fp)) {
-            line[strcspn(line, "\n")] = 0;
-            if (strncmp(line, "last_success ", 13) == 0)
-                last_ok = atoll(line + 13);
-            else if (strncmp(line, "fetched ", 8) == 0)
-                fetched = atol(line + 8);
-            else if (strncmp(line, "failures ", 9) == 0)
-                failures = atol(line + 9);
-            else if (strncmp(line, "last_error_at ", 14) == 0)
-                err_at = atoll(line + 14);
-            else if (strncmp(line, "last_error ", 11) == 0)
-                snprintf(err, sizeof(err), "%s", line + 11);
-        }
-        fclose(fp);
         printf("journal %-7s %s %s:%ld: %s, %ld fetched since start", j->name, j->protocol,
-               j->host, j->port, failures ? "FAILING" : "ok", fetched);
-        if (last_ok) {
+               j->host, j->port, st.failures ? "FAILING" : "ok", st.fetched);
+        if (st.last_success) {
             char    when[96];
 
-            arrivals_when(last_ok, (int64_t) time(0), when, sizeof(when));
+            arrivals_when((int64_t) st.last_success, (int64_t) time(0), when, sizeof(when));
             printf(", last success %s", when);
         }
         printf("\n");
-        if (failures && *err)
-            printf("%-15s%ld failed cycle(s) in a row; last error: %s\n", "", failures, err);
-        else if (err_at && *err)
-            printf("%-15searlier error: %s\n", "", err);
+        if (st.failures && *st.last_error)
+            printf("%-15s%ld failed cycle(s) in a row; last error: %s\n", "", st.failures,
+                   st.last_error);
+        else if (st.last_error_at && *st.last_error)
+            printf("%-15searlier error: %s\n", "", st.last_error);
     }
 }
 

@@ -26,6 +26,7 @@
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
 #include "arrivals.h"
+#include "fetchstatus.h"
 #include "instance.h"
 #include "msg.h"
 #include "spool.h"
@@ -125,6 +126,41 @@ static void capture_table(xmlNodePtr parent, const CONFIG *cfg, const ARRIVAL_PA
     }
 }
 
+/* Journal mailboxes: each one's last success, count and last error. */
+static void journal_table(xmlNodePtr parent, const CONFIG *cfg, time_t now)
+{
+    xmlNodePtr table, tr;
+    char    buf[1300], when[96];
+
+    if (cfg->njournals == 0)
+        return;
+    el(parent, "h2", "Journal mailboxes");
+    table = elc(parent, "table", "journals", 0);
+    tr = el(table, "tr", 0);
+    el(tr, "th", "mailbox");
+    el(tr, "th", "state");
+    el(tr, "th", "last success");
+    el(tr, "th", "fetched");
+    el(tr, "th", "last error");
+    for (int i = 0; i < cfg->njournals; i++) {
+        const CFG_JOURNAL *j = &cfg->journals[i];
+        FETCH_STATUS st;
+
+        fetch_status_read(cfg, j, &st);
+        tr = el(table, "tr", 0);
+        snprintf(buf, sizeof(buf), "%s (%s %s:%ld)", j->name, j->protocol, j->host, j->port);
+        el(tr, "td", buf);
+        elc(tr, "td", st.failures ? "error" : "ok",
+            !st.known ? "not read yet" : st.failures ? "failing" : "ok");
+        if (st.last_success)
+            arrivals_when((int64_t) st.last_success, (int64_t) now, when, sizeof(when));
+        el(tr, "td", st.last_success ? when : "never");
+        snprintf(buf, sizeof(buf), "%ld", st.fetched);
+        el(tr, "td", buf);
+        el(tr, "td", st.last_error);
+    }
+}
+
 void web_dashboard(WEB_REQ *r)
 {
     const CONFIG *cfg = web_config();
@@ -211,6 +247,7 @@ void web_dashboard(WEB_REQ *r)
         snprintf(buf, sizeof(buf), "mailarcd is not running: mail is not being archived.");
     elc(p->main, "p", master ? "ok" : "error", buf);
     capture_table(p->main, cfg, paths, npaths, newest, now);
+    journal_table(p->main, cfg, now);
     el(p->main, "h2", "Messages per day (last 30 days, by arrival)");
     chart(p->main, days, now);
     page_send(r, p, MHD_HTTP_OK);

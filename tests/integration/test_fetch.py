@@ -34,8 +34,8 @@ def dovecot():
     d.cleanup()
 
 
-def journal_archive(archive_factory, d, start=True, **acct):
-    a = archive_factory()
+def journal_archive(archive_factory, d, start=True, conf=None, **acct):
+    a = archive_factory(**(conf or {}))
     pwfile = os.path.join(a.base, "journal.pw")
     with open(pwfile, "w") as f:
         f.write(acct.pop("password", d.password) + "\n")
@@ -121,11 +121,20 @@ def test_imap_idle_takes_new_mail_at_once(archive_factory, dovecot):
 
 def test_wrong_password_and_server_gone_show_in_status(archive_factory, dovecot):
     dovecot.deliver(msg(0, "never"))
-    a = journal_archive(archive_factory, dovecot, password="wrong")
+    sink = archive_factory().start()             # a real SMTP server for the alert
+    a = journal_archive(archive_factory, dovecot, password="wrong",
+                        conf={"relay_host": f"127.0.0.1:{sink.port}", "relay_tls": "none",
+                              "alert_to": "ops@example.com"})
     wait_until(lambda: "FAILING" in a.cli("status").stdout.decode(), what="FAILING")
     status = a.cli("status").stdout.decode()
     assert "login" in status and "AUTHENTICATIONFAILED" in status.upper(), status
     assert dovecot.mailbox_count() == 1 and a.count() == 0
+    # Three failed cycles in a row: one alert, and only one.
+    sink.wait_count(1, timeout=30)
+    time.sleep(4)
+    assert sink.count() == 1
+    alert = sink.cat(sink.search("subject:journal")[0]["id"]).decode()
+    assert "[journal box]" in alert and "AUTHENTICATIONFAILED" in alert.upper()
     b = journal_archive(archive_factory, dovecot)
     b.wait_count(1)
     dovecot.stop()
