@@ -151,41 +151,6 @@ static void on_list(IMAPC_SESS *s, void *ctx)
     vstr_free(v);
 }
 
-typedef struct one {
-    unsigned long want;
-    int     got, too_big;
-    VSTR   *body;
-} ONE;
-
-static void on_fetch(IMAPC_SESS *s, void *ctx)
-{
-    ONE    *o = ctx;
-    VSTR   *scratch = vstr_alloc(64);
-    unsigned long uid;
-    const VSTR *b = imapc_fetch_body(&s->r, &uid, scratch);
-
-    if (uid == o->want) {
-        if (s->r.too_big)
-            o->too_big = 1;
-        else if (b) {
-            vstr_reset(o->body);
-            vstr_add(o->body, b->s, b->len);
-            o->got = 1;
-        }
-    }
-    vstr_free(scratch);
-}
-
-static void on_search(IMAPC_SESS *s, void *ctx)
-{
-    struct {
-        unsigned long *v;
-        int     n, cap;
-    }      *u = ctx;
-
-    imapc_search_all(&s->r, &u->v, &u->n, &u->cap);
-}
-
 static int import_imap(IMPORT_CTX *ic, const char *src, const NET_URL *u, const char *password,
                        const char *ca_file, size_t max)
 {
@@ -193,7 +158,7 @@ static int import_imap(IMPORT_CTX *ic, const char *src, const NET_URL *u, const 
     IMAPC_SESS s;
     STRLIST folders = {0};
     VSTR   *q = vstr_alloc(128), *where = vstr_alloc(256);
-    ONE     one = {0, 0, 0, vstr_alloc(65536)};
+    VSTR   *body = vstr_alloc(65536);
     char    err[512];
     int     ret = 0;
 
@@ -218,37 +183,33 @@ static int import_imap(IMPORT_CTX *ic, const char *src, const NET_URL *u, const 
         goto refused;
     }
     for (int f = 0; f < folders.n && ret == 0 && !import_stopped(); f++) {
-        struct {
-            unsigned long *v;
-            int     n, cap;
-        }       uids = {0, 0, 0};
+        unsigned long *uids = 0;
+        int     nuids = 0;
 
         vstr_reset(q);
         imapc_quote(q, folders.v[f]);
         if (imapc_wait(&s, imapc_send(&s, "EXAMINE %s", q->s), "EXAMINE", 0, 0, err,
                        sizeof(err)) < 0
-            || imapc_wait(&s, imapc_send(&s, "UID SEARCH ALL"), "UID SEARCH", on_search, &uids,
-                          err, sizeof(err)) < 0) {
+            || imapc_uid_search(&s, "ALL", &uids, &nuids, err, sizeof(err)) < 0) {
             vstr_sprintf(where, "%s/%s", src, folders.v[f]);
             ret = import_item(ic, where->s, 0, err, "", 0);
-            free(uids.v);
+            myfree(uids);
             continue;
         }
-        for (int i = 0; i < uids.n && ret == 0 && !import_stopped(); i++) {
-            one.want = uids.v[i];
-            one.got = one.too_big = 0;
-            vstr_sprintf(where, "%s/%s;UID=%lu", src, folders.v[f], one.want);
-            if (imapc_wait(&s, imapc_send(&s, "UID FETCH %lu (UID BODY.PEEK[])", one.want),
-                           "UID FETCH", on_fetch, &one, err, sizeof(err)) < 0) {
+        for (int i = 0; i < nuids && ret == 0 && !import_stopped(); i++) {
+            int     got;
+
+            vstr_sprintf(where, "%s/%s;UID=%lu", src, folders.v[f], uids[i]);
+            if ((got = imapc_fetch_uid(&s, uids[i], body, err, sizeof(err))) < 0) {
                 ret = import_item(ic, where->s, 0, err, "", 0);
                 break;                  /* the session is gone */
             }
-            if (one.too_big)
+            if (got == 2)
                 ret = import_item(ic, where->s, 0, "over message_size_limit", "", 0);
-            else if (one.got)
-                ret = import_item(ic, where->s, one.body, 0, "", one.body->len);
+            else if (got == 1)
+                ret = import_item(ic, where->s, body, 0, "", body->len);
         }
-        free(uids.v);
+        myfree(uids);
     }
     imapc_wait(&s, imapc_send(&s, "LOGOUT"), "LOGOUT", 0, 0, err, sizeof(err));
     imapc_sess_free(&s);
@@ -260,7 +221,7 @@ out:
     strlist_free(&folders);
     vstr_free(q);
     vstr_free(where);
-    vstr_free(one.body);
+    vstr_free(body);
     return ret;
 }
 

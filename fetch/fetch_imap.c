@@ -37,49 +37,11 @@ static void imap_on_select(IMAPC_SESS *s, void *ctx)
         *(unsigned long *) ctx = v;
 }
 
-typedef struct uids {
-    unsigned long *v;
-    int     n, cap;
-} UIDS;
-
-static void imap_on_search(IMAPC_SESS *s, void *ctx)
-{
-    UIDS   *u = ctx;
-
-    imapc_search_all(&s->r, &u->v, &u->n, &u->cap);
-}
-
 static int uid_cmp(const void *x, const void *y)
 {
     unsigned long a = *(const unsigned long *) x, b = *(const unsigned long *) y;
 
     return a < b ? -1 : a > b;
-}
-
-typedef struct fetched {
-    unsigned long want;
-    int     got;
-    int     too_big;
-    VSTR   *body;
-} FETCHED;
-
-static void imap_on_fetch(IMAPC_SESS *s, void *ctx)
-{
-    FETCHED *f = ctx;
-    VSTR   *scratch = vstr_alloc(64);
-    unsigned long uid;
-    const VSTR *b = imapc_fetch_body(&s->r, &uid, scratch);
-
-    if (uid == f->want) {
-        if (s->r.too_big)
-            f->too_big = 1;
-        else if (b) {
-            vstr_reset(f->body);
-            vstr_add(f->body, b->s, b->len);
-            f->got = 1;
-        }
-    }
-    vstr_free(scratch);
 }
 
 static void uid_set(VSTR *out, const unsigned long *u, int n)
@@ -129,12 +91,13 @@ int fetch_imap_cycle(FETCH_ACCT *a, int *more, char *err, size_t errlen)
 {
     IMAPC_SESS s;
     VSTR   *cmd = vstr_alloc(256), *set = vstr_alloc(256);
-    UIDS    found = {0, 0, 0};
+    unsigned long *found = 0;
+    int     nfound = 0;
     unsigned long validity = 0;
     unsigned long *stored = 0;
     int     nstored = 0, rc = -1, n;
     char    why[256] = "";
-    FETCHED f = {0, 0, 0, vstr_alloc(65536)};
+    VSTR   *body = vstr_alloc(65536);
 
     imapc_sess_init(&s, 0, fetch_max(a));
     *more = 0;
@@ -172,44 +135,37 @@ int fetch_imap_cycle(FETCH_ACCT *a, int *more, char *err, size_t errlen)
         }
     }
     if (strcmp(a->j->delete_mode, "none") == 0)
-        n = imapc_wait(&s, imapc_send(&s, "UID SEARCH UID %lu:*%s", a->last_uid + 1,
-                                    a->j->unread_only ? " UNSEEN" : ""),
-                      "UID SEARCH", imap_on_search, &found, err, errlen);
+        vstr_sprintf(cmd, "UID %lu:*%s", a->last_uid + 1, a->j->unread_only ? " UNSEEN" : "");
     else
-        n = imapc_wait(&s, imapc_send(&s, "UID SEARCH UNDELETED%s",
-                                    a->j->unread_only ? " UNSEEN" : ""),
-                      "UID SEARCH", imap_on_search, &found, err, errlen);
-    if (n < 0)
+        vstr_sprintf(cmd, "UNDELETED%s", a->j->unread_only ? " UNSEEN" : "");
+    if (imapc_uid_search(&s, cmd->s, &found, &nfound, err, errlen) < 0)
         goto out;
-    qsort(found.v, (size_t) found.n, sizeof(unsigned long), uid_cmp);
+    qsort(found, (size_t) nfound, sizeof(unsigned long), uid_cmp);
     stored = mycalloc((size_t) a->j->batch + 1, sizeof(unsigned long));
-    for (int i = 0; i < found.n && !fetch_stop; i++) {
+    for (int i = 0; i < nfound && !fetch_stop; i++) {
         char    id[64];
 
-        if (found.v[i] <= a->last_uid && strcmp(a->j->delete_mode, "none") == 0)
+        if (found[i] <= a->last_uid && strcmp(a->j->delete_mode, "none") == 0)
             continue;                   /* "UID n:*" always names the last one */
         if (nstored == a->j->batch) {
             *more = 1;
             break;
         }
-        f.want = found.v[i];
-        f.got = f.too_big = 0;
-        if (imapc_wait(&s, imapc_send(&s, "UID FETCH %lu (UID BODY.PEEK[])", f.want), "UID FETCH",
-                      imap_on_fetch, &f, err, errlen) < 0)
+        if ((n = imapc_fetch_uid(&s, found[i], body, err, errlen)) < 0)
             goto finish;
-        if (f.too_big) {
+        if (n == 2) {
             msg_warn("[journal %s] UID %lu is larger than message_size_limit; left in the "
-                     "mailbox", a->j->name, f.want);
+                     "mailbox", a->j->name, found[i]);
             continue;
         }
-        if (!f.got)
+        if (n == 0)
             continue;                   /* expunged meanwhile */
-        snprintf(id, sizeof(id), "uid:%lu/%lu", a->uidvalidity, f.want);
-        if (fetch_store(a, f.body->s, f.body->len, id, err, errlen) < 0)
+        snprintf(id, sizeof(id), "uid:%lu/%lu", a->uidvalidity, found[i]);
+        if (fetch_store(a, body->s, body->len, id, err, errlen) < 0)
             goto finish;
-        stored[nstored++] = f.want;
-        if (f.want > a->last_uid)
-            a->last_uid = f.want;
+        stored[nstored++] = found[i];
+        if (found[i] > a->last_uid)
+            a->last_uid = found[i];
     }
     rc = 0;
 finish:
@@ -268,8 +224,8 @@ out:
     imapc_sess_free(&s);
     vstr_free(cmd);
     vstr_free(set);
-    vstr_free(f.body);
-    myfree(found.v);
+    vstr_free(body);
+    myfree(found);
     myfree(stored);
     return rc;
 }

@@ -37,8 +37,6 @@ int alert_send(const CONFIG *cfg, const char *subject, const char *body, char *e
     SMTPC_REPORT rep;
     SMTPC_OPTS o;
     VSTR   *msg = vstr_alloc(1024), *from = vstr_alloc(128);
-    time_t  now = time(0);
-    struct tm tm;
     int     rc;
 
     alert_recipients(cfg, &rcpts);
@@ -48,12 +46,7 @@ int alert_send(const CONFIG *cfg, const char *subject, const char *body, char *e
         vstr_free(from);
         return -1;
     }
-    redeliver_hostname(cfg, host, sizeof(host));
-    if (*cfg->redeliver_from)
-        vstr_set(from, cfg->redeliver_from);
-    else
-        vstr_sprintf(from, "mailarc@%s", host);
-    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", gmtime_r(&now, &tm));
+    redeliver_origin(cfg, host, sizeof(host), from, date, sizeof(date));
     vstr_sprintf(msg, "From: mailarc on %s <%s>\r\nTo: ", host, from->s);
     for (int i = 0; i < rcpts.n; i++)
         vstr_sprintf_append(msg, "%s%s", i ? ",\r\n " : "", rcpts.v[i]);
@@ -67,12 +60,7 @@ int alert_send(const CONFIG *cfg, const char *subject, const char *body, char *e
             vstr_addch(msg, '\r');
         vstr_addch(msg, *p);
     }
-    o.relay = cfg->relay_host;
-    o.helo = host;
-    o.tls = smtpc_tls_mode(cfg->relay_tls);
-    o.auth_user = cfg->relay_auth_user;
-    o.auth_password = cfg->relay_auth_password;
-    o.timeout = (int) cfg->relay_timeout;
+    redeliver_relay(cfg, host, &o);
     memset(&rep, 0, sizeof(rep));
     rc = smtpc_send(&o, from->s, &rcpts, 0, 0, msg->s, msg->len, &rep, err, errlen);
     if (rc == 0 && rep.refused > 0)

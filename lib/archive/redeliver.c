@@ -43,6 +43,31 @@ int redeliver_addr_ok(const char *s)
     return 1;
 }
 
+void redeliver_relay(const CONFIG *cfg, const char *helo, SMTPC_OPTS *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->relay = cfg->relay_host;
+    o->helo = helo;
+    o->tls = smtpc_tls_mode(cfg->relay_tls);
+    o->auth_user = cfg->relay_auth_user;
+    o->auth_password = cfg->relay_auth_password;
+    o->timeout = (int) cfg->relay_timeout;
+}
+
+void redeliver_origin(const CONFIG *cfg, char *host, size_t hostlen, VSTR *from, char *date,
+                      size_t datelen)
+{
+    time_t  now = time(0);
+    struct tm tm;
+
+    redeliver_hostname(cfg, host, hostlen);
+    if (*cfg->redeliver_from)
+        vstr_set(from, cfg->redeliver_from);
+    else
+        vstr_sprintf(from, "mailarc@%s", host);
+    strftime(date, datelen, "%a, %d %b %Y %H:%M:%S +0000", gmtime_r(&now, &tm));
+}
+
 void redeliver_hostname(const CONFIG *cfg, char *buf, size_t len)
 {
     if (*cfg->smtp_hostname)
@@ -108,17 +133,10 @@ int redeliver_send(const CONFIG *cfg, const MSGREC *r, const char *msg, size_t l
     VSTR   *pre = vstr_alloc(512), *body = 0;
     VSTR   *from = vstr_alloc(128);
     SMTPC_OPTS o;
-    time_t  now = time(0);
-    struct tm tm;
     int     named = 0, rc;
     size_t  ms, me;
 
-    redeliver_hostname(cfg, host, sizeof(host));
-    if (*cfg->redeliver_from)
-        vstr_set(from, cfg->redeliver_from);
-    else
-        vstr_sprintf(from, "mailarc@%s", host);
-    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", gmtime_r(&now, &tm));
+    redeliver_origin(cfg, host, sizeof(host), from, date, sizeof(date));
     vstr_sprintf(pre, "Resent-Date: %s\r\nResent-From: %s\r\nResent-To: ", date, from->s);
     for (int i = 0; i < rcpts->n; i++)
         if (redeliver_shown(r, rcpts->v[i]) || rcpts->n == 1)
@@ -142,12 +160,7 @@ int redeliver_send(const CONFIG *cfg, const MSGREC *r, const char *msg, size_t l
             len = body->len;
         }
     }
-    o.relay = cfg->relay_host;
-    o.helo = host;
-    o.tls = smtpc_tls_mode(cfg->relay_tls);
-    o.auth_user = cfg->relay_auth_user;
-    o.auth_password = cfg->relay_auth_password;
-    o.timeout = (int) cfg->relay_timeout;
+    redeliver_relay(cfg, host, &o);
     rc = smtpc_send(&o, from->s, rcpts, pre->s, pre->len, msg, len, rep, err, errlen);
     vstr_free(pre);
     vstr_free(from);

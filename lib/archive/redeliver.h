@@ -34,6 +34,12 @@ int redeliver_send(const CONFIG *cfg, const MSGREC *r, const char *msg, size_t l
 /* The archive's name in HELO and Message-IDs: smtp_hostname, else the
  * host's name. */
 void redeliver_hostname(const CONFIG *cfg, char *buf, size_t len);
+/* Our name (redeliver_hostname), the envelope sender (redeliver_from, or
+ * mailarc@HOST) and the time as a Date header value. */
+void redeliver_origin(const CONFIG *cfg, char *host, size_t hostlen, VSTR *from, char *date,
+                      size_t datelen);
+/* The relay_* keys as SMTP client options, with helo as our name. */
+void redeliver_relay(const CONFIG *cfg, const char *helo, SMTPC_OPTS *o);
 /* Append a new "<random@host>" Message-ID. */
 void redeliver_new_id(const char *host, VSTR *out);
 

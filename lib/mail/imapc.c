@@ -380,3 +380,63 @@ void imapc_search_all(const IMAPC_RESP *r, unsigned long **v, int *n, int *cap)
         p = end;
     }
 }
+
+static void imapc_on_search(IMAPC_SESS *s, void *ctx)
+{
+    struct uidv {
+        unsigned long *v;
+        int     n, cap;
+    }      *u = ctx;
+
+    imapc_search_all(&s->r, &u->v, &u->n, &u->cap);
+}
+
+int imapc_uid_search(IMAPC_SESS *s, const char *criteria, unsigned long **v, int *n, char *err,
+                     size_t errlen)
+{
+    struct uidv {
+        unsigned long *v;
+        int     n, cap;
+    }       u = {0, 0, 0};
+    int     rc = imapc_wait(s, imapc_send(s, "UID SEARCH %s", criteria), "UID SEARCH",
+                            imapc_on_search, &u, err, errlen);
+
+    *v = u.v;
+    *n = u.n;
+    return rc;
+}
+
+typedef struct imapc_one {
+    unsigned long want;
+    int     got;
+    VSTR   *body;
+} IMAPC_ONE;
+
+static void imapc_on_fetch(IMAPC_SESS *s, void *ctx)
+{
+    IMAPC_ONE *o = ctx;
+    VSTR   *scratch = vstr_alloc(64);
+    unsigned long uid;
+    const VSTR *b = imapc_fetch_body(&s->r, &uid, scratch);
+
+    if (uid == o->want) {
+        if (s->r.too_big) {
+            o->got = 2;
+        } else if (b) {
+            vstr_reset(o->body);
+            vstr_add(o->body, b->s, b->len);
+            o->got = 1;
+        }
+    }
+    vstr_free(scratch);
+}
+
+int imapc_fetch_uid(IMAPC_SESS *s, unsigned long uid, VSTR *body, char *err, size_t errlen)
+{
+    IMAPC_ONE o = {uid, 0, body};
+
+    if (imapc_wait(s, imapc_send(s, "UID FETCH %lu (UID BODY.PEEK[])", uid), "UID FETCH",
+                   imapc_on_fetch, &o, err, errlen) < 0)
+        return -1;
+    return o.got;
+}

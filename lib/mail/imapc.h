@@ -81,6 +81,15 @@ int imapc_login(IMAPC_SESS *s, const char *user, const char *password, char *err
 /* An untagged SEARCH's numbers appended to *v (grown; *n, *cap). */
 void imapc_search_all(const IMAPC_RESP *r, unsigned long **v, int *n, int *cap);
 
+/* "UID SEARCH criteria": the UIDs into *v (malloc'd, *n of them); 0 or -1. */
+int imapc_uid_search(IMAPC_SESS *s, const char *criteria, unsigned long **v, int *n, char *err,
+                     size_t errlen);
+
+/* "UID FETCH uid (UID BODY.PEEK[])", which leaves the message unseen:
+ * 1 with its exact bytes in body, 0 when there is no such message now,
+ * 2 when it is over the literal limit (not kept), -1 (err) on failure. */
+int imapc_fetch_uid(IMAPC_SESS *s, unsigned long uid, VSTR *body, char *err, size_t errlen);
+
 /* An IMAP quoted string of s ("a \"b\"" -> "\"a \\\"b\\\"\""), appended. */
 void imapc_quote(VSTR *out, const char *s);
 

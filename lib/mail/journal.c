@@ -28,44 +28,34 @@ static void journal_trim(const char **s, size_t *n)
         (*n)--;
 }
 
-/* The parts of a multipart body between "--boundary" lines: the line
- * break before a delimiter belongs to the delimiter (RFC 2046 5.1.1). */
+typedef struct jparts {
+    JPART  *v;
+    int     n, max, overflow;
+} JPARTS;
+
+static int journal_part(const char *part, size_t n, void *ctx)
+{
+    JPARTS *ps = ctx;
+
+    if (ps->n == ps->max) {
+        ps->overflow = 1;
+        return 1;
+    }
+    ps->v[ps->n].p = part;
+    ps->v[ps->n].len = n;
+    ps->n++;
+    return 0;
+}
+
+/* The parts of the report; -1 when it was cut short or has too many. */
 static int journal_parts(const char *body, size_t len, const char *boundary, JPART *parts,
                          int max)
 {
-    size_t  blen = strlen(boundary), i = 0;
-    const char *part = 0;
-    int     n = 0;
+    JPARTS  ps = {parts, 0, max, 0};
 
-    while (i < len) {
-        const char *line = body + i;
-        const char *lf = memchr(line, '\n', len - i);
-        size_t  llen = lf ? (size_t) (lf - line) : len - i;
-
-        if (llen >= blen + 2 && line[0] == '-' && line[1] == '-'
-            && memcmp(line + 2, boundary, blen) == 0) {
-            int     close = llen >= blen + 4 && line[blen + 2] == '-' && line[blen + 3] == '-';
-
-            if (part) {
-                const char *end = line;
-
-                if (end > part && end[-1] == '\n')
-                    end--;
-                if (end > part && end[-1] == '\r')
-                    end--;
-                if (n == max)
-                    return -1;
-                parts[n].p = part;
-                parts[n].len = (size_t) (end - part);
-                n++;
-            }
-            part = lf ? lf + 1 : body + len;
-            if (close)
-                return n;
-        }
-        i += llen + (lf ? 1 : 0);
-    }
-    return -1;                          /* no closing delimiter: cut short */
+    if (!mime_parts(body, len, boundary, journal_part, &ps) || ps.overflow)
+        return -1;
+    return ps.n;
 }
 
 /* Lower-case type/subtype of a Content-Type value, "" when absent. */

@@ -264,8 +264,8 @@ static void mime_token(const VSTR *v, VSTR *out)
 
 static void mime_entity(WALK *w, const char *buf, size_t len, int depth, const char *deftype);
 
-static void mime_multipart(WALK *w, const char *body, size_t len, const char *boundary,
-                           int depth, const char *deftype)
+int mime_parts(const char *body, size_t len, const char *boundary,
+               int (*cb)(const char *part, size_t n, void *ctx), void *ctx)
 {
     size_t  blen = strlen(boundary);
     size_t  i = 0;
@@ -289,18 +289,40 @@ static void mime_multipart(WALK *w, const char *body, size_t len, const char *bo
                     end--;
                 if (end > part && end[-1] == '\r')
                     end--;
-                mime_entity(w, part, (size_t) (end - part), depth + 1, deftype);
+                if (cb(part, (size_t) (end - part), ctx))
+                    return 1;
             }
             part = lf ? lf + 1 : body + len;
-            if (close) {
-                part = 0;
-                break;
-            }
+            if (close)
+                return 1;
         }
         i += llen + (lf ? 1 : 0);
     }
     if (part && part < body + len)          /* no closing delimiter: to the end */
-        mime_entity(w, part, (size_t) (body + len - part), depth + 1, deftype);
+        cb(part, (size_t) (body + len - part), ctx);
+    return 0;
+}
+
+typedef struct mp_ctx {
+    WALK   *w;
+    int     depth;
+    const char *deftype;
+} MP_CTX;
+
+static int mime_multipart_one(const char *part, size_t n, void *ctx)
+{
+    MP_CTX *m = ctx;
+
+    mime_entity(m->w, part, n, m->depth + 1, m->deftype);
+    return 0;
+}
+
+static void mime_multipart(WALK *w, const char *body, size_t len, const char *boundary,
+                           int depth, const char *deftype)
+{
+    MP_CTX  m = {w, depth, deftype};
+
+    mime_parts(body, len, boundary, mime_multipart_one, &m);
 }
 
 static void mime_leaf(WALK *w, const char *body, size_t len, int depth, const char *type,

@@ -47,6 +47,14 @@ typedef void (*MIME_CB)(const MIME_PART *part, void *ctx);
 int mime_walk(const char *msg, size_t len, const MIME_LIMITS *lim, MIME_CB cb, void *ctx,
               int *truncated);
 
+/* The parts of a multipart body: cb for each part between "--boundary"
+ * lines (the line break before a delimiter belongs to it, RFC 2046 5.1.1);
+ * cb returns non-zero to stop.  1 when the closing delimiter (or a stop)
+ * ended the walk; 0 when the body ended first (its last part still went
+ * to cb). */
+int mime_parts(const char *body, size_t len, const char *boundary,
+               int (*cb)(const char *part, size_t n, void *ctx), void *ctx);
+
 /* A header parameter (RFC 2045 syntax, RFC 2231 continuations and
  * charsets, RFC 2047 words tolerated); 1 found (value in out), 0 not. */
 int mime_param(const char *value, size_t len, const char *name, VSTR *out);

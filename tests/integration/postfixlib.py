@@ -39,6 +39,19 @@ showq     unix  n       -       n       -       -       showq
 """
 
 
+def cf_settings(path, old, new):
+    """The "key = value" lines of a shipped main.cf fragment, with old
+    replaced by new in the values."""
+    import re
+    out = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^([a-z_]+)\s*=\s*(.*)$", line)
+            if m:
+                out[m.group(1)] = m.group(2).replace(old, new)
+    return out
+
+
 def available():
     return os.path.exists(POSTFIX) and os.geteuid() == 0
 

@@ -4,7 +4,6 @@ included, and the bytes Postfix queued, rebuilt from what a milter sees."""
 import os
 import re
 import smtplib
-import subprocess
 import time
 
 import pytest
@@ -26,12 +25,8 @@ capture   unix  -       n       n       -       -       pipe
 
 def milter_main(port):
     """The key = value lines of etc/postfix/milter.cf, pointed at port."""
-    out = {}
-    with open(os.path.join(ROOT, "etc", "postfix", "milter.cf")) as f:
-        for line in f:
-            m = re.match(r"^([a-z_]+)\s*=\s*(.*)$", line)
-            if m:
-                out[m.group(1)] = m.group(2).replace("192.0.2.10:8892", f"127.0.0.1:{port}")
+    out = postfixlib.cf_settings(os.path.join(ROOT, "etc", "postfix", "milter.cf"),
+                                 "192.0.2.10:8892", f"127.0.0.1:{port}")
     assert out["smtpd_milters"] == f"inet:127.0.0.1:{port}"
     return out
 

@@ -19,13 +19,8 @@ pytestmark = pytest.mark.skipif(not postfixlib.available(),
 
 def recipe_main(pdir):
     """The key = value lines of etc/postfix/main.cf, pointed at pdir."""
-    out = {}
-    with open(os.path.join(ROOT, "etc", "postfix", "main.cf")) as f:
-        for line in f:
-            m = re.match(r"^([a-z_]+)\s*=\s*(.*)$", line)
-            if m:
-                out[m.group(1)] = m.group(2).replace("/etc/postfix/", pdir + "/")
-    return out
+    return postfixlib.cf_settings(os.path.join(ROOT, "etc", "postfix", "main.cf"),
+                                  "/etc/postfix/", pdir + "/")
 
 
 def recipe_postfix(a, transport=None, master=None, main=None):

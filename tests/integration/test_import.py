@@ -194,6 +194,7 @@ def test_interrupted_import_run_again_gives_each_item_once(archive_factory, tmp_
     assert 0 < len(first) < len(want), (len(first), out, err)
     assert b"stopped" in err
     r = run_import(a, "--report", str(tmp_path / "r2.csv"), str(box))
+    assert r.returncode == 0, r.stderr
     second = report_rows((tmp_path / "r2.csv").read_text())
     got = {x["id"] for x in first + second if x["outcome"] in ("imported", "duplicate")}
     a.wait_count(len(want), timeout=120)
