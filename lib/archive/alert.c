@@ -16,13 +16,19 @@ void alert_recipients(const CONFIG *cfg, STRLIST *out)
     const char *list = *cfg->alert_to ? cfg->alert_to : cfg->admin_users;
     char   *copy = mystrdup(list);
     char   *save = 0;
+    char    host[256];
     VSTR   *a = vstr_alloc(64);
 
+    /* Without default_domain, the admins are users of this host. */
+    if (*cfg->default_domain)
+        snprintf(host, sizeof(host), "%s", cfg->default_domain);
+    else
+        redeliver_hostname(cfg, host, sizeof(host));
     for (char *t = strtok_r(copy, ", \t", &save); t; t = strtok_r(0, ", \t", &save)) {
         if (*cfg->alert_to || strchr(t, '@'))
             vstr_set(a, t);
         else
-            vstr_sprintf(a, "%s@%s", t, cfg->default_domain);
+            vstr_sprintf(a, "%s@%s", t, host);
         strlist_add_unique(out, a->s);
     }
     vstr_free(a);

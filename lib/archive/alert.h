@@ -3,7 +3,8 @@
  *
  * Sent through relay_host (relay_tls, relay_auth_*) like a restore, from
  * redeliver_from (or mailarc@HOST), to alert_to, or when that is empty to
- * each of admin_users at default_domain.
+ * each of admin_users at default_domain (at the host's name when that is
+ * empty too).
  */
 #ifndef MAILARC_ALERT_H
 #define MAILARC_ALERT_H
