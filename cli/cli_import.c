@@ -40,6 +40,13 @@
 #include "cli_import.h"
 
 #define IMPORT_BACKLOG_EVERY 64     /* items between looks at the backlog */
+#define IMPORT_BATCH 64             /* items spooled before one fsync of spool/new */
+
+/* An item's outcome, held until its spool file is published. */
+typedef struct import_line {
+    char   *where, *outcome, *id, *why;
+    int     spooled;
+} IMPORT_LINE;
 
 struct import_ctx {
     const CONFIG *cfg;
@@ -48,6 +55,8 @@ struct import_ctx {
     FILE   *report;
     long    imported, duplicate, refused;
     int     storage_failed;
+    IMPORT_LINE pending[IMPORT_BATCH];
+    int     npending, nspooled;
     /* Digests seen in this run: open addressing, grown at half full. */
     unsigned char *seen;
     size_t  seen_cap, seen_n;
@@ -142,15 +151,69 @@ static void csv_field(FILE *f, const char *s, int last)
     fputc(last ? '\n' : ',', f);
 }
 
-static void import_report(IMPORT_CTX *ic, const char *where, const char *outcome,
-                          const char *id, const char *why)
+static void import_write_line(IMPORT_CTX *ic, const IMPORT_LINE *l)
 {
+    if (strcmp(l->outcome, "imported") == 0)
+        ic->imported++;
+    else if (strcmp(l->outcome, "duplicate") == 0)
+        ic->duplicate++;
+    else
+        ic->refused++;
     if (ic->report == 0)
         return;
-    csv_field(ic->report, where, 0);
-    csv_field(ic->report, outcome, 0);
-    csv_field(ic->report, id, 0);
-    csv_field(ic->report, why ? why : "", 1);
+    csv_field(ic->report, l->where, 0);
+    csv_field(ic->report, l->outcome, 0);
+    csv_field(ic->report, l->id, 0);
+    csv_field(ic->report, l->why, 1);
+}
+
+/*
+ * The outcomes so far, in order, once the spool files among them are
+ * published by one fsync of spool/new: nothing is reported imported (or
+ * counted) before it is durable.  -1 when that fsync failed: those items
+ * are then reported refused, and the import stops.
+ */
+static int import_flush(IMPORT_CTX *ic)
+{
+    int     rc = 0;
+    char    why[256];
+
+    if (ic->nspooled > 0 && spool_sync_new(ic->cfg->data_dir) < 0) {
+        snprintf(why, sizeof(why), "cannot make spool/new durable: %s", strerror(errno));
+        rc = -1;
+        ic->storage_failed = 1;
+    }
+    for (int i = 0; i < ic->npending; i++) {
+        IMPORT_LINE *l = &ic->pending[i];
+
+        if (rc < 0 && l->spooled) {
+            myfree(l->outcome);
+            l->outcome = mystrdup("refused");
+            myfree(l->why);
+            l->why = mystrdup(why);
+        }
+        import_write_line(ic, l);
+        myfree(l->where);
+        myfree(l->outcome);
+        myfree(l->id);
+        myfree(l->why);
+    }
+    ic->npending = ic->nspooled = 0;
+    return rc;
+}
+
+static int import_report(IMPORT_CTX *ic, const char *where, const char *outcome,
+                         const char *id, const char *why, int spooled)
+{
+    IMPORT_LINE *l = &ic->pending[ic->npending++];
+
+    l->where = mystrdup(where);
+    l->outcome = mystrdup(outcome);
+    l->id = mystrdup(id);
+    l->why = mystrdup(why ? why : "");
+    l->spooled = spooled;
+    ic->nspooled += spooled;
+    return ic->npending == IMPORT_BATCH ? import_flush(ic) : 0;
 }
 
 static void import_progress(IMPORT_CTX *ic, int final)
@@ -220,7 +283,7 @@ static int import_spool(IMPORT_CTX *ic, const VSTR *msg, const char *from, char 
         envelope_free(&env);
         return -1;
     }
-    if (spool_commit(sp, &env) < 0) {
+    if (spool_commit_deferred(sp, &env) < 0) {
         snprintf(err, errlen, "cannot make the spool file durable: %s", strerror(errno));
         envelope_free(&env);
         return -1;
@@ -257,10 +320,8 @@ int import_item(IMPORT_CTX *ic, const char *where, const VSTR *msg, const char *
     else if (msg && !import_looks_like_message(msg->s, msg->len))
         why = "not a message (the first line is not a header field)";
     if (why) {
-        ic->refused++;
-        import_report(ic, where, "refused", "", why);
         import_progress(ic, 0);
-        return 0;
+        return import_report(ic, where, "refused", "", why, 0);
     }
     digest_buffer(msg->s, msg->len, d);
     digest_hex(d, hex);
@@ -270,21 +331,17 @@ int import_item(IMPORT_CTX *ic, const char *where, const VSTR *msg, const char *
             import_backpressure(ic);
         if (import_spool(ic, msg, from, hex, err, sizeof(err)) < 0) {
             /* The archive cannot take mail: stop, and say so. */
-            ic->refused++;
             ic->storage_failed = 1;
-            import_report(ic, where, "refused", hex, err);
+            import_report(ic, where, "refused", hex, err, 0);
             fprintf(stderr, "%smailarc import: %s: %s; stopping\n", ic->tty ? "\n" : "", where,
                     err);
             return -1;
         }
+        import_progress(ic, 0);
+        return import_report(ic, where, dup ? "duplicate" : "imported", hex, "", 1);
     }
-    if (dup)
-        ic->duplicate++;
-    else
-        ic->imported++;
-    import_report(ic, where, dup ? "duplicate" : "imported", hex, "");
     import_progress(ic, 0);
-    return 0;
+    return import_report(ic, where, "duplicate", hex, "", 0);
 }
 
 static int import_usage(const char *why)
@@ -417,6 +474,7 @@ int cli_import(const CONFIG *cfg, int argc, char **argv)
         ret = import_is_url(argv[i])
             ? import_net(&ic, argv[i], pw, ca_file, (size_t) cfg->message_size_limit)
             : import_walk(&ic, argv[i], fmt, (size_t) cfg->message_size_limit);
+    import_flush(&ic);
     import_progress(&ic, 1);
     if (ic.report && ic.report != stdout && fclose(ic.report) != 0)
         fprintf(stderr, "mailarc import: %s: %s\n", report, strerror(errno));

@@ -100,7 +100,30 @@ static int spool_fsync_dir(const char *dir)
     return ret;
 }
 
+static int spool_finish(SPOOL_FILE *sp, ENVELOPE *env, int sync_dir);
+
 int spool_commit(SPOOL_FILE *sp, ENVELOPE *env)
+{
+    return spool_finish(sp, env, 1);
+}
+
+int spool_commit_deferred(SPOOL_FILE *sp, ENVELOPE *env)
+{
+    return spool_finish(sp, env, 0);
+}
+
+int spool_sync_new(const char *data_dir)
+{
+    VSTR   *dir = vstr_alloc(256);
+    int     rc;
+
+    vstr_sprintf(dir, "%s/spool/new", data_dir);
+    rc = spool_fsync_dir(dir->s);
+    vstr_free(dir);
+    return rc;
+}
+
+static int spool_finish(SPOOL_FILE *sp, ENVELOPE *env, int sync_dir)
 {
     unsigned char bin[DIGEST_LEN];
     char    num[ENVELOPE_SIZE_WIDTH + 1];
@@ -127,7 +150,7 @@ int spool_commit(SPOOL_FILE *sp, ENVELOPE *env)
     sp->fd = -1;
     if (rename(sp->tmp_path, sp->new_path) < 0)
         goto fail;
-    if (spool_fsync_dir(sp->new_dir) < 0) {
+    if (sync_dir && spool_fsync_dir(sp->new_dir) < 0) {
         /* Not durable: take it back so the client's retry is the only copy. */
         saved = errno;
         unlink(sp->new_path);

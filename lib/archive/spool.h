@@ -26,6 +26,13 @@ long spool_size(const SPOOL_FILE *sp);
 int spool_commit(SPOOL_FILE *sp, ENVELOPE *env);
 void spool_abort(SPOOL_FILE *sp);
 
+/* The same without the fsync of spool/new: for a batch (mailarc import),
+ * whose files are published by one spool_sync_new() before any of them
+ * is acknowledged.  A crash before it may lose the renames, never what was
+ * acknowledged.  spool_sync_new: 0 or -1 (errno). */
+int spool_commit_deferred(SPOOL_FILE *sp, ENVELOPE *env);
+int spool_sync_new(const char *data_dir);
+
 /*
  * Read a spool file: envelope and message bytes, size and digest checked.
  * When the envelope text is already known (from the ring: the same bytes
