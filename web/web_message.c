@@ -222,6 +222,14 @@ void web_message(WEB_REQ *r, const char *id)
         vstr_sprintf(hdr, "%s, HELO %s%s%s, source %s", m.client, m.helo, *m.tls ? ", TLS " : "",
                      m.tls, m.source);
         dl_row(env, "Client", hdr->s);
+        if (*m.auth)
+            dl_row(env, "SMTP AUTH", m.auth);
+        /* An Exchange journal report it came in (mailarc cat --journal ID),
+         * and which recipients came through a list or a forwarding. */
+        for (int i = 0; i < m.journals.n; i++)
+            dl_row(env, i ? "" : "Journal reports", m.journals.v[i]);
+        for (int i = 0; i < m.rcpt_notes.n; i++)
+            dl_row(env, i ? "" : "Recipient notes", m.rcpt_notes.v[i]);
         dl_row(env, "Media", media->s);
     }
     el(p->main, "h2", "Text");

@@ -663,3 +663,23 @@ def test_trickling_clients_do_not_lock_out_others(panel_factory):
         t.join()
         for s in socks:
             s.close()
+
+
+def test_message_page_shows_journal_reports_to_admins_only(panel):
+    """A message that came in an Exchange journal report: the admin sees the
+    report's id and the recipient notes; Bob, a Bcc recipient, sees the
+    message but not who else it was expanded to."""
+    from test_journal_reports import ORIGINAL, report
+    rep = report(b"Sender: alice@example.com\r\nTo: carol@contoso.example, "
+                 b"Expanded: team@contoso.example\r\nBcc: bob@example.org\r\n")
+    with smtplib.SMTP("127.0.0.1", panel.archive.port) as s:
+        s.sendmail("journal@contoso.example", ["archive@archive.example"], rep)
+    panel.archive.wait_count(1)
+    mid = hashlib.sha256(ORIGINAL).hexdigest()
+    page = panel.login("admin").get(panel.url + "/message/" + mid).text
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert re.search(r"Journal reports\s+" + hashlib.sha256(rep).hexdigest(), text), text
+    assert "carol@contoso.example Expanded: team@contoso.example" in text
+    bob = panel.login("bob").get(panel.url + "/message/" + mid)
+    assert bob.status_code == 200
+    assert "Expanded:" not in bob.text and "Journal reports" not in bob.text
