@@ -387,8 +387,10 @@ int cfg_parse(CONFIG *out, const char *name, const char *text, size_t len,
                 if (cfg_journal_begin(&cfg, key, lineno, why, sizeof(why)) < 0) {
                     snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
                     bad = 1;
+                    acct = 0;
+                } else {
+                    acct = &cfg.journals[cfg.njournals - 1];
                 }
-                acct = &cfg.journals[cfg.njournals - 1];
             } else {
                 acct = 0;
             }
