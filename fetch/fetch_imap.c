@@ -44,13 +44,6 @@ static int uid_cmp(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-static void uid_set(VSTR *out, const unsigned long *u, int n)
-{
-    vstr_reset(out);
-    for (int i = 0; i < n; i++)
-        vstr_sprintf_append(out, "%s%lu", i ? "," : "", u[i]);
-}
-
 /* IDLE until the mailbox changes or the wait is over. */
 static int imap_idle(FETCH_ACCT *a, IMAPC_SESS *s, char *err, size_t errlen)
 {
@@ -140,13 +133,17 @@ int fetch_imap_cycle(FETCH_ACCT *a, int *more, char *err, size_t errlen)
         vstr_sprintf(cmd, "UNDELETED%s", a->j->unread_only ? " UNSEEN" : "");
     if (imapc_uid_search(&s, cmd->s, &found, &nfound, err, errlen) < 0)
         goto out;
-    qsort(found, (size_t) nfound, sizeof(unsigned long), uid_cmp);
+    if (nfound > 1)
+        qsort(found, (size_t) nfound, sizeof(unsigned long), uid_cmp);
     stored = mycalloc((size_t) a->j->batch + 1, sizeof(unsigned long));
     for (int i = 0; i < nfound && !fetch_stop; i++) {
         char    id[64];
 
         if (found[i] <= a->last_uid && strcmp(a->j->delete_mode, "none") == 0)
             continue;                   /* "UID n:*" always names the last one */
+        snprintf(id, sizeof(id), "%lu", found[i]);
+        if (strlist_find(&a->pending, id) >= 0)
+            continue;                   /* archived; its deletion is under way */
         if (nstored == a->j->batch) {
             *more = 1;
             break;
@@ -169,41 +166,43 @@ int fetch_imap_cycle(FETCH_ACCT *a, int *more, char *err, size_t errlen)
     }
     rc = 0;
 finish:
-    /* What was stored is durable: now, and only now, it may go. */
-    if (nstored > 0 && strcmp(a->j->delete_mode, "expunge") == 0 && a->nio) {
-        char    e2[256];
+    /*
+     * What was stored is durable: now, and only now, it may go.  The UIDs
+     * are first saved as pending (so a crash after the \Deleted flag
+     * cannot strand a flagged message that no later search would find),
+     * then flagged, and every expunge_every cycles expunged; pending UIDs
+     * are flagged again each time, which costs nothing when they are.
+     */
+    for (int i = 0; i < nstored && strcmp(a->j->delete_mode, "expunge") == 0; i++) {
+        char    u[32];
 
-        uid_set(set, stored, nstored);
-        if (imapc_wait(&s, imapc_send(&s, "UID STORE %s +FLAGS.SILENT (\\Deleted)", set->s),
-                      "UID STORE", 0, 0, e2, sizeof(e2)) == 0) {
-            for (int i = 0; i < nstored; i++) {
-                char    u[32];
-
-                snprintf(u, sizeof(u), "%lu", stored[i]);
-                strlist_add(&a->pending, u);
-            }
-        } else if (rc == 0) {
-            snprintf(err, errlen, "%s", e2);
-            rc = -1;
-        }
+        snprintf(u, sizeof(u), "%lu", stored[i]);
+        strlist_add(&a->pending, u);
     }
     a->cycles++;
-    if (fetch_state_save(a) < 0 && rc == 0) {
-        snprintf(err, errlen, "cannot save the account's state");
-        rc = -1;
-    }
-    if (a->pending.n > 0 && a->cycles % a->j->expunge_every == 0 && a->nio) {
+    if (fetch_state_save(a) < 0) {
+        if (rc == 0) {
+            snprintf(err, errlen, "cannot save the account's state");
+            rc = -1;
+        }
+    } else if (a->pending.n > 0 && a->nio) {
         char    e2[256];
 
         vstr_reset(set);
         for (int i = 0; i < a->pending.n; i++)
             vstr_sprintf_append(set, "%s%s", i ? "," : "", a->pending.v[i]);
-        if ((s.uidplus ? imapc_wait(&s, imapc_send(&s, "UID EXPUNGE %s", set->s), "UID EXPUNGE",
-                                   0, 0, e2, sizeof(e2))
-             : imapc_wait(&s, imapc_send(&s, "EXPUNGE"), "EXPUNGE", 0, 0, e2, sizeof(e2))) == 0) {
-            strlist_free(&a->pending);
-            fetch_state_save(a);
-        } else if (rc == 0) {
+        n = imapc_wait(&s, imapc_send(&s, "UID STORE %s +FLAGS.SILENT (\\Deleted)", set->s),
+                       "UID STORE", 0, 0, e2, sizeof(e2));
+        if (n == 0 && a->cycles % a->j->expunge_every == 0) {
+            n = s.uidplus ? imapc_wait(&s, imapc_send(&s, "UID EXPUNGE %s", set->s),
+                                       "UID EXPUNGE", 0, 0, e2, sizeof(e2))
+                : imapc_wait(&s, imapc_send(&s, "EXPUNGE"), "EXPUNGE", 0, 0, e2, sizeof(e2));
+            if (n == 0) {
+                strlist_free(&a->pending);
+                fetch_state_save(a);
+            }
+        }
+        if (n < 0 && rc == 0) {
             snprintf(err, errlen, "%s", e2);
             rc = -1;
         }
