@@ -161,15 +161,13 @@ static int import_imap(IMPORT_CTX *ic, const char *src, const NET_URL *u, const 
     VSTR   *body = vstr_alloc(65536);
     char    err[512];
     int     ret = 0;
+    TLSC_PEER peer = {u->host, 1, ca_file};
 
     if (net_open(&n, u, ca_file, err, sizeof(err)) < 0)
         goto refused;
     imapc_sess_init(&s, n.nio, max);
-    if (imapc_greeting(&s, err, sizeof(err)) < 0
-        || (!u->implicit
-            && (imapc_wait(&s, imapc_send(&s, "STARTTLS"), "STARTTLS", 0, 0, err, sizeof(err)) < 0
-                || tlsc_start(&n.tls, n.nio, u->host, 1, ca_file, err, sizeof(err)) < 0))
-        || imapc_login(&s, u->user, password, err, sizeof(err)) < 0) {
+    if (imapc_start(&s, &n.tls, u->implicit ? 0 : &peer, u->user, password, err,
+                    sizeof(err)) < 0) {
         imapc_sess_free(&s);
         net_close(&n);
         goto refused;
@@ -234,19 +232,14 @@ static int import_pop3(IMPORT_CTX *ic, const char *src, const NET_URL *u, const 
     STRLIST ids = {0};
     char    err[512];
     int     ret = 0, big;
+    TLSC_PEER peer = {u->host, 1, ca_file};
 
     if (net_open(&n, u, ca_file, err, sizeof(err)) < 0) {
         ret = import_item(ic, src, 0, err, "", 0);
         goto out;
     }
-    vstr_sprintf(cmd, "USER %s", u->user);
-    if (pop3c_cmd(n.nio, line, "greeting", 0, err, sizeof(err)) < 0
-        || (!u->implicit && (pop3c_cmd(n.nio, line, "STLS", "STLS", err, sizeof(err)) < 0
-                             || tlsc_start(&n.tls, n.nio, u->host, 1, ca_file, err,
-                                           sizeof(err)) < 0))
-        || pop3c_cmd(n.nio, line, "login", cmd->s, err, sizeof(err)) < 0
-        || (vstr_sprintf(cmd, "PASS %s", password),
-            pop3c_cmd(n.nio, line, "login", cmd->s, err, sizeof(err)) < 0)
+    if (pop3c_start(n.nio, &n.tls, u->implicit ? 0 : &peer, u->user, password, err,
+                    sizeof(err)) < 0
         || pop3c_cmd(n.nio, line, "UIDL", "UIDL", err, sizeof(err)) < 0
         || pop3c_multiline(n.nio, msg, 64 * 1024 * 1024, &big, err, sizeof(err)) < 0) {
         ret = import_item(ic, src, 0, err, "", 0);

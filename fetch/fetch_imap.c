@@ -97,18 +97,15 @@ int fetch_imap_cycle(FETCH_ACCT *a, int *more, char *err, size_t errlen)
     if (fetch_connect(a, err, errlen) < 0)
         goto out;
     s.nio = a->nio;
-    if (imapc_greeting(&s, why, sizeof(why)) < 0) {
-        snprintf(err, errlen, "%s:%ld: %s", a->j->host, a->j->port, why);
-        goto out;
-    }
-    if (strcmp(a->j->tls, "starttls") == 0) {
-        if (imapc_wait(&s, imapc_send(&s, "STARTTLS"), "STARTTLS", 0, 0, err, errlen) < 0
-            || fetch_starttls(a, err, errlen) < 0)
+    {
+        TLSC_PEER peer = {a->j->host, a->j->tls_verify, a->j->tls_ca_file};
+
+        if (imapc_start(&s, &a->tls, strcmp(a->j->tls, "starttls") == 0 ? &peer : 0,
+                        a->j->user, a->password, why, sizeof(why)) < 0) {
+            snprintf(err, errlen, "%s:%ld: %s", a->j->host, a->j->port, why);
             goto out;
+        }
     }
-    if (imapc_wait(&s, imapc_send(&s, "CAPABILITY"), "CAPABILITY", 0, 0, err, errlen) < 0
-        || imapc_login(&s, a->j->user, a->password, err, errlen) < 0)
-        goto out;
     vstr_reset(cmd);
     imapc_quote(cmd, a->j->folder);
     if (imapc_wait(&s, imapc_send(&s, "SELECT %s", cmd->s), "SELECT", imap_on_select, &validity,

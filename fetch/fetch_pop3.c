@@ -26,18 +26,14 @@ int fetch_pop3_cycle(FETCH_ACCT *a, int *more, char *err, size_t errlen)
     size_t  max = (size_t) a->cfg->message_size_limit;
 
     *more = 0;
-    if (fetch_connect(a, err, errlen) < 0 || pop3c_cmd(a->nio, line, "greeting", 0, err, errlen) < 0)
-        goto out;
-    if (strcmp(a->j->tls, "starttls") == 0
-        && (pop3c_cmd(a->nio, line, "STLS", "STLS", err, errlen) < 0
-            || fetch_starttls(a, err, errlen) < 0))
-        goto out;
-    vstr_sprintf(cmd, "USER %s", a->j->user);
-    if (pop3c_cmd(a->nio, line, "login", cmd->s, err, errlen) < 0)
-        goto out;
-    vstr_sprintf(cmd, "PASS %s", a->password);
-    if (pop3c_cmd(a->nio, line, "login", cmd->s, err, errlen) < 0)
-        goto out;
+    {
+        TLSC_PEER peer = {a->j->host, a->j->tls_verify, a->j->tls_ca_file};
+
+        if (fetch_connect(a, err, errlen) < 0
+            || pop3c_start(a->nio, &a->tls, strcmp(a->j->tls, "starttls") == 0 ? &peer : 0,
+                           a->j->user, a->password, err, errlen) < 0)
+            goto out;
+    }
     /* UIDL: "n uid" per message; the number is the index into uidl. */
     if (pop3c_cmd(a->nio, line, "UIDL", "UIDL", err, errlen) < 0
         || pop3c_multiline(a->nio, msg, 64 * 1024 * 1024, &too_big, err, errlen) < 0)

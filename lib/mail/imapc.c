@@ -440,3 +440,18 @@ int imapc_fetch_uid(IMAPC_SESS *s, unsigned long uid, VSTR *body, char *err, siz
         return -1;
     return o.got;
 }
+
+int imapc_start(IMAPC_SESS *s, TLSC *tls, const TLSC_PEER *starttls, const char *user,
+                const char *password, char *err, size_t errlen)
+{
+    if (imapc_greeting(s, err, errlen) < 0)
+        return -1;
+    if (starttls
+        && (imapc_wait(s, imapc_send(s, "STARTTLS"), "STARTTLS", 0, 0, err, errlen) < 0
+            || tlsc_start(tls, s->nio, starttls->host, starttls->verify, starttls->ca_file, err,
+                          errlen) < 0))
+        return -1;
+    if (imapc_wait(s, imapc_send(s, "CAPABILITY"), "CAPABILITY", 0, 0, err, errlen) < 0)
+        return -1;
+    return imapc_login(s, user, password, err, errlen);
+}

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "netio.h"
+#include "tlsclient.h"
 #include "vstr.h"
 
 #define IMAPC_LINE_MAX 65536
@@ -78,6 +79,11 @@ int imapc_greeting(IMAPC_SESS *s, char *err, size_t errlen);
 /* LOGIN with quoted user and password; 0 or -1 (err). */
 int imapc_login(IMAPC_SESS *s, const char *user, const char *password, char *err,
                 size_t errlen);
+/* A session's start: the greeting, STARTTLS into tls when starttls is
+ * given, CAPABILITY, LOGIN.  0, or -1 with err. */
+int imapc_start(IMAPC_SESS *s, TLSC *tls, const TLSC_PEER *starttls, const char *user,
+                const char *password, char *err, size_t errlen);
+
 /* An untagged SEARCH's numbers appended to *v (grown; *n, *cap). */
 void imapc_search_all(const IMAPC_RESP *r, unsigned long **v, int *n, int *cap);
 

@@ -69,3 +69,26 @@ void pop3c_uidl(const VSTR *answer, STRLIST *ids)
         p = nl ? nl + 1 : end;
     }
 }
+
+int pop3c_start(NETIO *nio, TLSC *tls, const TLSC_PEER *stls, const char *user,
+                const char *password, char *err, size_t errlen)
+{
+    VSTR   *line = vstr_alloc(256), *cmd = vstr_alloc(128);
+    int     rc = -1;
+
+    if (pop3c_cmd(nio, line, "greeting", 0, err, errlen) < 0)
+        goto out;
+    if (stls && (pop3c_cmd(nio, line, "STLS", "STLS", err, errlen) < 0
+                 || tlsc_start(tls, nio, stls->host, stls->verify, stls->ca_file, err,
+                               errlen) < 0))
+        goto out;
+    vstr_sprintf(cmd, "USER %s", user);
+    if (pop3c_cmd(nio, line, "login", cmd->s, err, errlen) < 0)
+        goto out;
+    vstr_sprintf(cmd, "PASS %s", password);
+    rc = pop3c_cmd(nio, line, "login", cmd->s, err, errlen);
+out:
+    vstr_free(line);
+    vstr_free(cmd);
+    return rc;
+}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "netio.h"
+#include "tlsclient.h"
 #include "strlist.h"
 #include "vstr.h"
 
@@ -17,6 +18,11 @@
  * line into line; 0 on "+OK", -1 with err ("WHAT: reason") otherwise. */
 int pop3c_cmd(NETIO *nio, VSTR *line, const char *what, const char *cmd, char *err,
               size_t errlen);
+
+/* A session's start: the greeting, STLS into tls when stls is given,
+ * USER and PASS.  0, or -1 with err. */
+int pop3c_start(NETIO *nio, TLSC *tls, const TLSC_PEER *stls, const char *user,
+                const char *password, char *err, size_t errlen);
 
 /* A multi-line answer up to the "." line: dot-stuffing undone, each line
  * ended by CRLF.  Over max bytes it is read to its end, out stays empty

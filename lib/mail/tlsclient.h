@@ -30,4 +30,11 @@ int tlsc_start(TLSC *t, NETIO *nio, const char *host, int verify, const char *ca
                char *err, size_t errlen);
 void tlsc_free(TLSC *t);
 
+/* Who to start TLS with, for the protocol clients' STARTTLS and STLS. */
+typedef struct tlsc_peer {
+    const char *host;
+    int     verify;
+    const char *ca_file;
+} TLSC_PEER;
+
 #endif

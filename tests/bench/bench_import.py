@@ -17,6 +17,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "bench"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 from bench_ingest import corpus, free_port, vm_hwm, wait_port  # noqa: E402
+from bench_search import notmuch_env  # noqa: E402
 import procs  # noqa: E402
 
 
@@ -37,13 +38,7 @@ def write_mbox(eml, path):
 
 
 def run_notmuch(eml, work):
-    home = os.path.join(work, "notmuch")
-    os.makedirs(os.path.join(home, "db"))
-    cfg = os.path.join(home, "config")
-    with open(cfg, "w") as f:
-        f.write(f"[database]\npath={home}/db\nmail_root={eml}\n"
-                "[new]\ntags=\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n")
-    env = dict(os.environ, NOTMUCH_CONFIG=cfg)
+    env = notmuch_env(eml, work)
     t0 = time.monotonic()
     p = subprocess.Popen(["notmuch", "new", "--quiet"], env=env, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE)

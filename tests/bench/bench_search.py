@@ -85,14 +85,20 @@ def first_msgid(eml):
     raise SystemExit("no Message-ID in " + name)
 
 
-def run_notmuch(eml, work, queries, reps):
+def notmuch_env(eml, work):
+    """A private notmuch configuration over the files in eml: its environment."""
     home = os.path.join(work, "notmuch")
     os.makedirs(os.path.join(home, "db"))
     cfg = os.path.join(home, "config")
     with open(cfg, "w") as f:
         f.write(f"[database]\npath={home}/db\nmail_root={eml}\n"
                 "[new]\ntags=\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n")
-    env = dict(os.environ, NOTMUCH_CONFIG=cfg)
+    return dict(os.environ, NOTMUCH_CONFIG=cfg)
+
+
+def run_notmuch(eml, work, queries, reps):
+    home = os.path.join(work, "notmuch")
+    env = notmuch_env(eml, work)
     t, r = timed(["notmuch", "new", "--quiet"], env)
     if r.returncode != 0:
         raise SystemExit("notmuch new failed: " + r.stderr)
