@@ -24,6 +24,29 @@ import procs  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 BIN = os.environ.get("MAILARC_BIN", os.path.join(ROOT, "bin"))
+
+
+def _reachable_by_others(path):
+    """Can a user other than root reach path (every directory above it
+    searchable by others)?"""
+    p = os.path.abspath(path)
+    while True:
+        p = os.path.dirname(p)
+        if not os.stat(p).st_mode & 0o001:
+            return False
+        if p == "/":
+            return True
+
+
+# The children run as "nobody" and Postfix's pipe runs mailarc as nobody:
+# a checkout under a private directory (mktemp -d is 0700) would keep them
+# from their own programs.  Then the tests run a copy in a public place.
+if os.geteuid() == 0 and not _reachable_by_others(BIN):
+    _copy = tempfile.mkdtemp(prefix="mailarc-bin-", dir="/tmp")
+    os.chmod(_copy, 0o755)
+    BIN = os.path.join(_copy, "bin")
+    shutil.copytree(os.environ.get("MAILARC_BIN", os.path.join(ROOT, "bin")), BIN, symlinks=True)
+    os.environ["MAILARC_BIN"] = BIN
 GENCORPUS = os.path.abspath(os.path.join(ROOT, "..", "shared", "tools", "gencorpus.py"))
 ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
 
