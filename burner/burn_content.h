@@ -24,6 +24,7 @@ enum vsrc { VSRC_BLOB, VSRC_FILE, VSRC_MEM };
 typedef struct item {
     uint64_t num;
     char    id[65];
+    char    chain[65];              /* its hash chain value */
     int64_t size, date, arrival;
     char   *from;                   /* "Name <addr>" or addr */
     char   *subject;

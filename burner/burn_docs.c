@@ -112,6 +112,7 @@ void docs_add_manifest(const VOLDESC *d, VLIST *l)
             prop(n, "id", it->id, tmp);
             prop_u64(n, "size", (uint64_t) it->size);
             prop(n, "sha256", f->sha, tmp);
+            prop(n, "chain", it->chain, tmp);
             prop_time(n, "date", it->date);
             prop_time(n, "arrival", it->arrival);
             prop(n, "path", f->path, tmp);
@@ -266,10 +267,25 @@ static unsigned char *docs_readme(const VOLDESC *d, const VLIST *l, size_t *len)
                  "INDEX.HTML                the messages by date; open it in a browser.\r\n"
                  "MANIFEST.XML              every file with its size and SHA-256, and each\r\n"
                  "                          message's date, sender, recipients (Bcc and\r\n"
-                 "                          envelope too), subject and Message-ID.\r\n\r\n"
-                 "To check a message without mailarc, compare its name with\r\n"
-                 "    sha256sum MAIL/2026/11/21/<id>.eml\r\n"
-                 "and every file with the sha256 attribute in MANIFEST.XML.\r\n"
+                 "                          envelope too), subject, Message-ID and its\r\n"
+                 "                          value in the archive's hash chain.\r\n"
+                 "SEAL.TXT                  the archive's chain head when this disc was\r\n"
+                 "                          written (records, last id, chain value, audit\r\n"
+                 "                          log head), signed in SEAL.TXT.sig.\r\n"
+                 "SEALS.TXT                 every seal made before, each with its signature.\r\n"
+                 "seal.pub                  the archive's Ed25519 public key.\r\n"
+                 "SHA256SUMS                the SHA-256 of every other file, signed in\r\n"
+                 "                          SHA256SUMS.sig; MANIFEST.XML.sig signs the manifest.\r\n\r\n"
+                 "To check this disc with no mailarc installed (OpenSSL 3 and coreutils),\r\n"
+                 "run these commands in its top directory; each must say OK or Success:\r\n"
+                 "    openssl pkeyutl -verify -pubin -inkey seal.pub -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig\r\n"
+                 "    sha256sum -c --strict SHA256SUMS\r\n"
+                 "    openssl pkeyutl -verify -pubin -inkey seal.pub -rawin -in MANIFEST.XML -sigfile MANIFEST.XML.sig\r\n"
+                 "    openssl pkeyutl -verify -pubin -inkey seal.pub -rawin -in SEAL.TXT -sigfile SEAL.TXT.sig\r\n"
+                 "Then compare the key's fingerprint with the one your administrators\r\n"
+                 "recorded from \"mailarc status\":\r\n"
+                 "    openssl pkey -pubin -in seal.pub -outform DER | sha256sum\r\n"
+                 "A message's name is its SHA-256:  sha256sum MAIL/2026/11/21/<id>.eml\r\n"
                  "mailarc checks a whole disc with: mailarc verify --media /dev/sr0\r\n",
                  d->label, mname, d->number, d->of, when, nmsg, nlog);
     *len = t->len;

@@ -23,6 +23,7 @@
 #include "burn_content.h"
 #include "burn_device.h"
 #include "burn_docs.h"
+#include "burn_seal.h"
 #include "burn_iso.h"
 #include "burn_run.h"
 #include "burn_select.h"
@@ -330,7 +331,17 @@ static int run_archive(RUN *r, PREP *p)
     d.number = d.of = 1;
     d.created = time(0);
     docs_add_readme_index(&d, &l);
+    if (burn_seal_add(cfg, p->db, &l, d.created, err, sizeof(err)) < 0) {
+        run_fail(r, "cannot seal the archive: %s", err);
+        vlist_free(&l);
+        return -1;
+    }
     docs_add_manifest(&d, &l);
+    if (burn_seal_sign(cfg, &l, d.created, err, sizeof(err)) < 0) {
+        run_fail(r, "cannot sign the manifest: %s", err);
+        vlist_free(&l);
+        return -1;
+    }
     r->total = vlist_bytes(&l);
     run_step(r, "writing %s%s", name, *pw ? " (AES-256 encrypted)" : "");
     if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0) {
@@ -488,8 +499,18 @@ static int write_volume(RUN *r, PREP *p, const MEDIA_KIND *kind, const PLAN *pl,
     d.of = of;
     d.created = (time_t) vi->created;
     docs_add_readme_index(&d, &l);
+    if (burn_seal_add(cfg, p->db, &l, d.created, err, sizeof(err)) < 0) {
+        run_fail(r, "cannot seal the archive: %s", err);
+        vlist_free(&l);
+        return -1;
+    }
     docs_add_manifest(&d, &l);
     snprintf(vi->manifest_sha256, sizeof(vi->manifest_sha256), "%s", l.f[l.n - 1].sha);
+    if (burn_seal_sign(cfg, &l, d.created, err, sizeof(err)) < 0) {
+        run_fail(r, "cannot sign the manifest: %s", err);
+        vlist_free(&l);
+        return -1;
+    }
     snprintf(dir, sizeof(dir), "%s/media", cfg->data_dir);
     snprintf(path, sizeof(path), "%s/%s.iso", dir, vi->name);
     snprintf(tmp, sizeof(tmp), "%s/.%s.iso.tmp", dir, vi->name);

@@ -22,6 +22,7 @@ static void item_fill(ITEM *it, uint64_t num, const MSGREC *r)
     memset(it, 0, sizeof(*it));
     it->num = num;
     digest_hex(r->sha, it->id);
+    digest_hex(r->chain, it->chain);
     it->size = r->size;
     it->date = r->date;
     it->arrival = r->arrival;
@@ -111,6 +112,10 @@ int select_period(ADB *db, time_t start, time_t end, SELECTION *out, char *err, 
             myfree(nums);
             select_free(out);
             return -1;
+        }
+        if (r.flags & REC_F_DELETED) {  /* lawfully deleted: nothing to write */
+            record_free(&r);
+            continue;
         }
         item_fill(&out->items[out->n++], nums[i], &r);
         out->bytes += (uint64_t) r.size;

@@ -27,6 +27,7 @@
 #include "burn_run.h"
 #include "burn_schedule.h"
 #include "burn_watchdog.h"
+#include "burn_integrity.h"
 
 #define SCHEDULE_INTERVAL 60
 #define PENDING_MAX 256
@@ -163,6 +164,7 @@ int main(int argc, char **argv)
         if (burner_take(&b) < 0)
             break;                      /* the master removed the queue */
         watchdog_tick(&b.child.cfg, b.started, time(0));
+        integrity_tick(&b.child.cfg, time(0));
         if (time(0) - last_schedule >= SCHEDULE_INTERVAL) {
             burner_schedule(&b);
             last_schedule = time(0);

@@ -35,6 +35,10 @@ void cli_resolve(ADB *db, const char *id, uint64_t *num, MSGREC *rec);
 /* Read a record by number; 0 ok, -1 missing or damaged. */
 int cli_record(ADB *db, uint64_t num, MSGREC *rec);
 
+/* Who runs the command: SUDO_USER under sudo (as root), else the login
+ * of the real uid.  The identity of audit lines and four-eyes approval. */
+void cli_invoker(char *buf, size_t len);
+
 int cli_search(const CONFIG *cfg, int argc, char **argv);
 int cli_cat(const CONFIG *cfg, int argc, char **argv);
 int cli_show(const CONFIG *cfg, int argc, char **argv);
@@ -48,5 +52,9 @@ int cli_jobs(const CONFIG *cfg, int argc, char **argv);
 int cli_drives(const CONFIG *cfg, int argc, char **argv);
 int cli_deliver(const CONFIG *cfg, int argc, char **argv);
 int cli_import(const CONFIG *cfg, int argc, char **argv);
+int cli_export(const CONFIG *cfg, int argc, char **argv);
+int cli_hold(const CONFIG *cfg, int argc, char **argv);
+int cli_retention(const CONFIG *cfg, int argc, char **argv);
+int cli_delete(const CONFIG *cfg, int argc, char **argv);
 
 #endif

@@ -1,11 +1,9 @@
 /*
- * cli_burn.c - "mailarc archive", "burn", "verify --media", "jobs" and
- * "drives".
+ * cli_burn.c - "mailarc archive", "burn", "jobs" and "drives".
  *
  * archive and burn hand a job to mailarc-burner through the SysV queue
  * and follow it through its state file until it ends: a progress bar on
- * a terminal, the result lines at the end.  verify reads an image or a
- * disc itself, read-only, with libcdio.
+ * a terminal, the result lines at the end.
  */
 #include <getopt.h>
 #include <pwd.h>
@@ -17,7 +15,6 @@
 
 #include "../ipc/ipc_job.h"
 #include "drives.h"
-#include "isoverify.h"
 #include "media.h"
 #include "cli.h"
 
@@ -162,55 +159,6 @@ int cli_burn(const CONFIG *cfg, int argc, char **argv)
     month_str(m, job.month);
     snprintf(job.media, sizeof(job.media), "%s", media);
     return cli_submit(cfg, &job);
-}
-
-static void verify_out(void *ctx, const char *line)
-{
-    (void) ctx;
-    printf("%s\n", line);
-}
-
-int cli_verify(const CONFIG *cfg, int argc, char **argv)
-{
-    static const struct option opts[] = {{"media", required_argument, 0, 'm'}, {0, 0, 0, 0}};
-    const char *image = 0;
-    ISOVERIFY_RESULT res;
-    ADB    *db;
-    char    err[1024];
-    int     c, dberr = 0, rc;
-
-    while ((c = getopt_long(argc, argv, "", opts, 0)) != -1) {
-        if (c != 'm') {
-            fprintf(stderr, "usage: mailarc verify --media FILE.iso|DEVICE\n");
-            return EXIT_USAGE;
-        }
-        image = optarg;
-    }
-    if (image == 0 || optind != argc) {
-        fprintf(stderr, "usage: mailarc verify --media FILE.iso|DEVICE\n");
-        return EXIT_USAGE;
-    }
-    if (access(image, R_OK) < 0) {
-        fprintf(stderr, "mailarc: verify: cannot read %s\n", image);
-        return EXIT_USAGE;
-    }
-    if ((db = adb_open(cfg, ADB_READ, &dberr, err, sizeof(err))) == 0)
-        fprintf(stderr, "mailarc: the archive database is unavailable (%s); checking the "
-                "image against its own manifest only\n", err);
-    rc = isoverify(image, db, verify_out, 0, 0, &res);
-    if (db)
-        adb_close(db);
-    if (rc < 0)
-        return EXIT_NOTFOUND;
-    if (rc == 0) {
-        printf("OK  %s (%s): %llu files, %llu messages, %llu bytes match the manifest%s\n",
-               image, res.label, (unsigned long long) res.files, (unsigned long long) res.messages,
-               (unsigned long long) res.bytes, db ? " and the archive" : "");
-        return 0;
-    }
-    printf("FAILED  %s (%s): %llu problem%s\n", image, res.label,
-           (unsigned long long) res.problems, res.problems == 1 ? "" : "s");
-    return EXIT_NOTFOUND;
 }
 
 int cli_jobs(const CONFIG *cfg, int argc, char **argv)

@@ -84,3 +84,17 @@ void cli_resolve(ADB *db, const char *id, uint64_t *num, MSGREC *rec)
         exit(EXIT_UNAVAILABLE);
     }
 }
+
+void cli_invoker(char *buf, size_t len)
+{
+    const char *sudo = getenv("SUDO_USER");
+    struct passwd *pw;
+
+    /* Only root can have been started by sudo; anyone may set the variable. */
+    if (getuid() == 0 && sudo && *sudo && strcspn(sudo, " \t\r\n\"\\") == strlen(sudo))
+        snprintf(buf, len, "%s", sudo);
+    else if ((pw = getpwuid(getuid())) != 0)
+        snprintf(buf, len, "%s", pw->pw_name);
+    else
+        snprintf(buf, len, "uid%lu", (unsigned long) getuid());
+}

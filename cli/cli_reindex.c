@@ -105,6 +105,10 @@ static int reindex_read(REINDEX *r, uint64_t *next, ITEM *items, int *n)
             r->unreadable++;
             continue;
         }
+        if (old.flags & REC_F_DELETED) {    /* a tombstone has no entries */
+            record_free(&old);
+            continue;
+        }
         digest_hex(old.sha, hex);
         vstr_reset(blob);
         if (store_get(r->cfg->data_dir, old.arrival, hex, blob, err, sizeof(err)) == 0) {
@@ -154,7 +158,9 @@ static int reindex_write(REINDEX *r, ITEM *items, int n)
         val.flags = DB_DBT_MALLOC;
         if ((rc = r->db->msg->get(r->db->msg, txn, &key, &val, DB_RMW)) != 0)
             break;
-        if (record_decode(val.data, val.size, &rec) < 0) {
+        if (record_decode(val.data, val.size, &rec) < 0 || (rec.flags & REC_F_DELETED)) {
+            if (rec.flags & REC_F_DELETED)
+                record_free(&rec);
             myfree(val.data);
             continue;
         }
@@ -281,7 +287,7 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
         fprintf(stderr, "mailarc: %s\n", err);
         return EXIT_UNAVAILABLE;
     }
-    r.total = adb_meta_u64(r.db, 0, "count");
+    r.total = adb_meta_live(r.db, 0);
     for (int attempt = 0; attempt < ADB_DEADLOCK_RETRIES; attempt++)
         if ((rc = reindex_truncate(&r)) != DB_LOCK_DEADLOCK)
             break;

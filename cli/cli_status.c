@@ -11,9 +11,13 @@
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
 #include "arrivals.h"
+#include "date.h"
 #include "fetchstatus.h"
 #include "instance.h"
 #include "spool.h"
+#include "digest.h"
+#include "seal.h"
+#include "verify.h"
 #include "cli.h"
 
 /* Each journal mailbox as mailarc-fetch last left it (data_dir/fetch/NAME.status). */
@@ -44,6 +48,31 @@ static void status_journals(const CONFIG *cfg)
         else if (st.last_error_at && *st.last_error)
             printf("%-15searlier error: %s\n", "", st.last_error);
     }
+}
+
+/* The seal key (its fingerprint, to compare with a disc's seal.pub) and
+ * the last scheduled verify. */
+static void cli_status_integrity(const CONFIG *cfg)
+{
+    VERIFY_STATUS st;
+    char    fp[DIGEST_HEXLEN + 1], when[32];
+
+    if (seal_fingerprint(cfg, fp) == 0)
+        printf("seal key:      SHA256:%s\n", fp);
+    else
+        printf("seal key:      none yet (made when mailarcd starts)\n");
+    verify_status_load(cfg, &st);
+    if (!st.known) {
+        printf("last verify:   not run yet%s\n", cfg->verify_interval ? "" : " (verify_interval = 0)");
+        return;
+    }
+    date_iso(st.when, when, sizeof(when));
+    if (st.ok)
+        printf("last verify:   %s ok, %llu records (%llu deleted)\n", when,
+               (unsigned long long) st.records, (unsigned long long) st.tombstones);
+    else
+        printf("last verify:   %s failed, %llu problem%s: %s\n", when,
+               (unsigned long long) st.problems, st.problems == 1 ? "" : "s", st.first);
 }
 
 int cli_status(const CONFIG *cfg, int argc, char **argv)
@@ -116,7 +145,7 @@ int cli_status(const CONFIG *cfg, int argc, char **argv)
     printf("poison:        %ld message(s) that stopped the indexer, archived unindexed "
            "(spool/bad/*.poison)\n", spool_count_suffix(cfg->data_dir, "spool/bad", ".poison", 1));
     if ((db = adb_open(cfg, ADB_READ, &dberr, err, sizeof(err))) != 0) {
-        printf("messages:      %llu stored\n", (unsigned long long) adb_meta_u64(db, 0, "count"));
+        printf("messages:      %llu stored\n", (unsigned long long) adb_meta_live(db, 0));
         printf("journal:       %llu Exchange journal report(s) unwrapped, %llu malformed "
                "(archived as they came)\n",
                (unsigned long long) adb_meta_u64(db, 0, "journal_reports"),
@@ -143,5 +172,6 @@ int cli_status(const CONFIG *cfg, int argc, char **argv)
     } else {
         printf("messages:      unknown (%s)\n", err);
     }
+    cli_status_integrity(cfg);
     return master ? 0 : EXIT_UNAVAILABLE;
 }

@@ -24,6 +24,7 @@ static void usage(void)
             "       mailarc [-c FILE] archive [-s YY-MM-DD]\n"
             "       mailarc [-c FILE] burn [--media cd|dvd|dvd-dl|bd|udo30|udo60|udo120]\n"
             "                        [--month YYYY-MM]\n"
+            "       mailarc [-c FILE] verify [--since YYYY-MM-DD] [--quick] | --audit\n"
             "       mailarc [-c FILE] verify --media FILE.iso|DEVICE\n"
             "       mailarc [-c FILE] jobs\n"
             "       mailarc [-c FILE] drives\n"
@@ -31,6 +32,12 @@ static void usage(void)
             "       mailarc [-c FILE] import [--format mbox|maildir|eml|imap|pop3]\n"
             "                        [--recipient ADDR]... [--report FILE|-]\n"
             "                        [--password-file FILE] [--ca-file FILE] SOURCE...\n"
+            "       mailarc [-c FILE] export [--format mbox|eml] --out DIR [--as LOGIN] QUERY...\n"
+            "       mailarc [-c FILE] hold add NAME [--reason TEXT] QUERY... | hold list\n"
+            "                        | hold release NAME\n"
+            "       mailarc [-c FILE] retention\n"
+            "       mailarc [-c FILE] delete --request --reason TEXT QUERY... | delete --list\n"
+            "                        | delete --approve REQUEST | delete --cancel REQUEST\n"
             "       (\"-a COMMAND\" names the command too, as in \"mailarc -a redeliver\")\n");
     exit(EXIT_USAGE);
 }
@@ -44,7 +51,8 @@ int main(int argc, char **argv)
         {"search", cli_search}, {"cat", cli_cat}, {"show", cli_show}, {"status", cli_status},
         {"reindex", cli_reindex}, {"redeliver", cli_redeliver}, {"archive", cli_archive},
         {"burn", cli_burn}, {"verify", cli_verify}, {"jobs", cli_jobs}, {"drives", cli_drives},
-        {"deliver", cli_deliver}, {"import", cli_import},
+        {"deliver", cli_deliver}, {"import", cli_import}, {"export", cli_export},
+        {"hold", cli_hold}, {"retention", cli_retention}, {"delete", cli_delete},
     };
     const char *conf = 0;
     CONFIG  cfg;

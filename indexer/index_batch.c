@@ -22,6 +22,7 @@
 #include "index_poison.h"
 #include "journal.h"
 #include "meta.h"
+#include "verify.h"
 
 typedef struct work {
     INDEX_ITEM *item;
@@ -109,18 +110,12 @@ static int index_commit_one(const CONFIG *cfg, ADB *db, DB_TXN *txn, WORK *w,
         record_free(&old);
     } else if (rc == DB_NOTFOUND) {
         db_seq_t num;
-        DIGEST *d;
 
         *is_new = 1;
         if ((rc = db->seq->get(db->seq, txn, 1, &num, 0)) != 0)
             return rc;
         adb_num_key((uint64_t) num, numk);
-        /* Hash chain: chain = SHA-256(previous chain || sha || num). */
-        d = digest_create();
-        digest_update(d, chain, 32);
-        digest_update(d, w->rec.sha, 32);
-        digest_update(d, numk, 8);
-        digest_final(d, chain);
+        verify_link(chain, w->rec.sha, (uint64_t) num, chain);
         memcpy(w->rec.chain, chain, 32);
         record_encode(&w->rec, buf);
         if ((rc = adb_put(db->msg, txn, numk, 8, buf->s, buf->len, 0)) == 0

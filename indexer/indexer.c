@@ -23,6 +23,7 @@
 #include "mymalloc.h"
 #include "words.h"
 #include "index_batch.h"
+#include "index_delete.h"
 #include "index_poison.h"
 
 typedef struct batch {
@@ -176,6 +177,9 @@ int main(int argc, char **argv)
         if (b.n < b.cap && now - last_sweep >= child.cfg.indexer_sweep_interval) {
             indexer_sweep(&child, &b);
             last_sweep = now;
+            /* Approved deletions: between batches, like the sweep. */
+            if (index_deletions(&child, db) == -2)
+                msg_fatal("database needs recovery; exiting so the master can run it");
             if (child.ring)
                 ipc_ring_reap(child.ring, 60);
         }

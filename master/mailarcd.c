@@ -30,6 +30,7 @@
 #include "adb.h"
 #include "hostport.h"
 #include "msg.h"
+#include "seal.h"
 #include "mymalloc.h"
 #include "instance.h"
 #include "privs.h"
@@ -322,6 +323,9 @@ int main(int argc, char **argv)
     master_bind(&m);                    /* fail before creating anything */
     master_ipc(&m);
     master_open_db(&m);
+    if (seal_key_ensure(&m.cfg, m.drop ? m.uid : (uid_t) -1, m.drop ? m.gid : (gid_t) -1, err,
+                        sizeof(err)) < 0)
+        msg_warn("seals: %s; the archive runs, but nothing is sealed", err);
     if (pipe2(pipefd, O_CLOEXEC) < 0)
         msg_fatal("pipe: %s", strerror(errno));
     m.status_rd = pipefd[0];

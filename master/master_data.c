@@ -35,6 +35,7 @@ static const struct data_subdir {
     {0, "run", 0}, {0, "log", 0},
     {0, "spool", 1}, {"spool", "tmp", 1}, {"spool", "new", 1}, {"spool", "bad", 1},
     {0, "store", 1}, {0, "db", 1}, {0, "archives", 1}, {0, "media", 1}, {0, "fetch", 1},
+    {0, "holds", 1}, {0, "deletions", 1},
 };
 
 static int data_fd = -1;

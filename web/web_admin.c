@@ -180,7 +180,7 @@ void web_dashboard(WEB_REQ *r)
 
     gmtime_r(&now, &today);
     if (web_sees_all(r) && (db = web_db_open(r)) != 0) {
-        total = adb_meta_u64(db, 0, "count");
+        total = adb_meta_live(db, 0);
         for (int i = 0; i < CHART_DAYS; i++) {
             adb_day_key(now - (time_t) (CHART_DAYS - 1 - i) * 86400, buf, sizeof(buf));
             days[i] = adb_meta_u64(db, 0, buf);

@@ -2,28 +2,23 @@
  * web_audit.c - the audit log: every login, search, view, download,
  * restore and daemon action, one line each.
  *
- * The file is opened before privileges are dropped, for appending only
- * (O_APPEND) and, when mailarc-web starts as root, marked append-only in
- * the file system (FS_APPEND_FL, as "chattr +a"): the unprivileged web
- * side can add lines but neither rewrite nor truncate it, and a restart
- * appends to the same file.  Each line is one write(), so lines from
- * concurrent requests never mix.
- *
- * Line: 2026-11-21T10:00:00Z client=ADDR login=NAME action=ACTION
- *       result=RESULT detail="…"   (quotes, backslashes and control
- *       bytes in values are escaped)
+ * The file (auditlog.h: hash-chained, shared with the mailarc command) is
+ * opened before privileges are dropped, for appending only (O_APPEND)
+ * and, when mailarc-web starts as root, marked append-only in the file
+ * system (FS_APPEND_FL, as "chattr +a"): the unprivileged web side can
+ * add lines but neither rewrite nor truncate it, and a restart appends
+ * to the same file.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "auditlog.h"
 #include "date.h"
 #include "msg.h"
 #include "mymalloc.h"
@@ -31,51 +26,12 @@
 
 #define AUDIT_WINDOW (1024 * 1024)
 
-static int audit_wfd = -1, audit_rfd = -1;
+static AUDITLOG audit = {-1, -1};
 static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int web_audit_open(const CONFIG *cfg, char *err, size_t errlen)
 {
-    VSTR   *path = vstr_alloc(256);
-    int     flags;
-
-    if (*cfg->audit_log)
-        vstr_set(path, cfg->audit_log);
-    else {
-        vstr_sprintf(path, "%s/log/audit.log", cfg->data_dir);
-    }
-    /* Opened as root: never through a link. */
-    audit_wfd = open(path->s, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
-    audit_rfd = open(path->s, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (audit_wfd < 0 || audit_rfd < 0) {
-        snprintf(err, errlen, "audit log %s: %s", path->s, strerror(errno));
-        vstr_free(path);
-        return -1;
-    }
-    if (geteuid() == 0) {
-        if (ioctl(audit_wfd, FS_IOC_GETFLAGS, &flags) == 0 && !(flags & FS_APPEND_FL)) {
-            flags |= FS_APPEND_FL;
-            if (ioctl(audit_wfd, FS_IOC_SETFLAGS, &flags) < 0)
-                msg_info("audit log %s: cannot mark it append-only here (%m); "
-                         "it is still opened for appending only", path->s);
-        }
-    }
-    vstr_free(path);
-    return 0;
-}
-
-static void audit_value(VSTR *out, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char) *s;
-
-        if (c == '"' || c == '\\')
-            vstr_sprintf_append(out, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            vstr_sprintf_append(out, "\\x%02x", c);
-        else
-            vstr_addch(out, c);
-    }
+    return auditlog_open(cfg, &audit, err, errlen);
 }
 
 /*
@@ -96,13 +52,13 @@ static void audit_capped(VSTR *out, const char *s)
     size_t  n = strlen(s);
 
     if (n <= AUDIT_MAX_VALUE) {
-        audit_value(out, s);
+        auditlog_escape(out, s);
         return;
     }
     {
         char   *cut = mystrndup(s, AUDIT_MAX_VALUE);
 
-        audit_value(out, cut);
+        auditlog_escape(out, cut);
         myfree(cut);
         vstr_sprintf_append(out, "...(%zu bytes)", n);
     }
@@ -141,7 +97,7 @@ void web_audit(const char *client, const char *login, const char *action,
     audit_capped(line, *login ? login : "-");
     vstr_sprintf_append(line, " action=%s result=%s detail=\"", action, result);
     audit_capped(line, detail ? detail : "");
-    vstr_addstr(line, "\"\n");
+    vstr_addch(line, '"');
     pthread_mutex_lock(&audit_lock);
     if (*login == 0 && !audit_anonymous_ok()) {
         pthread_mutex_unlock(&audit_lock);
@@ -152,14 +108,14 @@ void web_audit(const char *client, const char *login, const char *action,
         VSTR   *note = vstr_alloc(128);
 
         vstr_sprintf(note, "%s client=- login=- action=audit result=suppressed "
-                     "detail=\"%lu entries without a login over web_audit_anonymous_limit\"\n",
+                     "detail=\"%lu entries without a login over web_audit_anonymous_limit\"",
                      when, audit_suppressed);
-        vstr_add(note, line->s, line->len);
-        vstr_free(line);
-        line = note;
+        if (auditlog_append(&audit, note->s) < 0)
+            msg_warn("audit log: write: %m");
+        vstr_free(note);
         audit_suppressed = 0;
     }
-    if (audit_wfd >= 0 && write(audit_wfd, line->s, line->len) != (ssize_t) line->len)
+    if (auditlog_append(&audit, line->s) < 0)
         msg_warn("audit log: write: %m");
     pthread_mutex_unlock(&audit_lock);
     vstr_free(line);
@@ -174,7 +130,7 @@ off_t web_audit_read(off_t before, int max, STRLIST *lines)
     STRLIST all;
 
     strlist_init(lines);
-    if (audit_rfd < 0 || fstat(audit_rfd, &st) < 0)
+    if (audit.rfd < 0 || fstat(audit.rfd, &st) < 0)
         return 0;
     if (before <= 0 || before > st.st_size)
         before = st.st_size;
@@ -182,7 +138,7 @@ off_t web_audit_read(off_t before, int max, STRLIST *lines)
      * cut, and is then left for the next page. */
     from = before > AUDIT_WINDOW ? before - AUDIT_WINDOW : 0;
     buf = mymalloc((size_t) (before - from) + 1);
-    n = pread(audit_rfd, buf, (size_t) (before - from), from);
+    n = pread(audit.rfd, buf, (size_t) (before - from), from);
     if (n < 0)
         n = 0;
     buf[n] = 0;

@@ -254,3 +254,11 @@ int adb_meta_put_u64(ADB *db, DB_TXN *txn, const char *name, uint64_t v)
     val.size = 8;
     return db->meta->put(db->meta, txn, &key, &val, 0);
 }
+
+uint64_t adb_meta_live(ADB *db, DB_TXN *txn)
+{
+    uint64_t count = adb_meta_u64(db, txn, "count");
+    uint64_t deleted = adb_meta_u64(db, txn, "deleted");
+
+    return count > deleted ? count - deleted : 0;
+}

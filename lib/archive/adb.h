@@ -81,6 +81,9 @@ int adb_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, siz
 /* Read a meta counter (0 if absent). */
 uint64_t adb_meta_u64(ADB *db, DB_TXN *txn, const char *name);
 int adb_meta_put_u64(ADB *db, DB_TXN *txn, const char *name, uint64_t v);
+/* Messages that can be found: "count" (records, the chain's length)
+ * less "deleted" (tombstones of lawful deletions). */
+uint64_t adb_meta_live(ADB *db, DB_TXN *txn);
 
 /* The meta key of a day's arrival counter: "day:YYYY-MM-DD" (UTC). */
 void adb_day_key(int64_t when, char *buf, size_t len);

@@ -255,7 +255,10 @@ static void check_file(VERIFY *v, const char *path, iso9660_stat_t *st)
         else if (st->size != e->size && strcmp(hex, e->sha) == 0)
             report(v, "MISMATCH  %s: %u bytes, the manifest says %llu", path, st->size,
                    (unsigned long long) e->size);
-    } else if (v->have_manifest && strcmp(path, "MANIFEST.XML") != 0) {
+    } else if (v->have_manifest && strcmp(path, "MANIFEST.XML") != 0
+               /* written after the manifest; they sign it and the rest */
+               && strcmp(path, "MANIFEST.XML.sig") != 0 && strcmp(path, "SHA256SUMS") != 0
+               && strcmp(path, "SHA256SUMS.sig") != 0) {
         report(v, "UNEXPECTED  %s: not in the manifest", path);
     }
 }

@@ -50,6 +50,7 @@ void record_free(MSGREC *r)
     myfree(r->auth);
     strlist_free(&r->journals);
     strlist_free(&r->rcpt_notes);
+    strlist_free(&r->tomb);
     record_init(r);
 }
 
@@ -115,6 +116,7 @@ void record_encode(const MSGREC *r, VSTR *out)
     put_str(out, r->auth);
     put_list(out, &r->journals);
     put_list(out, &r->rcpt_notes);
+    put_list(out, &r->tomb);
 }
 
 struct rd {
@@ -231,6 +233,8 @@ int record_decode(const void *buf, size_t len, MSGREC *r)
         r->auth = get_str(&d);
         get_list(&d, &r->journals);
         get_list(&d, &r->rcpt_notes);
+        if (ver >= 3)
+            get_list(&d, &r->tomb);
     } else {
         r->auth = mystrdup("");
     }

@@ -14,9 +14,9 @@
 #include "strlist.h"
 #include "vstr.h"
 
-/* Version 2 adds auth, journals and rcpt_notes after source; version 1
- * records (without them) still decode. */
-#define RECORD_VERSION 2
+/* Version 2 adds auth, journals and rcpt_notes after source; version 3
+ * adds tomb.  Older records still decode. */
+#define RECORD_VERSION 3
 #define RECORD_FIXED 25             /* version + date + size + arrival */
 
 typedef struct msgrec {
@@ -38,9 +38,12 @@ typedef struct msgrec {
     char   *auth;                   /* SMTP AUTH user seen by the MTA (milter) */
     STRLIST journals;               /* hex ids of the journal reports it came in */
     STRLIST rcpt_notes;             /* "RCPT Expanded: LIST", from journal reports */
+    STRLIST tomb;                   /* a lawful deletion: "key=value" (rule, request,
+                                     * requester, approver, deleted), REC_F_DELETED */
 } MSGREC;
 
 #define REC_F_HAS_DATE 1
+#define REC_F_DELETED 2             /* a tombstone: blob removed, index forgot it */
 
 void record_init(MSGREC *r);
 void record_free(MSGREC *r);

@@ -149,45 +149,59 @@ int store_sync(const char *data_dir, char *err, size_t errlen)
     return ret;
 }
 
-int store_get(const char *data_dir, int64_t arrival, const char *hex, VSTR *out,
-              char *err, size_t errlen)
+/* Read and check one blob with the caller's buffers: 0, STORE_CHANGED or
+ * STORE_MISSING.  With quick, only the header: magic and original size. */
+static int store_load(const char *data_dir, int64_t arrival, const char *hex, int64_t size,
+                      int quick, VSTR *path, VSTR *blob, VSTR *out, char *err, size_t errlen)
 {
-    VSTR   *path = vstr_alloc(256);
-    VSTR   *blob = vstr_alloc(65536);
+    static _Thread_local ZSTD_DCtx *dctx;
     unsigned char bin[DIGEST_LEN];
     char    got[DIGEST_HEXLEN + 1];
     uint64_t olen;
     size_t  r;
     int     fd;
-    int     ret = -1;
 
     store_path(data_dir, arrival, hex, path);
-    if ((fd = open(path->s, O_RDONLY | O_CLOEXEC)) < 0) {
+    if ((fd = open(path->s, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
         snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
-        goto out;
+        return errno == ENOENT ? STORE_MISSING : STORE_CHANGED;
     }
-    if (fileio_read_all(fd, blob, 0) < 0) {
+    vstr_reset(blob);
+    if (quick) {
+        ssize_t n;
+
+        vstr_reserve(blob, STORE_HDR);
+        n = pread(fd, blob->s, STORE_HDR, 0);
+        blob->len = n > 0 ? (size_t) n : 0;
+    } else if (fileio_read_all(fd, blob, 0) < 0) {
         snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
         close(fd);
-        goto out;
+        return STORE_CHANGED;
     }
     close(fd);
     if (blob->len < STORE_HDR || memcmp(blob->s, STORE_MAGIC, 4) != 0) {
         snprintf(err, errlen, "%s: not a mailarc blob", path->s);
-        goto out;
+        return STORE_CHANGED;
     }
     olen = record_get_u64((unsigned char *) blob->s + 4);
-    if (olen > (uint64_t) 1 << 34) {
-        snprintf(err, errlen, "%s: absurd size", path->s);
-        goto out;
+    if (olen > (uint64_t) 1 << 34 || (size >= 0 && olen != (uint64_t) size)) {
+        snprintf(err, errlen, "%s: wrong size", path->s);
+        return STORE_CHANGED;
+    }
+    if (quick)
+        return 0;
+    if (dctx == 0 && (dctx = ZSTD_createDCtx()) == 0) {
+        snprintf(err, errlen, "cannot create zstd context");
+        return STORE_CHANGED;
     }
     vstr_reset(out);
     vstr_reserve(out, (size_t) olen);
-    r = ZSTD_decompress(out->s, (size_t) olen, blob->s + STORE_HDR, blob->len - STORE_HDR);
+    r = ZSTD_decompressDCtx(dctx, out->s, (size_t) olen, blob->s + STORE_HDR,
+                            blob->len - STORE_HDR);
     if (ZSTD_isError(r) || r != olen) {
         snprintf(err, errlen, "%s: damaged blob (%s)", path->s,
                  ZSTD_isError(r) ? ZSTD_getErrorName(r) : "wrong size");
-        goto out;
+        return STORE_CHANGED;
     }
     out->len = (size_t) olen;
     out->s[out->len] = 0;
@@ -195,11 +209,73 @@ int store_get(const char *data_dir, int64_t arrival, const char *hex, VSTR *out,
     digest_hex(bin, got);
     if (strcmp(got, hex) != 0) {
         snprintf(err, errlen, "%s: digest mismatch: content is %s", path->s, got);
-        goto out;
+        return STORE_CHANGED;
     }
-    ret = 0;
-out:
+    return 0;
+}
+
+int store_get(const char *data_dir, int64_t arrival, const char *hex, VSTR *out,
+              char *err, size_t errlen)
+{
+    VSTR   *path = vstr_alloc(256);
+    VSTR   *blob = vstr_alloc(65536);
+    int     ret = store_load(data_dir, arrival, hex, -1, 0, path, blob, out, err, errlen);
+
     vstr_free(path);
     vstr_free(blob);
+    return ret;
+}
+
+STORE_CHECK *store_check_create(void)
+{
+    STORE_CHECK *c = mycalloc(1, sizeof(*c));
+
+    c->path = vstr_alloc(256);
+    c->blob = vstr_alloc(65536);
+    c->out = vstr_alloc(65536);
+    return c;
+}
+
+void store_check_free(STORE_CHECK *c)
+{
+    if (c) {
+        vstr_free(c->path);
+        vstr_free(c->blob);
+        vstr_free(c->out);
+        myfree(c);
+    }
+}
+
+int store_check(STORE_CHECK *c, const char *data_dir, int64_t arrival, const char *hex,
+                int64_t size, int quick, char *err, size_t errlen)
+{
+    return store_load(data_dir, arrival, hex, size, quick, c->path, c->blob, c->out, err, errlen);
+}
+
+int store_remove(const char *data_dir, int64_t arrival, const char *hex, char *err, size_t errlen)
+{
+    VSTR   *path = vstr_alloc(256);
+    char   *slash;
+    int     dfd, ret = -1;
+
+    store_path(data_dir, arrival, hex, path);
+    slash = strrchr(path->s, '/');
+    *slash = 0;
+    if ((dfd = open(path->s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+        if (errno == ENOENT)
+            ret = 0;
+        else
+            snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
+        goto out;
+    }
+    if (unlinkat(dfd, slash + 1, 0) < 0 && errno != ENOENT)
+        snprintf(err, errlen, "%s/%s: %s", path->s, slash + 1, strerror(errno));
+    else if (fsync(dfd) < 0)
+        snprintf(err, errlen, "%s: fsync: %s", path->s, strerror(errno));
+    else
+        ret = 0;
+    close(dfd);
+out:
+    vstr_free(path);
     return ret;
 }

@@ -181,3 +181,36 @@ int mbox_next(MBOX *m, VSTR *msg, size_t max, MBOX_ITEM *it)
         vstr_reset(msg);
     return 1;
 }
+
+/* ^>*From  at p (a line start), within end? */
+static int mbox_from_line(const char *p, const char *end)
+{
+    while (p < end && *p == '>')
+        p++;
+    return end - p >= 5 && memcmp(p, "From ", 5) == 0;
+}
+
+void mbox_append(VSTR *out, const char *sender, time_t when, const char *msg, size_t len)
+{
+    const char *end = msg + len;
+    struct tm tm;
+    char    date[64];
+
+    gmtime_r(&when, &tm);
+    strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm);
+    if (sender == 0 || *sender == 0 || strpbrk(sender, " \t\r\n"))
+        sender = "MAILER-DAEMON";
+    vstr_sprintf_append(out, "From %s %s\n", sender, date);
+    for (const char *p = msg; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t) (end - p));
+        const char *next = nl ? nl + 1 : end;
+
+        if (mbox_from_line(p, next))
+            vstr_addch(out, '>');
+        vstr_add(out, p, (size_t) (next - p));
+        p = next;
+    }
+    if (len == 0 || msg[len - 1] != '\n')
+        vstr_addch(out, '\n');
+    vstr_addch(out, '\n');
+}

@@ -18,6 +18,7 @@
 
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "vstr.h"
 
@@ -38,6 +39,16 @@ void    mbox_close(MBOX *m);
  * error (errno set), -2 when the file does not start with a separator
  * (not an mbox). */
 int     mbox_next(MBOX *m, VSTR *msg, size_t max, MBOX_ITEM *it);
+
+/*
+ * Writing (mboxrd): append to out the separator "From SENDER DATE" (asctime
+ * form, UTC; sender "MAILER-DAEMON" when empty or holding a space), the
+ * message with one ">" added to every line that matches ^>*From , a line
+ * end if the message lacks its last one, and an empty line.  Reading it
+ * back with mbox_next() gives the exact bytes of every message that ends
+ * with a line end (as mail does).
+ */
+void    mbox_append(VSTR *out, const char *sender, time_t when, const char *msg, size_t len);
 
 /* Does this look like the start of an mbox (its first bytes)? */
 int     mbox_sniff(const char *head, size_t len);

@@ -123,3 +123,65 @@ out:
     termset_free(ts);
     return rc;
 }
+
+/* Delete the duplicate (key, num) of dbp, if there. */
+static int postings_del_one(DB *dbp, DB_TXN *txn, const void *k, size_t klen,
+                            const unsigned char num[8])
+{
+    DBC    *c;
+    DBT     key = {0}, val = {0};
+    int     rc;
+
+    if ((rc = dbp->cursor(dbp, txn, &c, 0)) != 0)
+        return rc;
+    key.data = (void *) k;
+    key.size = (u_int32_t) klen;
+    val.data = (void *) num;
+    val.size = 8;
+    if ((rc = c->get(c, &key, &val, DB_GET_BOTH | DB_RMW)) == 0)
+        rc = c->del(c, 0);
+    else if (rc == DB_NOTFOUND)
+        rc = 0;
+    c->close(c);
+    return rc;
+}
+
+int postings_del(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC *rec,
+                 const TERMSET *content)
+{
+    TERMSET *ts = termset_create(2048);
+    unsigned char dk[8], sk[8];
+    DBT     key = {0};
+    int     rc;
+
+    adb_date_key(rec->date, dk);
+    adb_num_key((uint64_t) rec->size, sk);
+    if ((rc = postings_del_one(db->date, txn, dk, 8, num)) != 0
+        || (rc = postings_del_one(db->size, txn, sk, 8, num)) != 0)
+        goto out;
+    if (db->order) {
+        key.data = (void *) num;
+        key.size = 8;
+        if ((rc = db->order->del(db->order, txn, &key, 0)) == DB_NOTFOUND)
+            rc = 0;
+        if (rc != 0)
+            goto out;
+    }
+    for (size_t i = 0; content && i < content->n && rc == 0; i++) {
+        const char *t = content->arena->s + content->off[i];
+
+        rc = postings_del_one(db->term, txn, t, strlen(t), num);
+    }
+    if (rc != 0)
+        goto out;
+    terms_of_record(rec, termset_add, ts);
+    termset_finish(ts);
+    for (size_t i = 0; i < ts->n && rc == 0; i++) {
+        const char *t = ts->arena->s + ts->off[i];
+
+        rc = postings_del_one(db->term, txn, t, strlen(t), num);
+    }
+out:
+    termset_free(ts);
+    return rc;
+}

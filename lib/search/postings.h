@@ -29,4 +29,10 @@ void postings_content_free(TERMSET *ts);
 int postings_put(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC *rec,
                  const TERMSET *content, int ranges);
 
+/* The reverse of postings_put() with ranges, for a lawful deletion: every
+ * entry of the message (content: its postings_content(), from the blob
+ * before it is removed).  0 or a Berkeley DB error. */
+int postings_del(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC *rec,
+                 const TERMSET *content);
+
 #endif

@@ -59,7 +59,7 @@ static size_t range_share(POSTLIST_CTX *s, const BOUNDS *b)
     DB_KEY_RANGE lo = {0, 0, 0}, hi = {0, 0, 0};
     DBT     key = {0};
     unsigned char k[8];
-    uint64_t all = adb_meta_u64(s->db, 0, "count");
+    uint64_t all = adb_meta_live(s->db, 0);
 
     key.data = k;
     key.size = 8;
@@ -354,7 +354,7 @@ static int order_walk(POSTLIST_CTX *s, const NUMVEC *cand, size_t total, int64_t
     WINDOW  win = {0, 0, 0};
     size_t  rank = 0;
     int64_t first, last, top, width;
-    uint64_t all = adb_meta_u64(s->db, 0, "count");
+    uint64_t all = adb_meta_live(s->db, 0);
     double  need, per_sec;
     int     rc;
 
@@ -469,7 +469,7 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     }
     /* Nothing but ranges: start from one of them. */
     if (!have && q->n == 0 && !(acc && !access_sees_all(acc))) {
-        uint64_t total = adb_meta_u64(s->db, 0, "count");
+        uint64_t total = adb_meta_live(s->db, 0);
 
         res->hits = mymalloc((limit ? limit : total ? total : 1) * sizeof(SEARCH_HIT));
         rc = order_walk(s, 0, total, wlo, whi, offset, limit, res);
@@ -528,7 +528,7 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     if (bounds_dated(&b) || bounds_sized(&b) || cand.n == 0) {
         rc = order_each(s, &cand, &b, offset, limit, res);
     } else {
-        uint64_t total = wcount ? wcount : adb_meta_u64(s->db, 0, "count");
+        uint64_t total = wcount ? wcount : adb_meta_live(s->db, 0);
         double  need = (double) (limit ? offset + limit : cand.n);
 
         /* A walk of the date window takes about need * total / cand.n

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "period.h"
 #include "cidr.h"
 #include "fileio.h"
 #include "hostport.h"
@@ -24,7 +25,7 @@
 #include "passpol.h"
 #include "vstr.h"
 
-enum cfg_type { T_STR, T_LONG, T_SIZE, T_DUR, T_BOOL, T_CIDRS, T_LISTEN, T_ENUM };
+enum cfg_type { T_STR, T_LONG, T_SIZE, T_DUR, T_BOOL, T_CIDRS, T_LISTEN, T_ENUM, T_PERIOD };
 
 struct cfg_key {
     const char *name;
@@ -96,6 +97,12 @@ static const struct cfg_key cfg_keys[] = {
     {"redeliver_message_id", T_ENUM, S(redeliver_message_id), "keep", 0, 0},
     {"daemon_control", T_STR, S(daemon_control), "sudo -n /etc/init.d/mailarc", 0, 0},
     {"mta_logs", T_STR, S(mta_logs), "/var/log/mail.log*", 0, 0},
+    {"retention_default", T_PERIOD, S(retention_default), "10y", 0, 0},
+    {"retention_rules", T_STR, S(retention_rules), "", 0, 0},
+    {"retention_auto_delete", T_BOOL, S(retention_auto_delete), "no", 0, 1},
+    {"delete_request_ttl", T_DUR, S(delete_request_ttl), "7d", 3600, 365 * 86400L},
+    {"verify_interval", T_DUR, S(verify_interval), "7d", 0, 3650 * 86400L},
+    {"seal_key", T_STR, S(seal_key), "", 0, 0},
     {"archive_password", T_STR, S(archive_password), "", 0, 0},
     {"archive_password_min_length", T_LONG, S(archive_password_min_length), "8", 1, 1024},
     {"burn_media", T_ENUM, S(burn_media), "dvd", 0, 0},
@@ -231,6 +238,12 @@ static int cfg_set(CONFIG *cfg, const struct cfg_key *k, const char *val,
     case T_CIDRS:
     case T_LISTEN:
     case T_ENUM:
+    case T_PERIOD:
+        if (k->type == T_PERIOD && period_parse(val, &(PERIOD) {0, 0}) < 0) {
+            snprintf(err, errlen, "%s: \"%s\" is not a period (N followed by d, w, m or y, "
+                     "or forever)", k->name, val);
+            return -1;
+        }
         if (k->type == T_ENUM && cfg_enum_check(k->name, val, err, errlen) < 0)
             return -1;
         if (k->type == T_CIDRS && cidr_list_check(val, err, errlen) < 0)
@@ -282,7 +295,8 @@ void cfg_free(CONFIG *cfg)
 {
     for (size_t i = 0; i < NKEYS; i++)
         if (cfg_keys[i].type == T_STR || cfg_keys[i].type == T_CIDRS
-            || cfg_keys[i].type == T_LISTEN || cfg_keys[i].type == T_ENUM) {
+            || cfg_keys[i].type == T_LISTEN || cfg_keys[i].type == T_ENUM
+            || cfg_keys[i].type == T_PERIOD) {
             myfree(*cfg_strp(cfg, &cfg_keys[i]));
             *cfg_strp(cfg, &cfg_keys[i]) = 0;
         }
@@ -488,6 +502,7 @@ void cfg_dump(const CONFIG *cfg, void (*out)(const char *, const char *, void *)
         case T_CIDRS:
         case T_LISTEN:
         case T_ENUM:
+        case T_PERIOD:
             /* Secrets are never printed, only whether they are set. */
             if (strstr(k->name, "password") && **(char *const *) p)
                 out(k->name, "(set)", ctx);

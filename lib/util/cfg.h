@@ -40,6 +40,12 @@ typedef struct config {
     long    import_max_backlog;         /* mailarc import waits while more wait in the spool */
     long    capture_silence_alert;      /* seconds without mail before an alert; 0 off */
     char   *alert_to;                   /* alert recipients; "": admin_users@default_domain */
+    char   *retention_default;          /* period (period.h) */
+    char   *retention_rules;            /* file of "PERIOD QUERY" lines; "": none */
+    int     retention_auto_delete;      /* delete expired mail without a request */
+    long    delete_request_ttl;         /* seconds a deletion request waits for approval */
+    long    verify_interval;            /* seconds between scheduled verifies; 0 off */
+    char   *seal_key;                   /* Ed25519 private key; "": data_dir/seal.key */
     char   *milter_listen;
     long    milter_max_sessions;        /* MTA connections served at once (threads) */
     long    milter_timeout;             /* seconds to wait for the MTA */

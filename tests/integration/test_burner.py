@@ -80,7 +80,9 @@ def test_image_read_by_other_tools(loaded, tmp_path):
     assert {re.sub(r".*/([0-9a-f]{64})\.eml$", r"\1", f) for f in mail} == set(msgs)
     assert all(re.fullmatch(r"/MAIL/\d{4}/\d{2}/\d{2}/[0-9a-f]{64}\.eml", f) for f in mail)
     assert files - mail == {"/LOGS/mail.log", "/LOGS/mail.log.1", "/MANIFEST.XML",
-                            "/INDEX.HTML", "/README.TXT"}
+                            "/INDEX.HTML", "/README.TXT", "/SEAL.TXT", "/SEAL.TXT.sig",
+                            "/SEALS.TXT", "/seal.pub", "/MANIFEST.XML.sig", "/SHA256SUMS",
+                            "/SHA256SUMS.sig"}
 
     # osirrox gives back the exact bytes of every message and log.
     out = str(tmp_path / "x")

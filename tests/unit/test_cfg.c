@@ -60,6 +60,8 @@ static const struct {
     {"recipient_limit = 0\n", "test.conf:1: recipient_limit: 0 is out of range"},
     {"message_size_limit = 5Q\n", "test.conf:1: message_size_limit: \"5Q\" is not a size"},
     {"message_size_limit = 99999999999G\n", "test.conf:1: message_size_limit:"},
+    {"retention_default = 10 years\n", "test.conf:1: retention_default: \"10 years\" is not a period"},
+    {"retention_default = 0y\n", "test.conf:1: retention_default: \"0y\" is not a period"},
     {"capture_silence_alert = 2 hours\n", "test.conf:1: capture_silence_alert: \"2 hours\" is not a duration"},
     {"capture_silence_alert = 2w\n", "test.conf:1: capture_silence_alert: \"2w\" is not a duration"},
     {"milter_listen = 127.0.0.1:8892\n", "test.conf: milter_listen: \"127.0.0.1:8892\": expected inet:HOST:PORT or unix:PATH"},

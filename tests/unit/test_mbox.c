@@ -155,6 +155,35 @@ static void test_long_lines_cross_blocks(void **state)
     vstr_free(want);
 }
 
+/* What mbox_append writes, mbox_next gives back byte for byte. */
+static void test_write_round_trip(void **state)
+{
+    static const char *msgs[] = {
+        "From: a@x.example\r\nSubject: crlf\r\n\r\nFrom here\r\n>From there\r\n",
+        "Subject: lf\n\nFrom the start\n\n>>From deep\nend\n",
+        "Subject: ends with an empty line\r\n\r\nbody\r\n\r\n",
+        "From: starts like a separator\nSubject: x\n\nbody\n",
+    };
+    VSTR   *out = vstr_alloc(256);
+    GOT     g;
+
+    (void) state;
+    for (int i = 0; i < 4; i++)
+        mbox_append(out, i == 1 ? "bad sender" : "s@x.example", 1764583200, msgs[i],
+                    strlen(msgs[i]));
+    assert_non_null(strstr(out->s, "From s@x.example Mon Dec  1 10:00:00 2025\n"));
+    assert_non_null(strstr(out->s, "From MAILER-DAEMON "));
+    split(out->s, out->len, 1 << 20, &g);
+    assert_int_equal(g.rc, 0);
+    assert_int_equal(g.n, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(g.len[i], strlen(msgs[i]));
+        assert_memory_equal(g.msg[i], msgs[i], g.len[i]);
+    }
+    got_free(&g);
+    vstr_free(out);
+}
+
 static void test_not_an_mbox(void **state)
 {
     GOT     g;
@@ -179,6 +208,7 @@ int main(void)
         cmocka_unit_test(test_too_big_is_counted_not_kept),
         cmocka_unit_test(test_long_lines_cross_blocks),
         cmocka_unit_test(test_not_an_mbox),
+        cmocka_unit_test(test_write_round_trip),
     };
 
     return cmocka_run_group_tests(tests, 0, 0);

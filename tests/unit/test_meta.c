@@ -97,15 +97,32 @@ static void test_journal_fields_and_version_1(void **state)
     assert_string_equal(back.journals.v[1], "bb");
     assert_string_equal(back.rcpt_notes.v[0], "r0.0@wayne.example Expanded: list@wayne.example");
     record_free(&back);
+    /* A tombstone keeps its notes. */
+    r.flags |= REC_F_DELETED;
+    strlist_add(&r.tomb, "request=r1");
+    record_encode(&r, buf);
+    assert_int_equal(record_decode(buf->s, buf->len, &back), 0);
+    assert_int_equal(back.tomb.n, 1);
+    assert_string_equal(back.tomb.v[0], "request=r1");
+    assert_true(back.flags & REC_F_DELETED);
+    record_free(&back);
+    strlist_free(&r.tomb);
+    r.flags &= ~(uint32_t) REC_F_DELETED;
+    record_encode(&r, buf);
+    /* Version 2: without the (empty) tomb list. */
+    buf->s[0] = 2;
+    assert_int_equal(record_decode(buf->s, buf->len - 4, &back), 0);
+    assert_int_equal(back.tomb.n, 0);
+    record_free(&back);
     /* Version 1: the same bytes up to the source, version byte 1. */
-    v1len = buf->len - (4 + 5) - (4 + 2 * (4 + 2)) - (4 + strlen(r.rcpt_notes.v[0]) + 4);
+    v1len = buf->len - 4 - (4 + 5) - (4 + 2 * (4 + 2)) - (4 + strlen(r.rcpt_notes.v[0]) + 4);
     buf->s[0] = 1;
     assert_int_equal(record_decode(buf->s, v1len, &back), 0);
     assert_string_equal(back.auth, "");
     assert_int_equal(back.journals.n, 0);
     record_free(&back);
     assert_int_not_equal(record_decode(buf->s, buf->len, &back), 0);   /* v1 with extra bytes */
-    buf->s[0] = 3;
+    buf->s[0] = 4;
     assert_int_not_equal(record_decode(buf->s, buf->len, &back), 0);   /* a future version */
     vstr_free(buf);
     record_free(&r);

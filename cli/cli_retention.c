@@ -1,0 +1,587 @@
+/*
+ * cli_retention.c - "mailarc hold", "retention" and "delete": legal holds,
+ * the retention report, and four-eyes deletion.
+ *
+ * Who acts is the invoking user (cli_invoker: SUDO_USER under sudo).
+ * Holds and deletion requests need an admin (admin_users); an approval
+ * needs an admin other than the one who asked.  Every change is written
+ * to the audit log first (opened before privileges are dropped), and is
+ * refused when it cannot be.  The files themselves are written as the
+ * archive's user.  The deletion is carried out by the indexer; "delete
+ * --approve" waits for it a while and reports what it did.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "auditlog.h"
+#include "date.h"
+#include "delreq.h"
+#include "digest.h"
+#include "holds.h"
+#include "kvfile.h"
+#include "query.h"
+#include "retention.h"
+#include "search.h"
+#include "vstr.h"
+#include "cli.h"
+
+#define APPROVE_WAIT 120                /* seconds for the indexer to carry it out */
+
+typedef struct actor {
+    char    login[256];
+    ACCESS_ROLE role;
+    AUDITLOG audit;
+} ACTOR;
+
+/* Who runs this, what they are, and the audit log open; then become the
+ * archive's user.  0, or an exit status. */
+static int actor_start(const CONFIG *cfg, const char *cmd, int need_admin, ACTOR *a)
+{
+    ACCESS  acc;
+    char    err[1024];
+
+    cli_invoker(a->login, sizeof(a->login));
+    if (access_load(cfg, a->login, &acc, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: %s\n", err);
+        return EXIT_USAGE;
+    }
+    a->role = acc.role;
+    access_free(&acc);
+    if (need_admin && a->role != ACCESS_ADMIN) {
+        fprintf(stderr, "mailarc: %s: %s is not an admin (admin_users)%s\n", cmd, a->login,
+                a->role == ACCESS_AUDITOR ? "; an auditor may look, not change" : "");
+        return EXIT_USAGE;
+    }
+    if (auditlog_open(cfg, &a->audit, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: %s: refused, the audit log cannot be opened: %s\n", cmd, err);
+        return EXIT_UNAVAILABLE;
+    }
+    if (cli_become_user(cfg, cmd) < 0) {
+        auditlog_close(&a->audit);
+        return EXIT_UNAVAILABLE;
+    }
+    return 0;
+}
+
+static int actor_audit(ACTOR *a, const char *action, const char *result, const char *detail)
+{
+    VSTR   *line = vstr_alloc(256);
+    int     rc;
+
+    auditlog_entry(line, "cli", a->login, action, result, detail);
+    if ((rc = auditlog_append(&a->audit, line->s)) < 0)
+        fprintf(stderr, "mailarc: %s: refused, the audit log cannot be written: %m\n", action);
+    vstr_free(line);
+    return rc;
+}
+
+static void join_args(VSTR *out, int argc, char **argv, int from)
+{
+    for (int i = from; i < argc; i++) {
+        if (out->len)
+            vstr_addch(out, ' ');
+        vstr_addstr(out, argv[i]);
+    }
+}
+
+static int query_ok(const char *text)
+{
+    QUERY   q;
+    char    err[512];
+
+    if (query_parse(text, &q, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: bad query: %s\n", err);
+        return 0;
+    }
+    query_free(&q);
+    return 1;
+}
+
+/* ---- hold --------------------------------------------------------------- */
+
+static size_t query_count(ADB *db, const char *text)
+{
+    SEARCH_RESULT res;
+    QUERY   q;
+    char    err[512];
+    size_t  n = 0;
+
+    if (query_parse(text, &q, err, sizeof(err)) < 0)
+        return 0;
+    if (search_run(db, &q, 0, 0, 1, &res, err, sizeof(err)) == 0) {
+        n = res.total;
+        search_result_free(&res);
+    }
+    query_free(&q);
+    return n;
+}
+
+static int hold_list(const CONFIG *cfg, int all)
+{
+    int     n;
+    HOLD   *h = holds_list(cfg, !all, &n);
+    ADB    *db = cli_open_db(cfg);
+    char    when[32];
+
+    if (n == 0)
+        printf("no %slegal holds\n", all ? "" : "active ");
+    for (int i = 0; i < n; i++) {
+        date_iso(h[i].created, when, sizeof(when));
+        printf("%-20s %s by %s, %zu message%s%s\n    query: %s\n", h[i].name, when, h[i].by,
+               query_count(db, h[i].query), query_count(db, h[i].query) == 1 ? "" : "s",
+               h[i].released ? " (released)" : "", h[i].query);
+        if (*h[i].reason)
+            printf("    reason: %s\n", h[i].reason);
+    }
+    adb_close(db);
+    holds_free(h, n);
+    return 0;
+}
+
+int cli_hold(const CONFIG *cfg, int argc, char **argv)
+{
+    static const struct option opts[] = {{"reason", required_argument, 0, 'r'}, {0, 0, 0, 0}};
+    const char *reason = "";
+    VSTR   *query = vstr_alloc(256), *detail = vstr_alloc(256);
+    ACTOR   a;
+    char    err[1024];
+    int     c, rc;
+
+    if (argc >= 2 && strcmp(argv[1], "list") == 0)
+        return hold_list(cfg, argc == 3 && strcmp(argv[2], "--all") == 0);
+    if (argc == 3 && strcmp(argv[1], "release") == 0) {
+        if ((rc = actor_start(cfg, "hold release", 1, &a)) != 0)
+            return rc;
+        vstr_sprintf(detail, "name=%s", argv[2]);
+        if (actor_audit(&a, "hold-release", "ok", detail->s) < 0) {
+            rc = EXIT_UNAVAILABLE;
+        } else if (hold_release(cfg, argv[2], a.login, err, sizeof(err)) < 0) {
+            fprintf(stderr, "mailarc: hold release: %s\n", err);
+            actor_audit(&a, "hold-release", "failed", err);
+            rc = EXIT_NOTFOUND;
+        } else {
+            printf("hold %s released\n", argv[2]);
+        }
+        auditlog_close(&a.audit);
+        return rc;
+    }
+    if (argc < 3 || strcmp(argv[1], "add") != 0) {
+        fprintf(stderr, "usage: mailarc hold add NAME [--reason TEXT] QUERY... | hold list [--all]"
+                " | hold release NAME\n");
+        return EXIT_USAGE;
+    }
+    optind = 3;
+    while ((c = getopt_long(argc, argv, "+", opts, 0)) != -1) {
+        if (c != 'r') {
+            fprintf(stderr, "usage: mailarc hold add NAME [--reason TEXT] QUERY...\n");
+            return EXIT_USAGE;
+        }
+        reason = optarg;
+    }
+    join_args(query, argc, argv, optind);
+    if (query->len == 0 || !hold_name_ok(argv[2])) {
+        fprintf(stderr, query->len ? "mailarc: hold add: \"%s\" is not a hold name "
+                "(1 to 64 of A-Z a-z 0-9 . _ -)\n" : "mailarc: hold add %s: a hold needs a query\n",
+                argv[2]);
+        return EXIT_USAGE;
+    }
+    if (!query_ok(query->s))
+        return EXIT_USAGE;
+    if ((rc = actor_start(cfg, "hold add", 1, &a)) != 0)
+        return rc;
+    vstr_sprintf(detail, "name=%s reason=%s query=%s", argv[2], reason, query->s);
+    if (actor_audit(&a, "hold-add", "ok", detail->s) < 0) {
+        rc = EXIT_UNAVAILABLE;
+    } else if (hold_add(cfg, argv[2], query->s, reason, a.login, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: hold add: %s\n", err);
+        actor_audit(&a, "hold-add", "failed", err);
+        rc = EXIT_USAGE;
+    } else {
+        printf("hold %s placed\n", argv[2]);
+    }
+    auditlog_close(&a.audit);
+    vstr_free(query);
+    vstr_free(detail);
+    return rc;
+}
+
+/* ---- retention ---------------------------------------------------------- */
+
+typedef struct tally {
+    uint64_t messages, expired, held;
+} TALLY;
+
+/* Each live record's number and date, from the fixed part of msg.db. */
+static int each_live(ADB *db, void (*fn)(uint64_t num, int64_t date, void *ctx), void *ctx)
+{
+    DBC    *c;
+    DBT     k = {0}, v = {0};
+    unsigned char fixed[97];
+    int     rc;
+
+    if ((rc = db->msg->cursor(db->msg, 0, &c, 0)) != 0)
+        return rc;
+    v.data = fixed;
+    v.ulen = v.dlen = sizeof(fixed);
+    v.flags = DB_DBT_USERMEM | DB_DBT_PARTIAL;
+    while ((rc = c->get(c, &k, &v, DB_NEXT)) == 0) {
+        uint32_t flags;
+
+        if (k.size != 8 || v.size < sizeof(fixed))
+            continue;
+        flags = (uint32_t) fixed[93] << 24 | (uint32_t) fixed[94] << 16
+            | (uint32_t) fixed[95] << 8 | fixed[96];
+        if (!(flags & REC_F_DELETED))
+            fn(adb_key_num(k.data), (int64_t) record_get_u64(fixed + 1), ctx);
+    }
+    c->close(c);
+    return rc == DB_NOTFOUND ? 0 : rc;
+}
+
+typedef struct report {
+    const RETENTION *ret;
+    const RETENTION_EVAL *ev;
+    TALLY  *t;
+    time_t  now;
+} REPORT;
+
+static void report_one(uint64_t num, int64_t date, void *ctx)
+{
+    REPORT *r = ctx;
+    int     k = retention_rule_of(r->ev, num);
+
+    r->t[k].messages++;
+    if (retention_end(r->ret, r->ev, num, date) <= (int64_t) r->now) {
+        r->t[k].expired++;
+        if (retention_held_by(r->ev, num) >= 0)
+            r->t[k].held++;
+    }
+}
+
+int cli_retention(const CONFIG *cfg, int argc, char **argv)
+{
+    RETENTION ret;
+    RETENTION_EVAL *ev;
+    HOLD   *holds;
+    REPORT  rep;
+    TALLY   total = {0, 0, 0};
+    ADB    *db;
+    char    err[1024], per[24];
+    int     nholds, rc;
+
+    (void) argv;
+    if (argc != 1) {
+        fprintf(stderr, "usage: mailarc retention\n");
+        return EXIT_USAGE;
+    }
+    if (retention_load(cfg, &ret, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: %s\n", err);
+        return EXIT_USAGE;
+    }
+    db = cli_open_db(cfg);
+    holds = holds_list(cfg, 1, &nholds);
+    if ((ev = retention_eval(db, &ret, holds, nholds, err, sizeof(err))) == 0) {
+        fprintf(stderr, "mailarc: retention: %s\n", err);
+        adb_close(db);
+        return EXIT_UNAVAILABLE;
+    }
+    rep.ret = &ret;
+    rep.ev = ev;
+    rep.t = calloc((size_t) ret.n + 1, sizeof(TALLY));
+    rep.now = time(0);
+    rc = each_live(db, report_one, &rep);
+    printf("%-4s %-8s %10s %10s %10s  %s\n", "RULE", "PERIOD", "MESSAGES", "EXPIRED", "HELD",
+           "QUERY");
+    for (int i = 0; i <= ret.n; i++) {
+        const TALLY *t = &rep.t[i];
+        char    no[16] = "-";
+
+        if (i < ret.n)
+            snprintf(no, sizeof(no), "%d", i + 1);
+        period_str(i < ret.n ? &ret.rules[i].period : &ret.def, per, sizeof(per));
+        printf("%-4s %-8s %10llu %10llu %10llu  %s\n", no, per,
+               (unsigned long long) t->messages, (unsigned long long) t->expired,
+               (unsigned long long) t->held, i < ret.n ? ret.rules[i].query : "(retention_default)");
+        total.messages += t->messages;
+        total.expired += t->expired;
+        total.held += t->held;
+    }
+    printf("%-13s %10llu %10llu %10llu  %d active hold%s\n", "total", (unsigned long long)
+           total.messages, (unsigned long long) total.expired, (unsigned long long) total.held,
+           nholds, nholds == 1 ? "" : "s");
+    free(rep.t);
+    retention_eval_free(ev);
+    retention_free(&ret);
+    holds_free(holds, nholds);
+    adb_close(db);
+    if (rc != 0) {
+        fprintf(stderr, "mailarc: retention: %s\n", db_strerror(rc));
+        return EXIT_UNAVAILABLE;
+    }
+    return 0;
+}
+
+/* ---- delete ------------------------------------------------------------- */
+
+static int delete_request(const CONFIG *cfg, const char *reason, const char *query)
+{
+    RETENTION ret;
+    RETENTION_EVAL *ev = 0;
+    HOLD   *holds = 0;
+    SEARCH_RESULT res;
+    QUERY   q;
+    STRLIST kv;
+    ACTOR   a;
+    ADB    *db;
+    VSTR   *line = vstr_alloc(256), *detail = vstr_alloc(256);
+    char    err[1024], id[DELREQ_ID_MAX], when[32], hex[DIGEST_HEXLEN + 1];
+    uint64_t deletable = 0, young = 0, held = 0;
+    time_t  now = time(0);
+    int     nholds = 0, rc;
+
+    memset(&res, 0, sizeof(res));
+    strlist_init(&kv);
+    if (!query_ok(query))
+        return EXIT_USAGE;
+    if (retention_load(cfg, &ret, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if ((rc = actor_start(cfg, "delete --request", 1, &a)) != 0) {
+        retention_free(&ret);
+        return rc;
+    }
+    db = cli_open_db(cfg);
+    holds = holds_list(cfg, 1, &nholds);
+    query_parse(query, &q, err, sizeof(err));
+    rc = EXIT_UNAVAILABLE;
+    if ((ev = retention_eval(db, &ret, holds, nholds, err, sizeof(err))) == 0
+        || search_run(db, &q, 0, 0, 0, &res, err, sizeof(err)) != 0) {
+        fprintf(stderr, "mailarc: delete: %s\n", err);
+        goto out;
+    }
+    delreq_new_id(id);
+    kv_set(&kv, "id", id);
+    kv_set(&kv, "query", query);
+    kv_set(&kv, "reason", reason);
+    kv_set(&kv, "requester", a.login);
+    kv_set_num(&kv, "created", (long long) now);
+    kv_set_num(&kv, "expires", (long long) (now + cfg->delete_request_ttl));
+    kv_set(&kv, "state", "requested");
+    for (size_t i = 0; i < res.n; i++) {
+        uint64_t num = res.hits[i].num;
+        int     k = retention_rule_of(ev, num);
+        MSGREC  r;
+
+        if (retention_held_by(ev, num) >= 0) {
+            held++;
+            continue;
+        }
+        if (retention_end(&ret, ev, num, res.hits[i].date) > (int64_t) now) {
+            young++;
+            continue;
+        }
+        if (cli_record(db, num, &r) < 0)
+            continue;
+        digest_hex(r.sha, hex);
+        record_free(&r);
+        vstr_sprintf(line, "%llu %s %s", (unsigned long long) num, hex,
+                     k < ret.n ? ret.rules[k].text : "");
+        if (k == ret.n)
+            vstr_sprintf_append(line, "retention_default %s", ret.def_text);
+        kv_add(&kv, "msg", line->s);
+        deletable++;
+    }
+    kv_set_num(&kv, "matched", (long long) res.total);
+    kv_set_num(&kv, "deletable", (long long) deletable);
+    kv_set_num(&kv, "not_expired", (long long) young);
+    kv_set_num(&kv, "held", (long long) held);
+    printf("%zu message%s match: %llu can be deleted; left out: %llu not past retention, "
+           "%llu under a legal hold\n", res.total, res.total == 1 ? "" : "s",
+           (unsigned long long) deletable, (unsigned long long) young, (unsigned long long) held);
+    if (deletable == 0) {
+        printf("nothing to delete: no request made\n");
+        rc = EXIT_NOTFOUND;
+        goto out;
+    }
+    vstr_sprintf(detail, "request=%s deletable=%llu not_expired=%llu held=%llu reason=%s query=%s",
+                 id, (unsigned long long) deletable, (unsigned long long) young,
+                 (unsigned long long) held, reason, query);
+    if (actor_audit(&a, "delete-request", "ok", detail->s) < 0)
+        goto out;
+    if (delreq_save(cfg, id, &kv) < 0) {
+        fprintf(stderr, "mailarc: delete: cannot save request %s: %m\n", id);
+        goto out;
+    }
+    date_iso(now + cfg->delete_request_ttl, when, sizeof(when));
+    printf("request %s: another admin approves it with\n    mailarc delete --approve %s\n"
+           "before %s\n", id, id, when);
+    rc = 0;
+out:
+    query_free(&q);
+    search_result_free(&res);
+    retention_eval_free(ev);
+    retention_free(&ret);
+    holds_free(holds, nholds);
+    strlist_free(&kv);
+    adb_close(db);
+    auditlog_close(&a.audit);
+    vstr_free(line);
+    vstr_free(detail);
+    return rc;
+}
+
+static void request_print(const STRLIST *kv, time_t now)
+{
+    char    when[32];
+
+    date_iso((time_t) kv_get_num(kv, "created"), when, sizeof(when));
+    printf("%s  %-9s %s by %s; %lld to delete, left out %lld not expired, %lld held\n",
+           kv_get(kv, "id"), delreq_state(kv, now), when, kv_get(kv, "requester"),
+           kv_get_num(kv, "deletable"), kv_get_num(kv, "not_expired"), kv_get_num(kv, "held"));
+    printf("    query: %s\n    reason: %s\n", kv_get(kv, "query"), kv_get(kv, "reason"));
+    if (kv_get(kv, "approver"))
+        printf("    approved by %s\n", kv_get(kv, "approver"));
+    if (strcmp(delreq_state(kv, now), "done") == 0) {
+        const char *vols = kv_get(kv, "volumes");
+
+        printf("    deleted %lld, skipped %lld\n", kv_get_num(kv, "deleted"),
+               kv_get_num(kv, "skipped"));
+        printf("    copies remain on media: %s\n", vols && *vols ? vols : "none");
+    }
+    if (kv_get(kv, "error"))
+        printf("    error: %s\n", kv_get(kv, "error"));
+}
+
+static int delete_list(const CONFIG *cfg)
+{
+    STRLIST ids;
+
+    delreq_list(cfg, &ids);
+    if (ids.n == 0)
+        printf("no deletion requests\n");
+    for (int i = 0; i < ids.n; i++) {
+        STRLIST kv;
+
+        if (delreq_load(cfg, ids.v[i], &kv) == 0)
+            request_print(&kv, time(0));
+        strlist_free(&kv);
+    }
+    strlist_free(&ids);
+    return 0;
+}
+
+static int delete_decide(const CONFIG *cfg, const char *id, int approve)
+{
+    const char *cmd = approve ? "delete --approve" : "delete --cancel";
+    STRLIST kv;
+    ACTOR   a;
+    VSTR   *detail = vstr_alloc(128);
+    const char *state;
+    int     rc;
+
+    if (!delreq_id_ok(id) || delreq_load(cfg, id, &kv) < 0) {
+        fprintf(stderr, "mailarc: %s: no request %s\n", cmd, id);
+        vstr_free(detail);
+        return EXIT_NOTFOUND;
+    }
+    if ((rc = actor_start(cfg, cmd, 1, &a)) != 0) {
+        strlist_free(&kv);
+        vstr_free(detail);
+        return rc;
+    }
+    state = delreq_state(&kv, time(0));
+    vstr_sprintf(detail, "request=%s", id);
+    rc = EXIT_USAGE;
+    if (strcmp(state, "requested") != 0) {
+        fprintf(stderr, "mailarc: %s: request %s is %s\n", cmd, id, state);
+        actor_audit(&a, approve ? "delete-approve" : "delete-cancel", "refused", detail->s);
+    } else if (approve && strcmp(kv_get(&kv, "requester"), a.login) == 0) {
+        fprintf(stderr, "mailarc: %s: %s asked for it; another admin must approve it\n", cmd,
+                a.login);
+        actor_audit(&a, "delete-approve", "refused", detail->s);
+    } else if (actor_audit(&a, approve ? "delete-approve" : "delete-cancel", "ok",
+                           detail->s) < 0) {
+        rc = EXIT_UNAVAILABLE;
+    } else {
+        kv_set(&kv, "state", approve ? "approved" : "cancelled");
+        kv_set(&kv, approve ? "approver" : "cancelled_by", a.login);
+        kv_set_num(&kv, approve ? "approved" : "cancelled", (long long) time(0));
+        if (delreq_save(cfg, id, &kv) < 0) {
+            fprintf(stderr, "mailarc: %s: cannot save request %s: %m\n", cmd, id);
+            rc = EXIT_UNAVAILABLE;
+        } else if (!approve) {
+            printf("request %s cancelled\n", id);
+            rc = 0;
+        } else {
+            /* The indexer carries it out at its next sweep. */
+            rc = 0;
+            for (int i = 0; i < APPROVE_WAIT * 5; i++) {
+                strlist_free(&kv);
+                if (delreq_load(cfg, id, &kv) == 0 && strcmp(delreq_state(&kv, 0), "approved") != 0)
+                    break;
+                usleep(200000);
+            }
+            if (strcmp(delreq_state(&kv, 0), "approved") == 0)
+                printf("request %s approved; the indexer deletes when it runs\n", id);
+            else
+                request_print(&kv, time(0));
+            if (strcmp(delreq_state(&kv, 0), "failed") == 0)
+                rc = EXIT_UNAVAILABLE;
+        }
+    }
+    strlist_free(&kv);
+    auditlog_close(&a.audit);
+    vstr_free(detail);
+    return rc;
+}
+
+int cli_delete(const CONFIG *cfg, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"request", no_argument, 0, 'q'},
+        {"reason", required_argument, 0, 'r'},
+        {"approve", required_argument, 0, 'a'},
+        {"cancel", required_argument, 0, 'c'},
+        {"list", no_argument, 0, 'l'},
+        {0, 0, 0, 0},
+    };
+    const char *reason = 0, *approve = 0, *cancel = 0;
+    int     request = 0, list = 0, c;
+    VSTR   *query = vstr_alloc(256);
+
+    while ((c = getopt_long(argc, argv, "+", opts, 0)) != -1) {
+        switch (c) {
+        case 'q': request = 1; break;
+        case 'r': reason = optarg; break;
+        case 'a': approve = optarg; break;
+        case 'c': cancel = optarg; break;
+        case 'l': list = 1; break;
+        default: goto usage;
+        }
+    }
+    join_args(query, argc, argv, optind);
+    if (request + list + (approve != 0) + (cancel != 0) != 1 || (!request && (reason || query->len)))
+        goto usage;
+    if (list)
+        return delete_list(cfg);
+    if (approve || cancel)
+        return delete_decide(cfg, approve ? approve : cancel, approve != 0);
+    if (reason == 0 || *reason == 0 || query->len == 0) {
+        fprintf(stderr, "mailarc: delete --request needs --reason TEXT and a query\n");
+        goto usage;
+    }
+    c = delete_request(cfg, reason, query->s);
+    vstr_free(query);
+    return c;
+usage:
+    fprintf(stderr, "usage: mailarc delete --request --reason TEXT QUERY... | delete --list\n"
+            "       | delete --approve REQUEST | delete --cancel REQUEST\n");
+    vstr_free(query);
+    return EXIT_USAGE;
+}

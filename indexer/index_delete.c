@@ -1,0 +1,285 @@
+/*
+ * index_delete.c - lawful deletion, carried out (see index_delete.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "delreq.h"
+#include "digest.h"
+#include "holds.h"
+#include "kvfile.h"
+#include "lookup.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "postings.h"
+#include "record.h"
+#include "retention.h"
+#include "store.h"
+#include "index_delete.h"
+
+#define CHUNK 64                    /* messages per transaction */
+
+typedef struct victim {
+    uint64_t num;
+    char    hex[DIGEST_HEXLEN + 1];
+    char   *rule;
+    MSGREC  rec;
+    TERMSET *content;
+    int     go;                     /* passed the checks */
+} VICTIM;
+
+/* The tombstone of r: what identifies it and why it went. */
+static void tombstone(const MSGREC *r, const VICTIM *v, const STRLIST *kv, const char *id,
+                      MSGREC *t)
+{
+    char    when[32];
+
+    record_init(t);
+    t->date = r->date;
+    t->size = r->size;
+    t->arrival = r->arrival;
+    memcpy(t->sha, r->sha, 32);
+    memcpy(t->chain, r->chain, 32);
+    t->arrivals = r->arrivals;
+    t->flags = r->flags | REC_F_DELETED;
+    t->subject = mystrdup("");
+    t->msgid = mystrdup("");
+    t->from_addr = mystrdup("");
+    t->from_name = mystrdup("");
+    t->sender_addr = mystrdup("");
+    t->client = mystrdup("");
+    t->helo = mystrdup("");
+    t->tls = mystrdup("");
+    t->source = mystrdup(r->source ? r->source : "");
+    t->auth = mystrdup("");
+    snprintf(when, sizeof(when), "%lld", (long long) time(0));
+    kv_add(&t->tomb, "rule", v->rule);
+    kv_add(&t->tomb, "request", id);
+    kv_add(&t->tomb, "requester", kv_get(kv, "requester"));
+    kv_add(&t->tomb, "approver", kv_get(kv, "approver"));
+    kv_add(&t->tomb, "deleted", when);
+}
+
+static int delete_chunk(ADB *db, VICTIM *v, int n, const STRLIST *kv, const char *id,
+                        uint64_t *deleted)
+{
+    DB_TXN *txn;
+    VSTR   *buf = vstr_alloc(1024);
+    uint64_t done = 0;
+    int     rc;
+
+    if ((rc = db->env->txn_begin(db->env, 0, &txn, 0)) != 0)
+        goto out;
+    for (int i = 0; i < n && rc == 0; i++) {
+        unsigned char numk[8];
+        DBT     key = {0};
+        MSGREC  t;
+
+        if (!v[i].go)
+            continue;
+        adb_num_key(v[i].num, numk);
+        if ((rc = postings_del(db, txn, numk, &v[i].rec, v[i].content)) != 0)
+            break;
+        key.data = v[i].rec.sha;
+        key.size = 32;
+        if ((rc = db->id->del(db->id, txn, &key, 0)) == DB_NOTFOUND)
+            rc = 0;
+        if (rc != 0)
+            break;
+        tombstone(&v[i].rec, &v[i], kv, id, &t);
+        record_encode(&t, buf);
+        record_free(&t);
+        rc = adb_put(db->msg, txn, numk, 8, buf->s, buf->len, 0);
+        done++;
+    }
+    if (rc == 0)
+        rc = adb_meta_put_u64(db, txn, "deleted", adb_meta_u64(db, txn, "deleted") + done);
+    if (rc == 0)
+        rc = txn->commit(txn, 0);
+    else
+        txn->abort(txn);
+    if (rc == 0)
+        *deleted += done;
+out:
+    vstr_free(buf);
+    return rc;
+}
+
+/* The volumes holding num (media.db), into vols. */
+static void note_volumes(ADB *db, uint64_t num, STRLIST *vols)
+{
+    DBC    *c;
+    DBT     key = {0}, val = {0};
+    unsigned char numk[8];
+    int     rc;
+
+    if (db->media == 0 || db->media->cursor(db->media, 0, &c, 0) != 0)
+        return;
+    adb_num_key(num, numk);
+    key.data = numk;
+    key.size = 8;
+    for (rc = c->get(c, &key, &val, DB_SET); rc == 0; rc = c->get(c, &key, &val, DB_NEXT_DUP)) {
+        char   *name = mystrndup(val.data, val.size);
+
+        strlist_add_unique(vols, name);
+        myfree(name);
+    }
+    c->close(c);
+}
+
+/* Read the victims' records and blobs, and check them again. */
+static void check_chunk(const CONFIG *cfg, ADB *db, const RETENTION *ret, const RETENTION_EVAL *ev,
+                        VICTIM *v, int n, STRLIST *vols, uint64_t *skipped, uint64_t *gone)
+{
+    MIME_LIMITS lim;
+    VSTR   *blob = vstr_alloc(65536);
+    char    hex[DIGEST_HEXLEN + 1], err[512];
+    time_t  now = time(0);
+
+    mime_limits_cfg(&lim, cfg);
+    for (int i = 0; i < n; i++) {
+        record_init(&v[i].rec);
+        if (lookup_record(db, v[i].num, &v[i].rec) < 0) {
+            msg_warn("deletion: record %llu is missing", (unsigned long long) v[i].num);
+            (*skipped)++;
+            continue;
+        }
+        digest_hex(v[i].rec.sha, hex);
+        if (strcmp(hex, v[i].hex) != 0) {
+            msg_warn("deletion: record %llu is not %s", (unsigned long long) v[i].num, v[i].hex);
+            (*skipped)++;
+            continue;
+        }
+        if (v[i].rec.flags & REC_F_DELETED) {
+            /* Deleted by an earlier run that stopped before the unlink. */
+            if (store_remove(cfg->data_dir, v[i].rec.arrival, hex, err, sizeof(err)) < 0)
+                msg_warn("deletion: %s", err);
+            (*gone)++;
+            continue;
+        }
+        if (retention_held_by(ev, v[i].num) >= 0
+            || retention_end(ret, ev, v[i].num, v[i].rec.date) > (int64_t) now) {
+            (*skipped)++;
+            continue;
+        }
+        note_volumes(db, v[i].num, vols);
+        if (store_get(cfg->data_dir, v[i].rec.arrival, hex, blob, err, sizeof(err)) == 0)
+            v[i].content = postings_content(blob->s, blob->len, &lim, 0);
+        else
+            msg_warn("deletion: %s: %s; its body terms stay in the index", hex, err);
+        v[i].go = 1;
+    }
+    vstr_free(blob);
+}
+
+static void victims_free(VICTIM *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        record_free(&v[i].rec);
+        postings_content_free(v[i].content);
+        myfree(v[i].rule);
+    }
+}
+
+static int carry_out(CHILD *child, ADB *db, const char *id, STRLIST *kv)
+{
+    const CONFIG *cfg = &child->cfg;
+    RETENTION ret;
+    RETENTION_EVAL *ev = 0;
+    HOLD   *holds;
+    STRLIST vols;
+    VICTIM *v = mycalloc(CHUNK, sizeof(VICTIM));
+    VSTR   *list = vstr_alloc(256);
+    uint64_t deleted = 0, skipped = 0, gone = 0;
+    char    err[1024];
+    int     nholds, lock, n = 0, rc = 0;
+
+    strlist_init(&vols);
+    if ((lock = holds_lock(cfg)) < 0) {
+        msg_warn("deletion %s: cannot lock holds: %m; will retry", id);
+        myfree(v);
+        vstr_free(list);
+        return 0;
+    }
+    holds = holds_list(cfg, 1, &nholds);
+    if (retention_load(cfg, &ret, err, sizeof(err)) < 0
+        || (ev = retention_eval(db, &ret, holds, nholds, err, sizeof(err))) == 0) {
+        kv_set(kv, "state", "failed");
+        kv_set(kv, "error", err);
+        goto done;
+    }
+    for (int i = 0; i <= kv->n && rc == 0; i++) {
+        const char *line = i < kv->n ? kv->v[i] : 0;
+
+        if (line && strncmp(line, "msg=", 4) == 0) {
+            char    hex[DIGEST_HEXLEN + 1], rule[1024] = "";
+            unsigned long long num;
+
+            if (sscanf(line + 4, "%llu %64s %1023[^\n]", &num, hex, rule) >= 2) {
+                memset(&v[n], 0, sizeof(v[n]));
+                v[n].num = num;
+                memcpy(v[n].hex, hex, sizeof(hex));
+                v[n].rule = mystrdup(rule);
+                n++;
+            }
+        }
+        if (n == CHUNK || (line == 0 && n)) {
+            check_chunk(cfg, db, &ret, ev, v, n, &vols, &skipped, &gone);
+            rc = delete_chunk(db, v, n, kv, id, &deleted);
+            for (int k = 0; k < n && rc == 0; k++)
+                if (v[k].go && store_remove(cfg->data_dir, v[k].rec.arrival, v[k].hex, err,
+                                            sizeof(err)) < 0)
+                    msg_warn("deletion %s: %s", id, err);
+            victims_free(v, n);
+            n = 0;
+        }
+    }
+    if (rc != 0) {
+        msg_warn("deletion %s: %s; will retry", id, db_strerror(rc));
+        goto out;
+    }
+    for (int i = 0; i < vols.n; i++)
+        vstr_sprintf_append(list, "%s%s", i ? " " : "", vols.v[i]);
+    kv_set(kv, "state", "done");
+    kv_set_num(kv, "deleted", (long long) (deleted + gone));
+    kv_set_num(kv, "skipped", (long long) skipped);
+    kv_set(kv, "volumes", list->s);
+    msg_info("deletion %s: %llu message(s) deleted, %llu skipped (held, not expired or gone)",
+             id, (unsigned long long) (deleted + gone), (unsigned long long) skipped);
+done:
+    kv_set_num(kv, "done", (long long) time(0));
+    if (delreq_save(cfg, id, kv) < 0)
+        msg_warn("deletion %s: cannot save its state: %m", id);
+out:
+    retention_eval_free(ev);
+    retention_free(&ret);
+    holds_free(holds, nholds);
+    strlist_free(&vols);
+    close(lock);
+    myfree(v);
+    vstr_free(list);
+    return rc == DB_RUNRECOVERY ? -2 : 0;
+}
+
+int index_deletions(CHILD *child, ADB *db)
+{
+    STRLIST ids;
+    int     rc = 0;
+
+    delreq_list(&child->cfg, &ids);
+    for (int i = 0; i < ids.n && rc == 0; i++) {
+        STRLIST kv;
+        const char *state;
+
+        if (delreq_load(&child->cfg, ids.v[i], &kv) < 0)
+            continue;
+        state = kv_get(&kv, "state");
+        if (state && strcmp(state, "approved") == 0)
+            rc = carry_out(child, db, ids.v[i], &kv);
+        strlist_free(&kv);
+    }
+    strlist_free(&ids);
+    return rc;
+}

@@ -1,0 +1,96 @@
+/*
+ * delreq.c - deletion request files (see delreq.h).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job.h"
+#include "kvfile.h"
+#include "vstr.h"
+#include "delreq.h"
+
+int delreq_id_ok(const char *id)
+{
+    return job_id_ok(id);
+}
+
+void delreq_new_id(char id[DELREQ_ID_MAX])
+{
+    job_new_id(id);
+}
+
+static void delreq_path(const CONFIG *cfg, const char *id, VSTR *out)
+{
+    vstr_sprintf(out, "%s/deletions/%s.req", cfg->data_dir, id);
+}
+
+int delreq_load(const CONFIG *cfg, const char *id, STRLIST *kv)
+{
+    VSTR   *path = vstr_alloc(256);
+    int     rc;
+
+    strlist_init(kv);
+    if (!delreq_id_ok(id)) {
+        vstr_free(path);
+        return -1;
+    }
+    delreq_path(cfg, id, path);
+    rc = kvfile_read(path->s, kv);
+    vstr_free(path);
+    return rc;
+}
+
+int delreq_save(const CONFIG *cfg, const char *id, const STRLIST *kv)
+{
+    VSTR   *path = vstr_alloc(256);
+    int     rc;
+
+    delreq_path(cfg, id, path);
+    rc = kvfile_write(path->s, kv);
+    vstr_free(path);
+    return rc;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) b, *(char *const *) a);
+}
+
+void delreq_list(const CONFIG *cfg, STRLIST *ids)
+{
+    VSTR   *dir = vstr_alloc(256);
+    DIR    *d;
+    struct dirent *e;
+
+    strlist_init(ids);
+    vstr_sprintf(dir, "%s/deletions", cfg->data_dir);
+    if ((d = opendir(dir->s)) != 0) {
+        while ((e = readdir(d)) != 0) {
+            size_t  n = strlen(e->d_name);
+            char    id[DELREQ_ID_MAX];
+
+            if (n < 5 || n - 4 >= sizeof(id) || strcmp(e->d_name + n - 4, ".req") != 0)
+                continue;
+            snprintf(id, sizeof(id), "%.*s", (int) (n - 4), e->d_name);
+            if (delreq_id_ok(id))
+                strlist_add(ids, id);
+        }
+        closedir(d);
+    }
+    if (ids->n > 1)
+        qsort(ids->v, (size_t) ids->n, sizeof(char *), newest_first);
+    vstr_free(dir);
+}
+
+const char *delreq_state(const STRLIST *kv, time_t now)
+{
+    const char *s = kv_get(kv, "state");
+
+    if (s == 0)
+        return "unknown";
+    if (strcmp(s, "requested") == 0 && now >= (time_t) kv_get_num(kv, "expires"))
+        return "expired";
+    return s;
+}

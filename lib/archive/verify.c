@@ -1,0 +1,677 @@
+/*
+ * verify.c - the archive's integrity check (see verify.h).
+ *
+ * One thread walks the records with a bulk cursor; blob checks, the slow
+ * part, go through a bounded ring to worker threads.  Nothing is written.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "mymalloc.h"
+#include "record.h"
+#include "store.h"
+#include "vstr.h"
+#include "verify.h"
+
+#define RING 256
+#define BULK (4 * 1024 * 1024)
+#define MAX_GAP_LINES 20            /* a wider gap is one line */
+
+/* The fixed start of a record (record.h): version, date, size, arrival,
+ * sha, chain, arrivals, flags. */
+#define OFF_SIZE 9
+#define OFF_ARRIVAL 17
+#define OFF_SHA 25
+#define OFF_CHAIN 57
+#define OFF_FLAGS 93
+#define REC_MIN 97
+
+typedef struct job {
+    uint64_t num;
+    int64_t arrival, size;
+    char    hex[DIGEST_HEXLEN + 1];
+} JOB;
+
+typedef struct problem {
+    uint64_t num;
+    int     order;                  /* within one record */
+    char   *text;
+} PROBLEM;
+
+typedef struct vstate {
+    const CONFIG *cfg;
+    int     quick;
+    pthread_mutex_t lock;
+    pthread_cond_t more, room;
+    JOB     ring[RING];
+    size_t  head, count;
+    int     done;
+    PROBLEM *probs;
+    size_t  np, cap;
+    uint64_t blobs, bytes;
+} VSTATE;
+
+typedef struct misplaced {
+    uint64_t at, belongs;
+    char    hex[DIGEST_HEXLEN + 1];
+} MISPLACED;
+
+void verify_link(const unsigned char prev[32], const unsigned char sha[32], uint64_t num,
+                 unsigned char out[32])
+{
+    DIGEST *d = digest_create();
+    unsigned char numk[8];
+
+    record_put_u64(numk, num);
+    digest_update(d, prev, 32);
+    digest_update(d, sha, 32);
+    digest_update(d, numk, 8);
+    digest_final(d, out);
+}
+
+/* Caller holds the lock, or no thread runs yet. */
+static void problem_add(VSTATE *s, uint64_t num, int order, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void problem_add(VSTATE *s, uint64_t num, int order, const char *fmt, ...)
+{
+    VSTR   *v = vstr_alloc(128);
+    va_list ap;
+
+    va_start(ap, fmt);
+    vstr_vsprintf_append(v, fmt, ap);
+    va_end(ap);
+    if (s->np == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->probs = myrealloc(s->probs, s->cap * sizeof(PROBLEM));
+    }
+    s->probs[s->np].num = num;
+    s->probs[s->np].order = order;
+    s->probs[s->np++].text = vstr_export(v);
+}
+
+static void *verify_worker(void *arg)
+{
+    VSTATE *s = arg;
+    STORE_CHECK *c = store_check_create();
+    char    err[512];
+
+    for (;;) {
+        JOB     j;
+        int     rc;
+
+        pthread_mutex_lock(&s->lock);
+        while (s->count == 0 && !s->done)
+            pthread_cond_wait(&s->more, &s->lock);
+        if (s->count == 0) {
+            pthread_mutex_unlock(&s->lock);
+            break;
+        }
+        j = s->ring[s->head];
+        s->head = (s->head + 1) % RING;
+        s->count--;
+        pthread_cond_signal(&s->room);
+        pthread_mutex_unlock(&s->lock);
+        rc = store_check(c, s->cfg->data_dir, j.arrival, j.hex, j.size, s->quick, err, sizeof(err));
+        pthread_mutex_lock(&s->lock);
+        s->blobs++;
+        s->bytes += (uint64_t) j.size;
+        if (rc == STORE_MISSING)
+            problem_add(s, j.num, 1, "%s missing (record %llu)", j.hex, (unsigned long long) j.num);
+        else if (rc != 0)
+            problem_add(s, j.num, 1, "%s changed (record %llu): %s", j.hex,
+                        (unsigned long long) j.num, err);
+        pthread_mutex_unlock(&s->lock);
+    }
+    store_check_free(c);
+    return 0;
+}
+
+static void verify_queue(VSTATE *s, const JOB *j)
+{
+    pthread_mutex_lock(&s->lock);
+    while (s->count == RING)
+        pthread_cond_wait(&s->room, &s->lock);
+    s->ring[(s->head + s->count) % RING] = *j;
+    s->count++;
+    pthread_cond_signal(&s->more);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static int bit_get(const unsigned char *b, uint64_t n, uint64_t max)
+{
+    return n <= max && (b[n >> 3] >> (n & 7)) & 1;
+}
+
+static void bit_set(unsigned char *b, uint64_t n)
+{
+    b[n >> 3] |= (unsigned char) (1 << (n & 7));
+}
+
+/* The highest record number (0: none). */
+static int verify_last_num(ADB *db, uint64_t *last)
+{
+    DBC    *c;
+    DBT     k = {0}, v = {0};
+    int     rc;
+
+    *last = 0;
+    if ((rc = db->msg->cursor(db->msg, 0, &c, 0)) != 0)
+        return rc;
+    v.flags = DB_DBT_PARTIAL;
+    rc = c->get(c, &k, &v, DB_LAST);
+    if (rc == 0 && k.size == 8)
+        *last = adb_key_num(k.data);
+    c->close(c);
+    return rc == DB_NOTFOUND ? 0 : rc;
+}
+
+/* Index entries pointing at a record that is not live. */
+typedef struct dangling {
+    uint64_t num;
+    uint64_t entries;
+    const char *where;
+} DANGLING;
+
+typedef struct walk {
+    VSTATE *s;
+    ADB    *db;
+    const VERIFY_OPTS *o;
+    VERIFY_RESULT *res;
+    unsigned char *live, *tomb, *gap;
+    uint64_t max, expect;
+    unsigned char prev[32];
+    int     after_gap;
+    uint64_t *broken;               /* failed links */
+    size_t  nbroken, capbroken;
+    MISPLACED *mis;
+    size_t  nmis, capmis;
+    DANGLING *dang;
+    size_t  ndang, capdang;
+    const char *where;              /* the database being walked */
+} WALK;
+
+static void walk_gap(WALK *w, uint64_t n)
+{
+    VSTATE *s = w->s;
+    uint64_t from = w->expect, to = n - 1;
+
+    for (uint64_t k = from; k <= to; k++)
+        bit_set(w->gap, k);
+    if (to - from + 1 > MAX_GAP_LINES) {
+        problem_add(s, from, 0, "records %llu to %llu removed", (unsigned long long) from,
+                    (unsigned long long) to);
+    } else {
+        for (uint64_t k = from; k <= to; k++)
+            problem_add(s, k, 0, "record %llu removed", (unsigned long long) k);
+    }
+    w->after_gap = 1;
+}
+
+static void walk_index_of(WALK *w, uint64_t n, const unsigned char *sha, const char *hex)
+{
+    unsigned char numk[8], got[8];
+    DBT     k = {0}, v = {0};
+    int     rc;
+
+    k.data = (void *) sha;
+    k.size = 32;
+    v.data = got;
+    v.ulen = 8;
+    v.flags = DB_DBT_USERMEM;
+    rc = w->db->id->get(w->db->id, 0, &k, &v, 0);
+    if (rc == DB_NOTFOUND) {
+        problem_add(w->s, n, 2, "index: %s (record %llu) is not in id.db", hex,
+                    (unsigned long long) n);
+    } else if (rc == 0 && adb_key_num(got) != n) {
+        if (w->nmis == w->capmis) {
+            w->capmis = w->capmis ? w->capmis * 2 : 16;
+            w->mis = myrealloc(w->mis, w->capmis * sizeof(MISPLACED));
+        }
+        w->mis[w->nmis].at = n;
+        w->mis[w->nmis].belongs = adb_key_num(got);
+        memcpy(w->mis[w->nmis++].hex, hex, DIGEST_HEXLEN + 1);
+    }
+    if (w->db->order) {
+        adb_num_key(n, numk);
+        k.data = numk;
+        k.size = 8;
+        v.flags = DB_DBT_PARTIAL;
+        v.dlen = 0;
+        if (w->db->order->get(w->db->order, 0, &k, &v, 0) == DB_NOTFOUND)
+            problem_add(w->s, n, 2, "index: %s (record %llu) is not in order.db", hex,
+                        (unsigned long long) n);
+    }
+}
+
+static void walk_record(WALK *w, uint64_t n, const unsigned char *r, size_t len)
+{
+    VSTATE *s = w->s;
+    unsigned char want[32];
+    char    hex[DIGEST_HEXLEN + 1];
+    uint32_t flags;
+
+    if (n < w->expect || n > w->max)
+        return;                     /* cannot happen: keys are unique and sorted */
+    if (n > w->expect)
+        walk_gap(w, n);
+    w->expect = n + 1;
+    w->res->records++;
+    if (len < REC_MIN || r[0] < 1 || r[0] > RECORD_VERSION) {
+        problem_add(s, n, 0, "record %llu damaged (cannot be decoded)", (unsigned long long) n);
+        w->after_gap = 1;           /* its link cannot be checked; nor the next */
+        return;
+    }
+    digest_hex(r + OFF_SHA, hex);
+    verify_link(w->prev, r + OFF_SHA, n, want);
+    if (memcmp(want, r + OFF_CHAIN, 32) != 0 && !w->after_gap) {
+        if (w->nbroken == w->capbroken) {
+            w->capbroken = w->capbroken ? w->capbroken * 2 : 16;
+            w->broken = myrealloc(w->broken, w->capbroken * sizeof(uint64_t));
+        }
+        w->broken[w->nbroken++] = n;
+    }
+    w->after_gap = 0;
+    memcpy(w->prev, r + OFF_CHAIN, 32);
+    memcpy(w->res->head, r + OFF_CHAIN, 32);
+    memcpy(w->res->last_id, hex, sizeof(hex));
+    w->res->last_num = n;
+    flags = (uint32_t) r[OFF_FLAGS] << 24 | (uint32_t) r[OFF_FLAGS + 1] << 16
+        | (uint32_t) r[OFF_FLAGS + 2] << 8 | r[OFF_FLAGS + 3];
+    if (flags & REC_F_DELETED) {
+        bit_set(w->tomb, n);
+        w->res->tombstones++;
+        return;
+    }
+    bit_set(w->live, n);
+    walk_index_of(w, n, r + OFF_SHA, hex);
+    if ((int64_t) record_get_u64(r + OFF_ARRIVAL) >= w->o->since) {
+        JOB     j;
+
+        j.num = n;
+        j.arrival = (int64_t) record_get_u64(r + OFF_ARRIVAL);
+        j.size = (int64_t) record_get_u64(r + OFF_SIZE);
+        memcpy(j.hex, hex, sizeof(hex));
+        verify_queue(s, &j);
+    }
+}
+
+/* Every (key, value) of dbp through a bulk cursor. */
+static int verify_each(DB *dbp, int (*fn)(WALK *, const DBT *, const DBT *), WALK *w)
+{
+    DBC    *c;
+    DBT     k = {0}, v = {0}, bulk = {0};
+    void   *buf = mymalloc(BULK);
+    int     rc;
+
+    bulk.data = buf;
+    bulk.ulen = BULK;
+    bulk.flags = DB_DBT_USERMEM;
+    if ((rc = dbp->cursor(dbp, 0, &c, 0)) != 0) {
+        myfree(buf);
+        return rc;
+    }
+    while ((rc = c->get(c, &k, &bulk, DB_MULTIPLE_KEY | DB_NEXT)) == 0) {
+        void   *p;
+
+        DB_MULTIPLE_INIT(p, &bulk);
+        for (;;) {
+            DB_MULTIPLE_KEY_NEXT(p, &bulk, k.data, k.size, v.data, v.size);
+            if (p == 0)
+                break;
+            if ((rc = fn(w, &k, &v)) != 0)
+                goto out;
+        }
+    }
+    if (rc == DB_NOTFOUND)
+        rc = 0;
+out:
+    c->close(c);
+    myfree(buf);
+    return rc;
+}
+
+static int each_record(WALK *w, const DBT *k, const DBT *v)
+{
+    if (k->size == 8)
+        walk_record(w, adb_key_num(k->data), v->data, v->size);
+    if (w->o->progress && (w->res->records & 4095) == 0)
+        w->o->progress(w->res->records, w->max, w->o->ctx);
+    return 0;
+}
+
+static void dangling_add(WALK *w, uint64_t num)
+{
+    DANGLING *dang = w->dang;
+    size_t  ndang = w->ndang;
+    const char *dang_where = w->where;
+
+    if (ndang && dang[ndang - 1].num == num && dang[ndang - 1].where == dang_where) {
+        dang[ndang - 1].entries++;
+        return;
+    }
+    for (size_t i = 0; i < ndang; i++)
+        if (dang[i].num == num && dang[i].where == dang_where) {
+            dang[i].entries++;
+            return;
+        }
+    if (w->ndang == w->capdang) {
+        w->capdang = w->capdang ? w->capdang * 2 : 16;
+        w->dang = myrealloc(w->dang, w->capdang * sizeof(DANGLING));
+    }
+    w->dang[w->ndang].num = num;
+    w->dang[w->ndang].entries = 1;
+    w->dang[w->ndang++].where = dang_where;
+}
+
+static int each_posting(WALK *w, const DBT *k, const DBT *v)
+{
+    uint64_t n;
+
+    (void) k;
+    if (v->size != 8)
+        return 0;
+    n = adb_key_num(v->data);
+    if (!bit_get(w->live, n, w->max) && w->ndang < 10000)
+        dangling_add(w, n);
+    return 0;
+}
+
+static int each_order(WALK *w, const DBT *k, const DBT *v)
+{
+    return each_posting(w, v, k);
+}
+
+static int each_id(WALK *w, const DBT *k, const DBT *v)
+{
+    char    hex[DIGEST_HEXLEN + 1];
+    uint64_t n;
+
+    if (k->size != 32 || v->size != 8)
+        return 0;
+    n = adb_key_num(v->data);
+    if (bit_get(w->live, n, w->max))
+        return 0;
+    digest_hex(k->data, hex);
+    if (bit_get(w->gap, n, w->max)) {
+        /* Name the removed record on its own line, when it has one. */
+        for (size_t i = 0; i < w->s->np; i++)
+            if (w->s->probs[i].num == n && w->s->probs[i].order == 0
+                && strncmp(w->s->probs[i].text, "record ", 7) == 0) {
+                VSTR   *v = vstr_alloc(128);
+
+                vstr_sprintf(v, "record %llu removed (%s)", (unsigned long long) n, hex);
+                myfree(w->s->probs[i].text);
+                w->s->probs[i].text = vstr_export(v);
+                return 0;
+            }
+        problem_add(w->s, n, 1, "record %llu was %s", (unsigned long long) n, hex);
+    }
+    else if (bit_get(w->tomb, n, w->max))
+        problem_add(w->s, n, 2, "index: id.db still has deleted %s (record %llu)", hex,
+                    (unsigned long long) n);
+    else
+        problem_add(w->s, n, 2, "index: id.db maps %s to record %llu, which does not exist",
+                    hex, (unsigned long long) n);
+    return 0;
+}
+
+static int problem_cmp(const void *a, const void *b)
+{
+    const PROBLEM *x = a, *y = b;
+
+    if (x->num != y->num)
+        return x->num < y->num ? -1 : 1;
+    if (x->order != y->order)
+        return x->order - y->order;
+    return strcmp(x->text, y->text);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Two records whose id.db entries point at each other's place were
+ * swapped; the links at and after each are explained by it. */
+static void verify_explain(WALK *w)
+{
+    VSTATE *s = w->s;
+
+    qsort(w->broken, w->nbroken, sizeof(uint64_t), u64_cmp);
+    for (size_t i = 0; i < w->nmis; i++) {
+        MISPLACED *a = &w->mis[i];
+        MISPLACED *b = 0;
+
+        if (a->at == 0)
+            continue;
+        for (size_t j = i + 1; j < w->nmis && b == 0; j++)
+            if (w->mis[j].at == a->belongs && w->mis[j].belongs == a->at)
+                b = &w->mis[j];
+        if (b == 0) {
+            problem_add(s, a->at, 2, "index: id.db maps %s to record %llu, but it is record %llu",
+                        a->hex, (unsigned long long) a->belongs, (unsigned long long) a->at);
+            continue;
+        }
+        problem_add(s, a->at < b->at ? a->at : b->at, 0, "records %llu and %llu swapped (%s, %s)",
+                    (unsigned long long) a->at, (unsigned long long) b->at, a->hex, b->hex);
+        for (size_t k = 0; k < w->nbroken; k++) {
+            uint64_t n = w->broken[k];
+
+            if (n == a->at || n == a->at + 1 || n == b->at || n == b->at + 1)
+                w->broken[k] = 0;
+        }
+        b->at = 0;
+    }
+    for (size_t k = 0; k < w->nbroken; k++) {
+        unsigned char numk[8];
+        DBT     key = {0}, val = {0};
+        char    hex[DIGEST_HEXLEN + 1] = "?";
+
+        if (w->broken[k] == 0)
+            continue;
+        adb_num_key(w->broken[k], numk);
+        key.data = numk;
+        key.size = 8;
+        val.flags = DB_DBT_MALLOC;
+        if (w->db->msg->get(w->db->msg, 0, &key, &val, 0) == 0) {
+            if (val.size >= REC_MIN)
+                digest_hex((unsigned char *) val.data + OFF_SHA, hex);
+            myfree(val.data);
+        }
+        problem_add(s, w->broken[k], 0, "chain broken at %s (record %llu)", hex,
+                    (unsigned long long) w->broken[k]);
+    }
+}
+
+/* The head and count the indexer keeps must agree with the last record. */
+static void verify_head(WALK *w)
+{
+    DBT     k = {0}, v = {0};
+    unsigned char head[32];
+    uint64_t count = adb_meta_u64(w->db, 0, "count");
+    uint64_t gaps = w->max + 1 - w->res->records - 1;
+
+    k.data = "chain";
+    k.size = 5;
+    v.data = head;
+    v.ulen = 32;
+    v.flags = DB_DBT_USERMEM;
+    if (w->db->meta->get(w->db->meta, 0, &k, &v, 0) == 0 && w->res->records
+        && memcmp(head, w->res->head, 32) != 0)
+        problem_add(w->s, w->max + 1, 0, "chain head in meta.db does not follow from record %llu: "
+                    "records after it removed", (unsigned long long) w->max);
+    else if (count > w->res->records + gaps)
+        problem_add(w->s, w->max + 1, 0, "records after %llu removed: meta.db counts %llu",
+                    (unsigned long long) w->max, (unsigned long long) count);
+}
+
+int verify_archive(const CONFIG *cfg, ADB *db, const VERIFY_OPTS *o, VERIFY_RESULT *res,
+                   char *err, size_t errlen)
+{
+    VSTATE  s;
+    WALK    w;
+    pthread_t *tids;
+    int     nthreads = o->threads > 0 ? o->threads : (int) sysconf(_SC_NPROCESSORS_ONLN);
+    size_t  nbytes;
+    int     rc;
+
+    memset(res, 0, sizeof(*res));
+    memset(&s, 0, sizeof(s));
+    memset(&w, 0, sizeof(w));
+    strlist_init(&res->problems);
+    if (nthreads < 1)
+        nthreads = 1;
+    if (nthreads > 16)
+        nthreads = 16;
+    if ((rc = verify_last_num(db, &w.max)) != 0) {
+        snprintf(err, errlen, "msg.db: %s", db_strerror(rc));
+        return -1;
+    }
+    s.cfg = cfg;
+    s.quick = o->quick;
+    pthread_mutex_init(&s.lock, 0);
+    pthread_cond_init(&s.more, 0);
+    pthread_cond_init(&s.room, 0);
+    w.s = &s;
+    w.db = db;
+    w.o = o;
+    w.res = res;
+    w.expect = 1;
+    nbytes = (size_t) (w.max / 8 + 1);
+    w.live = mycalloc(nbytes, 1);
+    w.tomb = mycalloc(nbytes, 1);
+    w.gap = mycalloc(nbytes, 1);
+    tids = mycalloc((size_t) nthreads, sizeof(pthread_t));
+    for (int i = 0; i < nthreads; i++)
+        pthread_create(&tids[i], 0, verify_worker, &s);
+    rc = verify_each(db->msg, each_record, &w);
+    pthread_mutex_lock(&s.lock);
+    s.done = 1;
+    pthread_cond_broadcast(&s.more);
+    pthread_mutex_unlock(&s.lock);
+    for (int i = 0; i < nthreads; i++)
+        pthread_join(tids[i], 0);
+    myfree(tids);
+    if (o->progress)
+        o->progress(res->records, w.max, o->ctx);
+    if (rc == 0) {
+        verify_explain(&w);
+        verify_head(&w);
+        if ((rc = verify_each(db->id, each_id, &w)) == 0)
+            for (int i = 0; i < 4 && rc == 0; i++) {
+                DB     *dbs[4] = {db->term, db->date, db->size, db->order};
+                const char *names[4] = {"term.db", "date.db", "size.db", "order.db"};
+
+                w.where = names[i];
+                if (dbs[i])
+                    rc = verify_each(dbs[i], i == 3 ? each_order : each_posting, &w);
+            }
+        for (size_t i = 0; i < w.ndang; i++) {
+            const DANGLING *dang = w.dang;
+
+            if (bit_get(w.tomb, dang[i].num, w.max))
+                problem_add(&s, dang[i].num, 3, "index: %llu %s entr%s at deleted record %llu",
+                            (unsigned long long) dang[i].entries, dang[i].where,
+                            dang[i].entries == 1 ? "y still points" : "ies still point",
+                            (unsigned long long) dang[i].num);
+            else
+                problem_add(&s, dang[i].num, 3, "index: %llu %s entr%s at record %llu, "
+                            "which does not exist", (unsigned long long) dang[i].entries,
+                            dang[i].where, dang[i].entries == 1 ? "y points" : "ies point",
+                            (unsigned long long) dang[i].num);
+        }
+    }
+    myfree(w.dang);
+    if (rc != 0)
+        snprintf(err, errlen, "reading the database: %s", db_strerror(rc));
+    res->blobs = s.blobs;
+    res->bytes = s.bytes;
+    qsort(s.probs, s.np, sizeof(PROBLEM), problem_cmp);
+    for (size_t i = 0; i < s.np; i++) {
+        strlist_add(&res->problems, s.probs[i].text);
+        myfree(s.probs[i].text);
+    }
+    myfree(s.probs);
+    myfree(w.live);
+    myfree(w.tomb);
+    myfree(w.gap);
+    myfree(w.broken);
+    myfree(w.mis);
+    pthread_mutex_destroy(&s.lock);
+    pthread_cond_destroy(&s.more);
+    pthread_cond_destroy(&s.room);
+    if (rc != 0)
+        return -1;
+    return res->problems.n ? 1 : 0;
+}
+
+void verify_free(VERIFY_RESULT *res)
+{
+    strlist_free(&res->problems);
+}
+
+int verify_status_save(const CONFIG *cfg, const VERIFY_RESULT *res, time_t when, int seal_problems)
+{
+    VSTR   *path = vstr_alloc(256), *tmp = vstr_alloc(256), *v = vstr_alloc(1024);
+    uint64_t problems = (uint64_t) res->problems.n + (uint64_t) seal_problems;
+    FILE   *fp;
+    int     rc = -1;
+
+    vstr_sprintf(path, "%s/media/verify.status", cfg->data_dir);
+    vstr_sprintf(tmp, "%s/media/.verify.status.tmp", cfg->data_dir);
+    vstr_sprintf(v, "time=%lld\nresult=%s\nrecords=%llu\ntombstones=%llu\nproblems=%llu\n"
+                 "first=", (long long) when, problems ? "failed" : "ok",
+                 (unsigned long long) res->records, (unsigned long long) res->tombstones,
+                 (unsigned long long) problems);
+    if (res->problems.n)
+        vstr_add(v, res->problems.v[0], strcspn(res->problems.v[0], "\n"));
+    else if (seal_problems)
+        vstr_addstr(v, "a seal does not match the archive");
+    vstr_addch(v, '\n');
+    if ((fp = fopen(tmp->s, "we")) != 0) {
+        rc = fwrite(v->s, 1, v->len, fp) == v->len ? 0 : -1;
+        if (fclose(fp) != 0 || rc < 0 || rename(tmp->s, path->s) < 0)
+            rc = -1;
+    }
+    vstr_free(path);
+    vstr_free(tmp);
+    vstr_free(v);
+    return rc;
+}
+
+void verify_status_load(const CONFIG *cfg, VERIFY_STATUS *st)
+{
+    VSTR   *path = vstr_alloc(256);
+    char    line[1024];
+    FILE   *fp;
+
+    memset(st, 0, sizeof(*st));
+    vstr_sprintf(path, "%s/media/verify.status", cfg->data_dir);
+    if ((fp = fopen(path->s, "re")) != 0) {
+        while (fgets(line, sizeof(line), fp)) {
+            line[strcspn(line, "\n")] = 0;
+            if (strncmp(line, "time=", 5) == 0)
+                st->when = (time_t) atoll(line + 5);
+            else if (strncmp(line, "result=", 7) == 0)
+                st->ok = strcmp(line + 7, "ok") == 0, st->known = 1;
+            else if (strncmp(line, "records=", 8) == 0)
+                st->records = strtoull(line + 8, 0, 10);
+            else if (strncmp(line, "tombstones=", 11) == 0)
+                st->tombstones = strtoull(line + 11, 0, 10);
+            else if (strncmp(line, "problems=", 9) == 0)
+                st->problems = strtoull(line + 9, 0, 10);
+            else if (strncmp(line, "first=", 6) == 0)
+                snprintf(st->first, sizeof(st->first), "%.*s", (int) sizeof(st->first) - 1, line + 6);
+        }
+        fclose(fp);
+    }
+    vstr_free(path);
+}
