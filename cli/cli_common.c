@@ -72,9 +72,18 @@ void cli_resolve(ADB *db, const char *id, uint64_t *num, MSGREC *rec)
     case LOOKUP_BADID:
         fprintf(stderr, "mailarc: \"%s\" is not a message id (12 to 64 hex digits)\n", id);
         exit(EXIT_USAGE);
-    case LOOKUP_NOTFOUND:
-        fprintf(stderr, "mailarc: no message %s\n", id);
+    case LOOKUP_NOTFOUND: {
+        char    key[80];
+
+        snprintf(key, sizeof(key), "deleted/%.64s", id);
+        if (strlen(id) == 64 && adb_meta_u64(db, 0, key))
+            fprintf(stderr, "mailarc: %s was lawfully deleted (its tombstone is record %llu; "
+                    "mailarc delete --list says by whom)\n", id,
+                    (unsigned long long) adb_meta_u64(db, 0, key));
+        else
+            fprintf(stderr, "mailarc: no message %s\n", id);
         exit(EXIT_NOTFOUND);
+    }
     case LOOKUP_AMBIGUOUS:
         fprintf(stderr, "mailarc: %s is ambiguous; give more digits\n", id);
         exit(EXIT_USAGE);

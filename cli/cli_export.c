@@ -62,13 +62,14 @@ static int out_close(int fd, const char *dir, const char *name)
 }
 
 /* A new directory, or an empty one; its fd or -1. */
-static int out_dir(const char *dir)
+static int out_dir(const char *dir, int *created)
 {
     int     fd;
     DIR    *d;
     struct dirent *e;
 
-    if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+    *created = mkdir(dir, 0750) == 0;
+    if (!*created && errno != EEXIST) {
         fprintf(stderr, "mailarc: export: %s: %s\n", dir, strerror(errno));
         return -1;
     }
@@ -118,6 +119,7 @@ int cli_export(const CONFIG *cfg, int argc, char **argv)
     SEARCH_RESULT res;
     ADB    *db;
     int     c, dfd = -1, mfd = -1, cfd = -1, rc = EXIT_UNAVAILABLE, tty = isatty(2), eml;
+    int     created = 0;
     size_t  done = 0;
 
     memset(&res, 0, sizeof(res));
@@ -167,15 +169,17 @@ int cli_export(const CONFIG *cfg, int argc, char **argv)
         rc = EXIT_NOTFOUND;
         goto out;
     }
+    if ((dfd = out_dir(dir, &created)) < 0) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
     cli_invoker(invoker, sizeof(invoker));
     vstr_sprintf(detail, "format=%s out=%s messages=%zu%s%s query=%s", format, dir, res.n,
                  as ? " as=" : "", as ? as : "", text->s);
     if (auditlog_write(cfg, invoker, "export", "ok", detail->s, err, sizeof(err)) < 0) {
         fprintf(stderr, "mailarc: export: refused, the audit log cannot be written: %s\n", err);
-        goto out;
-    }
-    if ((dfd = out_dir(dir)) < 0) {
-        rc = EXIT_USAGE;
+        if (created)
+            rmdir(dir);
         goto out;
     }
     if ((!eml && (mfd = out_open(dfd, "messages.mbox", dir)) < 0)

@@ -106,19 +106,10 @@ static int query_ok(const char *text)
 
 static size_t query_count(ADB *db, const char *text)
 {
-    SEARCH_RESULT res;
-    QUERY   q;
-    char    err[512];
     size_t  n = 0;
+    char    err[256];
 
-    if (query_parse(text, &q, err, sizeof(err)) < 0)
-        return 0;
-    if (search_run(db, &q, 0, 0, 1, &res, err, sizeof(err)) == 0) {
-        n = res.total;
-        search_result_free(&res);
-    }
-    query_free(&q);
-    return n;
+    return search_count(db, text, &n, err, sizeof(err)) == 0 ? n : 0;
 }
 
 static int hold_list(const CONFIG *cfg, int all)
@@ -330,108 +321,54 @@ int cli_retention(const CONFIG *cfg, int argc, char **argv)
 
 static int delete_request(const CONFIG *cfg, const char *reason, const char *query)
 {
-    RETENTION ret;
-    RETENTION_EVAL *ev = 0;
-    HOLD   *holds = 0;
-    SEARCH_RESULT res;
-    QUERY   q;
+    RETENTION_COUNTS c;
     STRLIST kv;
     ACTOR   a;
     ADB    *db;
-    VSTR   *line = vstr_alloc(256), *detail = vstr_alloc(256);
-    char    err[1024], id[DELREQ_ID_MAX], when[32], hex[DIGEST_HEXLEN + 1];
-    uint64_t deletable = 0, young = 0, held = 0;
-    time_t  now = time(0);
-    int     nholds = 0, rc;
+    VSTR   *detail = vstr_alloc(256);
+    char    err[1024], when[32];
+    const char *id;
+    int     rc;
 
-    memset(&res, 0, sizeof(res));
-    strlist_init(&kv);
     if (!query_ok(query))
         return EXIT_USAGE;
-    if (retention_load(cfg, &ret, err, sizeof(err)) < 0) {
-        fprintf(stderr, "mailarc: %s\n", err);
-        return EXIT_USAGE;
-    }
-    if ((rc = actor_start(cfg, "delete --request", 1, &a)) != 0) {
-        retention_free(&ret);
+    if ((rc = actor_start(cfg, "delete --request", 1, &a)) != 0)
         return rc;
-    }
     db = cli_open_db(cfg);
-    holds = holds_list(cfg, 1, &nholds);
-    query_parse(query, &q, err, sizeof(err));
-    rc = EXIT_UNAVAILABLE;
-    if ((ev = retention_eval(db, &ret, holds, nholds, err, sizeof(err))) == 0
-        || search_run(db, &q, 0, 0, 0, &res, err, sizeof(err)) != 0) {
+    rc = retention_request(cfg, db, query, reason, a.login, &kv, &c, err, sizeof(err));
+    adb_close(db);
+    if (rc < 0) {
         fprintf(stderr, "mailarc: delete: %s\n", err);
+        rc = EXIT_USAGE;
         goto out;
     }
-    delreq_new_id(id);
-    kv_set(&kv, "id", id);
-    kv_set(&kv, "query", query);
-    kv_set(&kv, "reason", reason);
-    kv_set(&kv, "requester", a.login);
-    kv_set_num(&kv, "created", (long long) now);
-    kv_set_num(&kv, "expires", (long long) (now + cfg->delete_request_ttl));
-    kv_set(&kv, "state", "requested");
-    for (size_t i = 0; i < res.n; i++) {
-        uint64_t num = res.hits[i].num;
-        int     k = retention_rule_of(ev, num);
-        MSGREC  r;
-
-        if (retention_held_by(ev, num) >= 0) {
-            held++;
-            continue;
-        }
-        if (retention_end(&ret, ev, num, res.hits[i].date) > (int64_t) now) {
-            young++;
-            continue;
-        }
-        if (cli_record(db, num, &r) < 0)
-            continue;
-        digest_hex(r.sha, hex);
-        record_free(&r);
-        vstr_sprintf(line, "%llu %s %s", (unsigned long long) num, hex,
-                     k < ret.n ? ret.rules[k].text : "");
-        if (k == ret.n)
-            vstr_sprintf_append(line, "retention_default %s", ret.def_text);
-        kv_add(&kv, "msg", line->s);
-        deletable++;
-    }
-    kv_set_num(&kv, "matched", (long long) res.total);
-    kv_set_num(&kv, "deletable", (long long) deletable);
-    kv_set_num(&kv, "not_expired", (long long) young);
-    kv_set_num(&kv, "held", (long long) held);
-    printf("%zu message%s match: %llu can be deleted; left out: %llu not past retention, "
-           "%llu under a legal hold\n", res.total, res.total == 1 ? "" : "s",
-           (unsigned long long) deletable, (unsigned long long) young, (unsigned long long) held);
-    if (deletable == 0) {
+    rc = EXIT_UNAVAILABLE;
+    id = kv_get(&kv, "id");
+    printf("%llu message%s match: %llu can be deleted; left out: %llu not past retention, "
+           "%llu under a legal hold\n", (unsigned long long) c.matched, c.matched == 1 ? "" : "s",
+           (unsigned long long) c.deletable, (unsigned long long) c.not_expired,
+           (unsigned long long) c.held);
+    if (c.deletable == 0) {
         printf("nothing to delete: no request made\n");
         rc = EXIT_NOTFOUND;
         goto out;
     }
     vstr_sprintf(detail, "request=%s deletable=%llu not_expired=%llu held=%llu reason=%s query=%s",
-                 id, (unsigned long long) deletable, (unsigned long long) young,
-                 (unsigned long long) held, reason, query);
+                 id, (unsigned long long) c.deletable, (unsigned long long) c.not_expired,
+                 (unsigned long long) c.held, reason, query);
     if (actor_audit(&a, "delete-request", "ok", detail->s) < 0)
         goto out;
     if (delreq_save(cfg, id, &kv) < 0) {
         fprintf(stderr, "mailarc: delete: cannot save request %s: %m\n", id);
         goto out;
     }
-    date_iso(now + cfg->delete_request_ttl, when, sizeof(when));
+    date_iso((time_t) kv_get_num(&kv, "expires"), when, sizeof(when));
     printf("request %s: another admin approves it with\n    mailarc delete --approve %s\n"
            "before %s\n", id, id, when);
     rc = 0;
 out:
-    query_free(&q);
-    search_result_free(&res);
-    retention_eval_free(ev);
-    retention_free(&ret);
-    holds_free(holds, nholds);
     strlist_free(&kv);
-    adb_close(db);
     auditlog_close(&a.audit);
-    vstr_free(line);
     vstr_free(detail);
     return rc;
 }
@@ -482,7 +419,7 @@ static int delete_decide(const CONFIG *cfg, const char *id, int approve)
     STRLIST kv;
     ACTOR   a;
     VSTR   *detail = vstr_alloc(128);
-    const char *state;
+    char    why[256];
     int     rc;
 
     if (!delreq_id_ok(id) || delreq_load(cfg, id, &kv) < 0) {
@@ -495,24 +432,16 @@ static int delete_decide(const CONFIG *cfg, const char *id, int approve)
         vstr_free(detail);
         return rc;
     }
-    state = delreq_state(&kv, time(0));
     vstr_sprintf(detail, "request=%s", id);
     rc = EXIT_USAGE;
-    if (strcmp(state, "requested") != 0) {
-        fprintf(stderr, "mailarc: %s: request %s is %s\n", cmd, id, state);
+    if (delreq_decision_ok(&kv, a.login, approve, time(0), why, sizeof(why)) < 0) {
+        fprintf(stderr, "mailarc: %s: %s\n", cmd, why);
         actor_audit(&a, approve ? "delete-approve" : "delete-cancel", "refused", detail->s);
-    } else if (approve && strcmp(kv_get(&kv, "requester"), a.login) == 0) {
-        fprintf(stderr, "mailarc: %s: %s asked for it; another admin must approve it\n", cmd,
-                a.login);
-        actor_audit(&a, "delete-approve", "refused", detail->s);
     } else if (actor_audit(&a, approve ? "delete-approve" : "delete-cancel", "ok",
                            detail->s) < 0) {
         rc = EXIT_UNAVAILABLE;
     } else {
-        kv_set(&kv, "state", approve ? "approved" : "cancelled");
-        kv_set(&kv, approve ? "approver" : "cancelled_by", a.login);
-        kv_set_num(&kv, approve ? "approved" : "cancelled", (long long) time(0));
-        if (delreq_save(cfg, id, &kv) < 0) {
+        if (delreq_decide(cfg, id, &kv, a.login, approve) < 0) {
             fprintf(stderr, "mailarc: %s: cannot save request %s: %m\n", cmd, id);
             rc = EXIT_UNAVAILABLE;
         } else if (!approve) {

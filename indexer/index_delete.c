@@ -1,10 +1,13 @@
 /*
  * index_delete.c - lawful deletion, carried out (see index_delete.h).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "delreq.h"
 #include "digest.h"
@@ -18,8 +21,10 @@
 #include "retention.h"
 #include "store.h"
 #include "index_delete.h"
+#include "index_journal.h"
 
 #define CHUNK 64                    /* messages per transaction */
+#define AUTO_EVERY 86400            /* retention_auto_delete runs once a day */
 
 typedef struct victim {
     uint64_t num;
@@ -28,6 +33,7 @@ typedef struct victim {
     MSGREC  rec;
     TERMSET *content;
     int     go;                     /* passed the checks */
+    STRLIST reports;                /* "ARRIVAL ID" of its journal reports' blobs */
 } VICTIM;
 
 /* The tombstone of r: what identifies it and why it went. */
@@ -88,6 +94,30 @@ static int delete_chunk(ADB *db, VICTIM *v, int n, const STRLIST *kv, const char
             rc = 0;
         if (rc != 0)
             break;
+        /* The journal reports it came in hold the message too. */
+        for (int k = 0; k < v[i].rec.journals.n && rc == 0; k++) {
+            char    jkey[128], line[128];
+            DBT     mk = {0};
+
+            index_journal_key(v[i].rec.journals.v[k], jkey, sizeof(jkey));
+            snprintf(line, sizeof(line), "%llu %s",
+                     (unsigned long long) adb_meta_u64(db, txn, jkey), v[i].rec.journals.v[k]);
+            strlist_add(&v[i].reports, line);
+            mk.data = jkey;
+            mk.size = (u_int32_t) strlen(jkey);
+            if ((rc = db->meta->del(db->meta, txn, &mk, 0)) == DB_NOTFOUND)
+                rc = 0;
+        }
+        if (rc != 0)
+            break;
+        /* Media checks still tell a lawful deletion from a loss. */
+        {
+            char    dkey[80];
+
+            snprintf(dkey, sizeof(dkey), "deleted/%s", v[i].hex);
+            if ((rc = adb_meta_put_u64(db, txn, dkey, v[i].num)) != 0)
+                break;
+        }
         tombstone(&v[i].rec, &v[i], kv, id, &t);
         record_encode(&t, buf);
         record_free(&t);
@@ -180,6 +210,7 @@ static void victims_free(VICTIM *v, int n)
         record_free(&v[i].rec);
         postings_content_free(v[i].content);
         myfree(v[i].rule);
+        strlist_free(&v[i].reports);
     }
 }
 
@@ -228,10 +259,19 @@ static int carry_out(CHILD *child, ADB *db, const char *id, STRLIST *kv)
         if (n == CHUNK || (line == 0 && n)) {
             check_chunk(cfg, db, &ret, ev, v, n, &vols, &skipped, &gone);
             rc = delete_chunk(db, v, n, kv, id, &deleted);
-            for (int k = 0; k < n && rc == 0; k++)
+            for (int k = 0; k < n && rc == 0; k++) {
                 if (v[k].go && store_remove(cfg->data_dir, v[k].rec.arrival, v[k].hex, err,
                                             sizeof(err)) < 0)
                     msg_warn("deletion %s: %s", id, err);
+                for (int j = 0; j < v[k].reports.n; j++) {
+                    unsigned long long when;
+                    char    hex[DIGEST_HEXLEN + 1];
+
+                    if (sscanf(v[k].reports.v[j], "%llu %64s", &when, hex) == 2 && when
+                        && store_remove(cfg->data_dir, (int64_t) when, hex, err, sizeof(err)) < 0)
+                        msg_warn("deletion %s: journal report: %s", id, err);
+                }
+            }
             victims_free(v, n);
             n = 0;
         }
@@ -263,11 +303,49 @@ out:
     return rc == DB_RUNRECOVERY ? -2 : 0;
 }
 
+/* retention_auto_delete = yes: once a day, a request for everything past
+ * retention and not held, approved by the configuration itself. */
+static void index_auto_request(CHILD *child, ADB *db)
+{
+    const CONFIG *cfg = &child->cfg;
+    RETENTION_COUNTS c;
+    STRLIST kv;
+    VSTR   *stamp = vstr_alloc(256);
+    struct stat st;
+    char    err[512];
+    int     fd;
+
+    vstr_sprintf(stamp, "%s/deletions/.auto", cfg->data_dir);
+    if (stat(stamp->s, &st) == 0 && time(0) - st.st_mtime < AUTO_EVERY) {
+        vstr_free(stamp);
+        return;
+    }
+    if ((fd = open(stamp->s, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640)) >= 0)
+        close(fd);
+    if (retention_request(cfg, db, "", "retention_auto_delete = yes", "retention_auto_delete",
+                          &kv, &c, err, sizeof(err)) < 0) {
+        msg_warn("retention_auto_delete: %s", err);
+    } else if (c.deletable > 0) {
+        kv_set(&kv, "state", "approved");
+        kv_set(&kv, "approver", "retention_auto_delete");
+        kv_set_num(&kv, "approved", (long long) time(0));
+        if (delreq_save(cfg, kv_get(&kv, "id"), &kv) < 0)
+            msg_warn("retention_auto_delete: cannot save request: %m");
+        else
+            msg_info("retention_auto_delete: request %s for %llu expired message(s)",
+                     kv_get(&kv, "id"), (unsigned long long) c.deletable);
+    }
+    strlist_free(&kv);
+    vstr_free(stamp);
+}
+
 int index_deletions(CHILD *child, ADB *db)
 {
     STRLIST ids;
     int     rc = 0;
 
+    if (child->cfg.retention_auto_delete)
+        index_auto_request(child, db);
     delreq_list(&child->cfg, &ids);
     for (int i = 0; i < ids.n && rc == 0; i++) {
         STRLIST kv;

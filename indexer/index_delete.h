@@ -11,7 +11,9 @@
  * unlinked.  Carrying out a request twice does no harm, so a crash in
  * between is finished by the next sweep.  The request then records what
  * was deleted, what was skipped and why, and the media volumes that
- * still hold copies.
+ * still hold copies.  With retention_auto_delete = yes the indexer also
+ * makes, once a day, an approved request of everything expired and not
+ * held (requester and approver "retention_auto_delete").
  */
 #ifndef MAILARC_INDEX_DELETE_H
 #define MAILARC_INDEX_DELETE_H

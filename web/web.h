@@ -101,6 +101,9 @@ typedef struct web_req {
     VSTR   *body;
     int     file_fd;                    /* >= 0: answer with this file instead */
     uint64_t file_size;
+    MHD_ContentReaderCallback reader;   /* set: stream the answer from it */
+    MHD_ContentReaderFreeCallback reader_free;
+    void   *reader_cls;
     STRLIST hname, hval;                /* extra response headers */
 } WEB_REQ;
 
@@ -131,6 +134,8 @@ int web_host_ok(const char *value);
 
 /* The archive, read-only; NULL with a 503 answered.  Pair with web_db_close. */
 ADB    *web_db_open(WEB_REQ *r);
+/* The same without answering: NULL with err set (a streamed answer). */
+ADB    *web_db_take(char *err, size_t errlen);
 void web_db_close(ADB *db);
 
 #endif

@@ -26,11 +26,17 @@
 #include "../ipc/ipc_ids.h"
 #include "../ipc/ipc_score.h"
 #include "arrivals.h"
+#include "date.h"
 #include "fetchstatus.h"
 #include "instance.h"
 #include "msg.h"
 #include "spool.h"
 #include "web.h"
+#include "delreq.h"
+#include "digest.h"
+#include "holds.h"
+#include "seal.h"
+#include "verify.h"
 #include "web_page.h"
 
 #define CHART_DAYS 30
@@ -161,6 +167,62 @@ static void journal_table(xmlNodePtr parent, const CONFIG *cfg, time_t now)
     }
 }
 
+/* The last scheduled verify, the seal key, and what waits for a decision. */
+static void integrity_table(xmlNodePtr parent, const CONFIG *cfg, time_t now)
+{
+    VERIFY_STATUS st;
+    xmlNodePtr table, tr;
+    STRLIST ids;
+    HOLD   *holds;
+    char    buf[768], when[32], fp[DIGEST_HEXLEN + 1];
+    int     waiting = 0, nholds;
+
+    el(parent, "h2", "Integrity");
+    table = el(parent, "table", 0);
+    attr(table, "id", "integrity");
+    verify_status_load(cfg, &st);
+    tr = el(table, "tr", 0);
+    el(tr, "th", "Last verify");
+    if (!st.known) {
+        el(tr, "td", cfg->verify_interval ? "not run yet" : "off (verify_interval = 0)");
+    } else {
+        date_iso(st.when, when, sizeof(when));
+        if (st.ok)
+            snprintf(buf, sizeof(buf), "%s: intact, %llu records (%llu deleted)", when,
+                     (unsigned long long) st.records, (unsigned long long) st.tombstones);
+        else
+            snprintf(buf, sizeof(buf), "%s: FAILED, %llu problem%s; the first: %s", when,
+                     (unsigned long long) st.problems, st.problems == 1 ? "" : "s", st.first);
+        elc(tr, "td", st.ok ? "ok" : "error", buf);
+    }
+    tr = el(table, "tr", 0);
+    el(tr, "th", "Seal key");
+    if (seal_fingerprint(cfg, fp) == 0)
+        snprintf(buf, sizeof(buf), "SHA256:%s", fp);
+    else
+        snprintf(buf, sizeof(buf), "none yet");
+    el(tr, "td", buf);
+    delreq_list(cfg, &ids);
+    for (int i = 0; i < ids.n; i++) {
+        STRLIST kv;
+
+        if (delreq_load(cfg, ids.v[i], &kv) == 0 && strcmp(delreq_state(&kv, now), "requested") == 0)
+            waiting++;
+        strlist_free(&kv);
+    }
+    strlist_free(&ids);
+    holds = holds_list(cfg, 1, &nholds);
+    holds_free(holds, nholds);
+    tr = el(table, "tr", 0);
+    el(tr, "th", "Legal holds");
+    snprintf(buf, sizeof(buf), "%d active", nholds);
+    link_to(el(tr, "td", 0), "/admin/holds", buf);
+    tr = el(table, "tr", 0);
+    el(tr, "th", "Deletion requests");
+    snprintf(buf, sizeof(buf), "%d waiting for approval", waiting);
+    link_to(el(tr, "td", 0), "/admin/deletions", buf);
+}
+
 void web_dashboard(WEB_REQ *r)
 {
     const CONFIG *cfg = web_config();
@@ -248,6 +310,7 @@ void web_dashboard(WEB_REQ *r)
     elc(p->main, "p", master ? "ok" : "error", buf);
     capture_table(p->main, cfg, paths, npaths, newest, now);
     journal_table(p->main, cfg, now);
+    integrity_table(p->main, cfg, now);
     el(p->main, "h2", "Messages per day (last 30 days, by arrival)");
     chart(p->main, days, now);
     page_send(r, p, MHD_HTTP_OK);

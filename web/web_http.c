@@ -217,6 +217,12 @@ static void web_route(WEB_REQ *r)
         get ? web_daemon_get(r) : web_daemon_post(r);
     else if (strcmp(u, "/admin/audit") == 0 && get)
         web_audit_page(r);
+    else if (strcmp(u, "/export") == 0 && get)
+        web_export(r);
+    else if (strcmp(u, "/admin/holds") == 0)
+        get ? web_holds_get(r) : web_holds_post(r);
+    else if (strcmp(u, "/admin/deletions") == 0)
+        get ? web_deletions_get(r) : web_deletions_post(r);
     else if (strcmp(u, "/burner") == 0)
         get ? web_burner_page(r) : web_burner_post(r);
     else if (strncmp(u, "/burner/job/", 12) == 0 && get)
@@ -237,6 +243,11 @@ static void web_respond(WEB_REQ *r)
         /* libmicrohttpd owns the fd from here and streams it. */
         resp = MHD_create_response_from_fd64(r->file_size, r->file_fd);
         r->file_fd = -1;
+    } else if (r->reader) {
+        /* And here the reader's state, freed with reader_free. */
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, r->reader,
+                                                 r->reader_cls, r->reader_free);
+        r->reader = 0;
     } else {
         resp = MHD_create_response_from_buffer(r->body->len, r->body->s, MHD_RESPMEM_MUST_COPY);
     }
@@ -313,6 +324,8 @@ void web_done(void *cls, struct MHD_Connection *conn, void **ctx,
         return;
     if (r->pp)
         MHD_destroy_post_processor(r->pp);
+    if (r->reader && r->reader_free)        /* never handed to a response */
+        r->reader_free(r->reader_cls);
     if (r->file_fd >= 0)
         close(r->file_fd);
     for (int i = 0; i < r->fval.n; i++)

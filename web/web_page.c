@@ -137,6 +137,8 @@ WEB_PAGE *page_new(const WEB_REQ *r, const char *title)
         if (r->sess.role != ACCESS_USER) {
             link_to(nav, "/burner", "Burner");
             link_to(nav, "/admin/audit", "Audit log");
+            link_to(nav, "/admin/holds", "Holds");
+            link_to(nav, "/admin/deletions", "Deletions");
         }
         if (r->sess.role == ACCESS_ADMIN)
             link_to(nav, "/admin/daemon", "Daemon");

@@ -25,4 +25,10 @@ void web_burner_post(WEB_REQ *r);
 void web_burner_job(WEB_REQ *r, const char *id);
 void web_burner_file(WEB_REQ *r, const char *kind, const char *name);
 
+void web_export(WEB_REQ *r);
+void web_holds_get(WEB_REQ *r);
+void web_holds_post(WEB_REQ *r);
+void web_deletions_get(WEB_REQ *r);
+void web_deletions_post(WEB_REQ *r);
+
 #endif

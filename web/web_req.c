@@ -74,15 +74,23 @@ int web_sees_all(const WEB_REQ *r)
     return r->has_acc && access_sees_all(&r->acc);
 }
 
-ADB    *web_db_open(WEB_REQ *r)
+ADB    *web_db_take(char *err, size_t errlen)
 {
-    char    err[1024];
     int     dberr = 0;
     ADB    *db;
 
     pthread_mutex_lock(&web_db_lock);
-    if ((db = adb_open(web_config(), ADB_READ_SHARED, &dberr, err, sizeof(err))) == 0) {
+    if ((db = adb_open(web_config(), ADB_READ_SHARED, &dberr, err, errlen)) == 0)
         pthread_mutex_unlock(&web_db_lock);
+    return db;
+}
+
+ADB    *web_db_open(WEB_REQ *r)
+{
+    char    err[1024];
+    ADB    *db;
+
+    if ((db = web_db_take(err, sizeof(err))) == 0) {
         msg_warn("the archive is unavailable: %s", err);
         if (strncmp(r->url, "/api/", 5) == 0) {
             VSTR   *j = vstr_alloc(64);

@@ -292,6 +292,17 @@ void web_search_page(WEB_REQ *r)
                 snprintf(line, sizeof(line), "%zu message%s found%s", res.total,
                          res.total == 1 ? "" : "s", pages > 1 ? "" : ".");
                 elc(p->main, "p", "count", line);
+                if (res.total) {
+                    VSTR   *u = vstr_alloc(256);
+                    xmlNodePtr a;
+
+                    vstr_addstr(u, "/export?format=mbox&q=");
+                    web_urlenc(u, q->s);
+                    a = link_to(el(p->main, "p", 0), u->s, "Export all as mbox");
+                    attr(a, "id", "export");
+                    attr(a, "download", "");
+                    vstr_free(u);
+                }
                 if (res.n) {
                     form = post_form(p->main, r, "/restore");
                     result_table(form, db, &res);

@@ -94,3 +94,28 @@ const char *delreq_state(const STRLIST *kv, time_t now)
         return "expired";
     return s;
 }
+
+int delreq_decision_ok(const STRLIST *kv, const char *login, int approve, time_t now,
+                       char *why, size_t len)
+{
+    const char *state = delreq_state(kv, now);
+    const char *by = kv_get(kv, "requester");
+
+    if (strcmp(state, "requested") != 0) {
+        snprintf(why, len, "request %s is %s", kv_get(kv, "id") ? kv_get(kv, "id") : "?", state);
+        return -1;
+    }
+    if (approve && by && strcmp(by, login) == 0) {
+        snprintf(why, len, "%s asked for it; another admin must approve it", login);
+        return -1;
+    }
+    return 0;
+}
+
+int delreq_decide(const CONFIG *cfg, const char *id, STRLIST *kv, const char *login, int approve)
+{
+    kv_set(kv, "state", approve ? "approved" : "cancelled");
+    kv_set(kv, approve ? "approver" : "cancelled_by", login);
+    kv_set_num(kv, approve ? "approved" : "cancelled", (long long) time(0));
+    return delreq_save(cfg, id, kv);
+}

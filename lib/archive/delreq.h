@@ -32,4 +32,11 @@ void delreq_list(const CONFIG *cfg, STRLIST *ids);
 /* The state, with "expired" for a request past its expiry. */
 const char *delreq_state(const STRLIST *kv, time_t now);
 
+/* May login approve (or cancel) the request now?  0, or -1 with why:
+ * not waiting for a decision, expired, or (approval) login asked for it. */
+int delreq_decision_ok(const STRLIST *kv, const char *login, int approve, time_t now,
+                       char *why, size_t len);
+/* Record the decision and save; 0, or -1 (errno). */
+int delreq_decide(const CONFIG *cfg, const char *id, STRLIST *kv, const char *login, int approve);
+
 #endif

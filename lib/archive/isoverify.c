@@ -212,6 +212,20 @@ static void check_in_archive(VERIFY *v, const char *path, const char *id)
     rc = lookup_id(v->db, id, &num, &rec);
     record_free(&rec);
     if (rc == LOOKUP_NOTFOUND) {
+        char    key[80];
+
+        /* Lawfully deleted since it was written: a note, not a problem. */
+        snprintf(key, sizeof(key), "deleted/%s", id);
+        if (adb_meta_u64(v->db, 0, key) != 0) {
+            VSTR   *line = vstr_alloc(256);
+
+            vstr_sprintf(line, "DELETED  %s: lawfully deleted from the archive since "
+                         "(record %llu is its tombstone)", path,
+                         (unsigned long long) adb_meta_u64(v->db, 0, key));
+            v->out(v->ctx, line->s);
+            vstr_free(line);
+            return;
+        }
         report(v, "NOT IN ARCHIVE  %s: no such message in the archive database", path);
         return;
     }

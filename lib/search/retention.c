@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "delreq.h"
+#include "digest.h"
+#include "kvfile.h"
+#include "lookup.h"
 #include "mymalloc.h"
 #include "search.h"
 #include "vstr.h"
@@ -201,4 +205,83 @@ int64_t retention_end(const RETENTION *r, const RETENTION_EVAL *e, uint64_t num,
     int     k = retention_rule_of(e, num);
 
     return period_end(date, k < r->n ? &r->rules[k].period : &r->def);
+}
+
+int retention_request(const CONFIG *cfg, ADB *db, const char *query, const char *reason,
+                      const char *requester, STRLIST *kv, RETENTION_COUNTS *c, char *err,
+                      size_t errlen)
+{
+    RETENTION ret;
+    RETENTION_EVAL *ev = 0;
+    HOLD   *holds;
+    SEARCH_RESULT res;
+    QUERY   q;
+    VSTR   *line = vstr_alloc(256);
+    char    id[DELREQ_ID_MAX], hex[DIGEST_HEXLEN + 1];
+    time_t  now = time(0);
+    int     nholds = 0, rc = -1;
+
+    memset(c, 0, sizeof(*c));
+    memset(&res, 0, sizeof(res));
+    strlist_init(kv);
+    if (query_parse(query, &q, err, errlen) < 0) {
+        vstr_free(line);
+        return -1;
+    }
+    if (retention_load(cfg, &ret, err, errlen) < 0) {
+        query_free(&q);
+        vstr_free(line);
+        return -1;
+    }
+    holds = holds_list(cfg, 1, &nholds);
+    if ((ev = retention_eval(db, &ret, holds, nholds, err, errlen)) == 0
+        || search_run(db, &q, 0, 0, 0, &res, err, errlen) != 0)
+        goto out;
+    delreq_new_id(id);
+    kv_set(kv, "id", id);
+    kv_set(kv, "query", query);
+    kv_set(kv, "reason", reason);
+    kv_set(kv, "requester", requester);
+    kv_set_num(kv, "created", (long long) now);
+    kv_set_num(kv, "expires", (long long) (now + cfg->delete_request_ttl));
+    kv_set(kv, "state", "requested");
+    for (size_t i = 0; i < res.n; i++) {
+        uint64_t num = res.hits[i].num;
+        int     k = retention_rule_of(ev, num);
+        MSGREC  r;
+
+        if (retention_held_by(ev, num) >= 0) {
+            c->held++;
+            continue;
+        }
+        if (retention_end(&ret, ev, num, res.hits[i].date) > (int64_t) now) {
+            c->not_expired++;
+            continue;
+        }
+        if (lookup_record(db, num, &r) < 0)
+            continue;
+        digest_hex(r.sha, hex);
+        record_free(&r);
+        if (k < ret.n)
+            vstr_sprintf(line, "%llu %s %s", (unsigned long long) num, hex, ret.rules[k].text);
+        else
+            vstr_sprintf(line, "%llu %s retention_default %s", (unsigned long long) num, hex,
+                         ret.def_text);
+        kv_add(kv, "msg", line->s);
+        c->deletable++;
+    }
+    c->matched = res.total;
+    kv_set_num(kv, "matched", (long long) c->matched);
+    kv_set_num(kv, "deletable", (long long) c->deletable);
+    kv_set_num(kv, "not_expired", (long long) c->not_expired);
+    kv_set_num(kv, "held", (long long) c->held);
+    rc = 0;
+out:
+    query_free(&q);
+    search_result_free(&res);
+    retention_eval_free(ev);
+    retention_free(&ret);
+    holds_free(holds, nholds);
+    vstr_free(line);
+    return rc;
 }

@@ -23,6 +23,7 @@
 #include "holds.h"
 #include "period.h"
 #include "query.h"
+#include "strlist.h"
 
 typedef struct retention_rule {
     PERIOD  period;
@@ -54,5 +55,17 @@ int retention_rule_of(const RETENTION_EVAL *e, uint64_t num);
 int retention_held_by(const RETENTION_EVAL *e, uint64_t num);
 /* When the message's period ends (INT64_MAX: forever). */
 int64_t retention_end(const RETENTION *r, const RETENTION_EVAL *e, uint64_t num, int64_t date);
+
+/* A deletion request for query (delreq.h), as requester: every message
+ * the query finds that is past retention and not held is listed; the
+ * others are counted.  kv gets the request (state requested, expiry
+ * delete_request_ttl from now), not yet saved.  0, or -1 with err. */
+typedef struct retention_counts {
+    uint64_t matched, deletable, not_expired, held;
+} RETENTION_COUNTS;
+
+int retention_request(const CONFIG *cfg, ADB *db, const char *query, const char *reason,
+                      const char *requester, STRLIST *kv, RETENTION_COUNTS *c, char *err,
+                      size_t errlen);
 
 #endif

@@ -594,3 +594,21 @@ int search_visible(ADB *db, const ACCESS *acc, uint64_t num)
     myfree(cand.v);
     return rc != 0 ? -1 : cand.n == 1;
 }
+
+int search_count(ADB *db, const char *text, size_t *n, char *err, size_t errlen)
+{
+    SEARCH_RESULT res;
+    QUERY   q;
+    int     rc;
+
+    *n = 0;
+    if (query_parse(text, &q, err, errlen) < 0)
+        return -1;
+    rc = search_run(db, &q, 0, 0, 1, &res, err, errlen);
+    query_free(&q);
+    if (rc != 0)
+        return -1;
+    *n = res.total;
+    search_result_free(&res);
+    return 0;
+}

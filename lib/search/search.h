@@ -35,6 +35,10 @@ int search_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t
                SEARCH_RESULT *res, char *err, size_t errlen);
 void search_result_free(SEARCH_RESULT *res);
 
+/* How many messages the query text finds (everything visible); 0, or
+ * -1 with err (a bad query, the database). */
+int search_count(ADB *db, const char *text, size_t *n, char *err, size_t errlen);
+
 /* May acc (NULL: everything) see message num?  The same rule as
  * search_run: 1 yes, 0 no, -1 a database error. */
 int search_visible(ADB *db, const ACCESS *acc, uint64_t num);

@@ -7,7 +7,6 @@ the size of the file is the aim)."""
 import argparse
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -16,7 +15,7 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "bench"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-from bench_ingest import corpus, free_port, vm_hwm, wait_port  # noqa: E402
+from bench_ingest import corpus, start_archive, stop_archive, vm_hwm, wait_searchable  # noqa: E402
 from bench_search import notmuch_env  # noqa: E402
 import procs  # noqa: E402
 
@@ -55,16 +54,8 @@ def run_mailarc(bindir, mbox, distinct, work):
     os.chmod(work, 0o755)
     os.chmod(base, 0o755)
     os.chmod(mbox, 0o644)
-    port = free_port()
-    conf = os.path.join(base, "mailarc.conf")
-    with open(conf, "w") as f:
-        f.write(f"data_dir = {base}/data\nsmtp_listen = 127.0.0.1:{port}\nlog_syslog = no\n"
-                "indexer_sweep_interval = 1\nuser = nobody\n")
-    log = open(os.path.join(base, "log"), "w")
-    master = subprocess.Popen([os.path.join(bindir, "mailarcd"), "-f", "-c", conf],
-                              stdout=log, stderr=log)
+    master, conf, port, log = start_archive(bindir, base)
     try:
-        wait_port(port)
         t0 = time.monotonic()
         p = subprocess.Popen([os.path.join(bindir, "mailarc"), "-c", conf, "import", mbox],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -72,19 +63,12 @@ def run_mailarc(bindir, mbox, distinct, work):
         _, status, ru = os.wait4(p.pid, 0)
         imported_s = time.monotonic() - t0
         idx = procs.children(master.pid, "mailarc-indexer")
-        while True:
-            r = subprocess.run([os.path.join(bindir, "mailarc"), "-c", conf, "search", "--count"],
-                               capture_output=True, text=True)
-            if r.stdout.strip() and int(r.stdout) >= distinct:
-                break
-            time.sleep(0.1)
+        wait_searchable(bindir, conf, distinct, 0.1)
         total = time.monotonic() - t0
         return (out.strip().splitlines()[-1], imported_s, total, ru.ru_maxrss / 1024.0,
                 vm_hwm(idx[0]) if idx else float("nan"))
     finally:
-        master.send_signal(signal.SIGTERM)
-        master.wait()
-        log.close()
+        stop_archive(master, log)
 
 
 def main():
@@ -112,6 +96,7 @@ def main():
               f"{n / total:.0f} msg/s; indexer peak RSS {idx_rss:.0f} MB")
         print(f"ratio to notmuch new:    {nm_t / total:.2f}x (above 1: mailarc is faster)")
     finally:
+        subprocess.run(["chattr", "-R", "-a", work], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
 
 

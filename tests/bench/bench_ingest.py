@@ -58,6 +58,38 @@ def corpus(count, seed):
     return d, env, len(distinct)
 
 
+def start_archive(bindir, base, extra=""):
+    """mailarcd on a fresh data_dir under base: (master, conf, port, log)."""
+    port = free_port()
+    conf = os.path.join(base, "mailarc.conf")
+    with open(conf, "w") as f:
+        f.write(f"data_dir = {base}/data\nsmtp_listen = 127.0.0.1:{port}\nlog_syslog = no\n"
+                f"indexer_sweep_interval = 1\n{extra}")
+        if os.geteuid() == 0:
+            f.write("user = nobody\n")
+    log = open(os.path.join(base, "log"), "w")
+    master = subprocess.Popen([os.path.join(bindir, "mailarcd"), "-f", "-c", conf],
+                              stdout=log, stderr=log)
+    wait_port(port)
+    return master, conf, port, log
+
+
+def stop_archive(master, log):
+    master.send_signal(signal.SIGTERM)
+    master.wait()
+    log.close()
+
+
+def wait_searchable(bindir, conf, n, pause=0.02):
+    """Until search --count says n or more."""
+    while True:
+        r = subprocess.run([os.path.join(bindir, "mailarc"), "-c", conf, "search", "--count"],
+                           capture_output=True, text=True)
+        if r.stdout.strip() and int(r.stdout) >= n:
+            return
+        time.sleep(pause)
+
+
 def blast(bindir, port, sessions, env, eml):
     out = subprocess.run([os.path.join(bindir, "smtpblast"), "127.0.0.1", str(port),
                           str(sessions), env, eml], capture_output=True, text=True)
@@ -115,38 +147,22 @@ def visible_latency(bindir, conf, port, n=20):
 def run_mailarc(bindir, sessions, env, eml, distinct, parent):
     base = tempfile.mkdtemp(prefix="mailarc-bench-", dir=parent)
     os.chmod(base, 0o755)
-    port = free_port()
-    conf = os.path.join(base, "mailarc.conf")
-    with open(conf, "w") as f:
-        f.write(f"data_dir = {base}/data\nsmtp_listen = 127.0.0.1:{port}\nlog_syslog = no\n"
-                f"smtpd_min_idle = 4\nindexer_sweep_interval = 1\n")
-        if os.geteuid() == 0:
-            f.write("user = nobody\n")
-    log = open(os.path.join(base, "log"), "w")
-    master = subprocess.Popen([os.path.join(bindir, "mailarcd"), "-f", "-c", conf],
-                              stdout=log, stderr=log)
+    master, conf, port, log = start_archive(bindir, base, "smtpd_min_idle = 4\n")
     try:
-        wait_port(port)
         latency = visible_latency(bindir, conf, port)
         base_count = len(latency)
         t0 = time.monotonic()
         sent, blast_s = blast(bindir, port, sessions, env, eml)
         idx = indexer_pid(master.pid)
-        while True:
-            r = subprocess.run([os.path.join(bindir, "mailarc"), "-c", conf, "search", "--count"],
-                               capture_output=True, text=True)
-            if r.stdout.strip() and int(r.stdout) >= distinct + base_count:
-                break
-            time.sleep(0.02)
+        wait_searchable(bindir, conf, distinct + base_count)
         total = time.monotonic() - t0
         rss = vm_hwm(idx) if idx else float("nan")
         du = subprocess.run(["du", "-sm", os.path.join(base, "data", "store"),
                              os.path.join(base, "data", "db")], capture_output=True, text=True)
         return sent, blast_s, total, rss, du.stdout, latency
     finally:
-        master.send_signal(signal.SIGTERM)
-        master.wait()
-        log.close()
+        stop_archive(master, log)
+        subprocess.run(["chattr", "-R", "-a", base], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
 
 

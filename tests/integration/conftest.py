@@ -222,6 +222,12 @@ def write_rc_script(path, conf_path):
     os.chmod(path, 0o755)
 
 
+def remove_tree(path):
+    """rm -r, append-only files (the audit log, the seals) included."""
+    subprocess.run(["chattr", "-R", "-a", path], capture_output=True)
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def make_base():
     base = tempfile.mkdtemp(prefix="mailarc-test-", dir="/tmp")
     os.chmod(base, 0o755)
@@ -244,7 +250,7 @@ def archive_factory():
         reports += sanitizer_reports(a)
         if os.path.ismount(a.data):
             subprocess.run(["umount", "-l", a.data])
-        shutil.rmtree(a.base, ignore_errors=True)
+        remove_tree(a.base)
     assert not reports, "sanitizer reports from the daemons:\n" + "\n".join(reports[:20])
 
 

@@ -133,3 +133,58 @@ def test_browser_login_search_view_download_restore(panel_factory, archive_facto
     original = MAIL["to_alice"][2]
     assert raw.endswith(original)
     assert b"Resent-To: restore@example.net\r\n" in raw[:-len(original)]
+
+
+def browser_login(b, url, user):
+    b.get(url + "/login")
+    b.find_element(By.NAME, "user").send_keys(user)
+    b.find_element(By.NAME, "password").send_keys(PASSWORDS[user])
+    navigate(b, b.find_element(By.CSS_SELECTOR, "form.login input[type=submit]"))
+    assert b.find_element(By.TAG_NAME, "h1").text == "Dashboard"
+
+
+def test_browser_four_eyes_deletion_and_export(panel_factory, browser):
+    """One admin asks for a deletion, another approves it, and the export
+    of what is left downloads as mbox.  Mail dated 2026-11-03 under a
+    14-day retention: all of it has expired."""
+    from test_export import mboxrd_split
+    p = panel_factory(admin_users="admin, admin2", retention_default="14d")
+    feed(p.archive)
+    b = browser
+
+    browser_login(b, p.url, "admin")
+    navigate(b, b.find_element(By.LINK_TEXT, "Deletions"))
+    form = b.find_element(By.ID, "request-deletion")
+    form.find_element(By.NAME, "query").send_keys("budget")
+    form.find_element(By.NAME, "reason").send_keys("retention ended")
+    navigate(b, form.find_element(By.CSS_SELECTOR, "input[type=submit]"))
+    notice = b.find_element(By.CSS_SELECTOR, "main p.ok").text
+    assert "3 messages match; 3 can be deleted" in notice, notice
+    req = notice.split()[1].rstrip(":")
+    row = b.find_element(By.ID, req)
+    assert row.find_element(By.CLASS_NAME, "state").text == "requested"
+    assert "Waiting for another admin." in row.text
+    assert not row.find_elements(By.CSS_SELECTOR, "input[value=Approve]")
+    shot(b, "deletion-requested.png")
+    navigate(b, b.find_element(By.CSS_SELECTOR, "form.logout input[type=submit]"))
+
+    browser_login(b, p.url, "admin2")
+    navigate(b, b.find_element(By.LINK_TEXT, "Deletions"))
+    navigate(b, b.find_element(By.ID, req).find_element(By.CSS_SELECTOR, "input[value=Approve]"))
+    deadline = time.time() + 30
+    while "Deleted 3, skipped 0." not in b.find_element(By.ID, req).text:
+        assert time.time() < deadline, b.page_source
+        time.sleep(0.5)
+        b.get(p.url + "/admin/deletions")               # get() waits for the load
+    assert b.find_element(By.ID, req).find_element(By.CLASS_NAME, "state").text == "done"
+    shot(b, "deletion-approved.png")
+
+    b.get(p.url + "/search?q=" + "html OR merger OR budget")
+    assert "2 messages found" in b.page_source
+    shot(b, "export-results.png")
+    b.find_element(By.ID, "export").click()
+    path = wait_file(b.downloads)
+    assert path.endswith(".mbox")
+    with open(path, "rb") as f:
+        got = {hashlib.sha256(m).hexdigest() for m in mboxrd_split(f.read())}
+    assert got == {IDS["html"], IDS["bcc_alice"]}

@@ -143,3 +143,33 @@ def test_cat_journal_rejects_bad_ids(archive):
     assert r.returncode == 2 and b"64 hex digits" in r.stderr
     r = archive.cli("cat", "--journal", "0" * 64)
     assert r.returncode == 1
+
+
+def test_lawful_deletion_removes_the_reports_too(archive_factory):
+    """A journal report holds the message it carries: deleting the message
+    deletes the report's blob as well."""
+    a = archive_factory(admin_users="ann, ben", retention_default="1y", verify_interval="0")
+    a.start()
+    old = ORIGINAL.replace(b"Wed, 02 Dec 2026", b"Mon, 02 Dec 2024")
+    rep = report(FULL, original=old)
+    send(a, rep)
+    a.wait_count(1)
+    mid, rid = hashlib.sha256(old).hexdigest(), hashlib.sha256(rep).hexdigest()
+    assert a.cli("cat", "--journal", rid).stdout == rep
+
+    def as_user(user, *args):
+        return subprocess.run([os.path.join(BIN, "mailarc"), "-c", a.conf_path, *args],
+                              capture_output=True, env=dict(os.environ, SUDO_USER=user),
+                              timeout=180)
+    r = as_user("ann", "delete", "--request", "--reason", "expired", "subject:merger")
+    assert r.returncode == 0, r.stderr
+    req = r.stdout.decode().split("request ")[1].split(":")[0]
+    r = as_user("ben", "delete", "--approve", req)
+    assert r.returncode == 0 and b"deleted 1, skipped 0" in r.stdout, r.stdout + r.stderr
+    assert a.cli("cat", mid).returncode == 1
+    r = a.cli("cat", "--journal", rid)
+    assert r.returncode == 1 and r.stdout == b""
+    left = subprocess.run(["find", os.path.join(a.data, "store"), "-type", "f"],
+                          capture_output=True, text=True).stdout.split()
+    assert left == [], left
+    assert a.cli("verify").returncode == 0

@@ -116,6 +116,7 @@ def test_rules_holds_and_four_eyes_deletion(archive_factory, corpus300, tmp_path
     month = burnlib.month_str(now)
     r = a.cli("burn", "--media", "cd", "--month", month)
     assert r.returncode == 0, r.stderr.decode()
+    image = r.stdout.decode().split()[0]
 
     # A query wholly under the hold (or not expired): no request at all.
     rc, out, err = as_user(a, "alice", "delete", "--request", "--reason", "tidy", f"to:{d3}")
@@ -156,6 +157,7 @@ def test_rules_holds_and_four_eyes_deletion(archive_factory, corpus300, tmp_path
     for mid in sorted(want)[:5]:
         r = a.cli("cat", mid)
         assert r.returncode == 1 and r.stdout == b""
+        assert f"{mid} was lawfully deleted" in r.stderr.decode()
     for mid in sorted(left)[:5]:
         assert a.cat(mid) == msgs[mid].raw
 
@@ -174,6 +176,13 @@ def test_rules_holds_and_four_eyes_deletion(archive_factory, corpus300, tmp_path
     assert f"login=bob action=delete-approve result=ok detail=\"request={req}\"" in audit
     assert "login=alice action=hold-add result=ok detail=\"name=case-7" in audit
 
+    # The disc still carries them: its check says so, and is no failure.
+    r = a.cli("verify", "--media", image)
+    out = r.stdout.decode()
+    assert r.returncode == 0 and out.splitlines()[-1].startswith("OK"), out
+    assert {re.search(r"/([0-9a-f]{64})\.eml", x).group(1) for x in out.splitlines()
+            if x.startswith("DELETED  ")} == want
+
     # A lawful deletion verifies clean, tombstones counted.
     r = a.cli("verify")
     assert r.returncode == 0, r.stdout.decode()
@@ -184,3 +193,29 @@ def test_rules_holds_and_four_eyes_deletion(archive_factory, corpus300, tmp_path
     assert "case-7" in out and "late" not in out
     rc, out, err = as_user(a, "alice", "delete", "--list")
     assert f"{req}  done" in out
+
+
+def test_auto_delete_only_when_configured_and_never_held(archive_factory):
+    """retention_auto_delete = yes: the indexer asks and approves by itself,
+    still never past a hold.  Mail dated 2026-11-03, kept for 14 days."""
+    from test_web import IDS, feed
+    a = archive_factory(admin_users="alice", retention_default="14d", verify_interval="0")
+    a.start()
+    feed(a)
+    assert as_user(a, "alice", "hold", "add", "dave", "to:dave@other.org")[0] == 0
+    time.sleep(2)
+    assert a.count() == len(IDS)            # not configured: nothing goes by itself
+    a.stop()
+    a.settings["retention_auto_delete"] = "yes"
+    a.write_conf()
+    a.start()
+    held = {IDS["bcc_alice"], IDS["other"]}
+    deadline = time.time() + 30
+    while a.count() > len(held) and time.time() < deadline:
+        time.sleep(0.3)
+    assert a.ids() == held
+    rc, out, err = as_user(a, "alice", "delete", "--list")
+    assert "by retention_auto_delete; 3 to delete, left out 0 not expired, 2 held" in out, out
+    assert "approved by retention_auto_delete" in out and "deleted 3, skipped 0" in out
+    r = a.cli("verify")
+    assert r.returncode == 0 and "(3 deleted)" in r.stdout.decode()

@@ -77,8 +77,7 @@ def queries(msgs, bcc_only):
 @pytest.fixture(scope="module")
 def loaded(corpus2000):
     """One archive holding the corpus and the hard cases, with two users."""
-    from conftest import Archive, make_base, sanitizer_reports
-    import shutil
+    from conftest import Archive, make_base, remove_tree, sanitizer_reports
     bcc_only = corpus_bcc_only(corpus2000)
     senders = sorted({it["mail_from"].lower() for it in corpus2000})
     a = Archive(make_base(), admin_users="root", auditor_users="auditor",
@@ -105,7 +104,7 @@ def loaded(corpus2000):
     yield a, msgs, bcc_only, users
     a.stop()
     reports = sanitizer_reports(a)
-    shutil.rmtree(a.base, ignore_errors=True)
+    remove_tree(a.base)
     assert not reports, "sanitizer reports from the daemons:\n" + "\n".join(reports[:20])
 
 

@@ -22,7 +22,7 @@ FS_IOC_SETFLAGS = 0x40086602
 FS_APPEND_FL = 0x20
 
 PASSWORDS = {"admin": "Admin-pass1", "alice": "Alice-pass1", "bob": "Bob-pass1",
-             "audrey": "Audrey-pass1"}
+             "audrey": "Audrey-pass1", "admin2": "Admin2-pass1"}
 ADDRESSES = {"alice": ["alice@example.com", "alice.smith@example.com"],
              "bob": ["bob@example.org"]}
 

@@ -1,0 +1,174 @@
+/*
+ * web_export.c - GET /export?q=QUERY&format=mbox: the query's messages as
+ * one mboxrd download, streamed.
+ *
+ * Whoever may search may export what the search shows them: admins and
+ * auditors everything, a user their own mail.  The search runs once; the
+ * answer is then made as the browser reads it, one message at a time:
+ * records are read in small batches under the database lock, blobs
+ * outside it, so memory stays bounded and other requests go on.  The
+ * export is audited (query and count) before the first byte goes out.
+ * A message that cannot be read ends the download with an error (the
+ * browser sees it fail), never with a silently shorter file.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "digest.h"
+#include "exportfmt.h"
+#include "lookup.h"
+#include "mbox.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "query.h"
+#include "search.h"
+#include "store.h"
+#include "web_pages.h"
+
+#define BATCH 64
+
+typedef struct next {
+    int64_t arrival;
+    char    hex[DIGEST_HEXLEN + 1];
+    char   *sender;
+} NEXT;
+
+typedef struct stream {
+    SEARCH_RESULT res;
+    size_t  at;                     /* next hit to read */
+    NEXT    batch[BATCH];
+    int     nbatch, ibatch;
+    VSTR   *out, *msg;
+    size_t  off;                    /* sent of out */
+    int     failed;
+} STREAM;
+
+static void stream_free(void *cls)
+{
+    STREAM *s = cls;
+
+    for (int i = 0; i < s->nbatch; i++)
+        myfree(s->batch[i].sender);
+    search_result_free(&s->res);
+    vstr_free(s->out);
+    vstr_free(s->msg);
+    myfree(s);
+}
+
+/* The next batch of records; 0, or -1. */
+static int stream_batch(STREAM *s)
+{
+    ADB    *db;
+    char    err[512];
+
+    for (int i = 0; i < s->nbatch; i++)
+        myfree(s->batch[i].sender);
+    s->nbatch = s->ibatch = 0;
+    if ((db = web_db_take(err, sizeof(err))) == 0) {
+        msg_warn("export: the archive is unavailable: %s", err);
+        return -1;
+    }
+    for (; s->at < s->res.n && s->nbatch < BATCH; s->at++) {
+        MSGREC  r;
+        NEXT   *n = &s->batch[s->nbatch];
+
+        if (lookup_record(db, s->res.hits[s->at].num, &r) < 0) {
+            msg_warn("export: record %llu cannot be read",
+                     (unsigned long long) s->res.hits[s->at].num);
+            web_db_close(db);
+            return -1;
+        }
+        n->arrival = r.arrival;
+        digest_hex(r.sha, n->hex);
+        n->sender = mystrdup(exportfmt_sender(&r));
+        s->nbatch++;
+        record_free(&r);
+    }
+    web_db_close(db);
+    return 0;
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    STREAM *s = cls;
+    size_t  n;
+    char    err[512];
+
+    (void) pos;
+    while (s->off == s->out->len) {
+        NEXT   *m;
+
+        vstr_reset(s->out);
+        s->off = 0;
+        if (s->ibatch == s->nbatch) {
+            if (s->at == s->res.n)
+                return MHD_CONTENT_READER_END_OF_STREAM;
+            if (stream_batch(s) < 0)
+                return MHD_CONTENT_READER_END_WITH_ERROR;
+        }
+        m = &s->batch[s->ibatch++];
+        if (store_get(web_config()->data_dir, m->arrival, m->hex, s->msg, err, sizeof(err)) < 0) {
+            msg_warn("export: %s: %s; the download ends with an error", m->hex, err);
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        }
+        mbox_append(s->out, m->sender, (time_t) m->arrival, s->msg->s, s->msg->len);
+    }
+    n = s->out->len - s->off;
+    if (n > max)
+        n = max;
+    memcpy(buf, s->out->s + s->off, n);
+    s->off += n;
+    return (ssize_t) n;
+}
+
+void web_export(WEB_REQ *r)
+{
+    const char *qtext = web_arg(r, "q"), *format = web_arg(r, "format");
+    STREAM *s;
+    QUERY   q;
+    ADB    *db;
+    VSTR   *detail;
+    char    err[512], disp[128], when[32];
+    struct tm tm;
+    time_t  now = time(0);
+    int     rc;
+
+    if (format && strcmp(format, "mbox") != 0) {
+        web_message_page(r, MHD_HTTP_BAD_REQUEST, "Export", "The only export format here is "
+                         "mbox; mailarc export on the command line also writes .eml files.");
+        return;
+    }
+    if (qtext == 0 || *qtext == 0 || query_parse(qtext, &q, err, sizeof(err)) < 0) {
+        web_message_page(r, MHD_HTTP_BAD_REQUEST, "Export", qtext && *qtext ? err
+                         : "An export needs a query.");
+        return;
+    }
+    if ((db = web_db_open(r)) == 0) {
+        query_free(&q);
+        return;
+    }
+    s = mycalloc(1, sizeof(*s));
+    rc = search_run(db, &q, web_sees_all(r) ? 0 : &r->acc, 0, 0, &s->res, err, sizeof(err));
+    web_db_close(db);
+    query_free(&q);
+    if (rc != 0) {
+        myfree(s);
+        web_message_page(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Export", err);
+        return;
+    }
+    s->out = vstr_alloc(65536);
+    s->msg = vstr_alloc(65536);
+    detail = vstr_alloc(256);
+    vstr_sprintf(detail, "format=mbox messages=%zu query=%s", s->res.n, qtext);
+    web_audit(r->client, r->sess.login, "export", "ok", detail->s);
+    vstr_free(detail);
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof(when), "%Y%m%d-%H%M%S", &tm);
+    snprintf(disp, sizeof(disp), "attachment; filename=\"mailarc-export-%s.mbox\"", when);
+    web_header(r, "Content-Disposition", disp);
+    r->ctype = "application/mbox";
+    r->reader = stream_read;
+    r->reader_free = stream_free;
+    r->reader_cls = s;
+}
