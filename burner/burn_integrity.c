@@ -7,7 +7,7 @@
 #include "alert.h"
 #include "msg.h"
 #include "seal.h"
-#include "verify.h"
+#include "verifystatus.h"
 #include "vstr.h"
 #include "burn_integrity.h"
 

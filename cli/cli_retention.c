@@ -21,7 +21,6 @@
 #include "auditlog.h"
 #include "date.h"
 #include "delreq.h"
-#include "digest.h"
 #include "holds.h"
 #include "kvfile.h"
 #include "query.h"

@@ -17,7 +17,7 @@
 #include "spool.h"
 #include "digest.h"
 #include "seal.h"
-#include "verify.h"
+#include "verifystatus.h"
 #include "cli.h"
 
 /* Each journal mailbox as mailarc-fetch last left it (data_dir/fetch/NAME.status). */

@@ -36,7 +36,7 @@
 #include "digest.h"
 #include "holds.h"
 #include "seal.h"
-#include "verify.h"
+#include "verifystatus.h"
 #include "web_page.h"
 
 #define CHART_DAYS 30

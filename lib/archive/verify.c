@@ -194,6 +194,9 @@ typedef struct walk {
     DANGLING *dang;
     size_t  ndang, capdang;
     const char *where;              /* the database being walked */
+    unsigned char head0[32], head_at_count0[32];
+    uint64_t count0;                /* meta.db's count and head before the walk */
+    int     saw_count0;
 } WALK;
 
 static void walk_gap(WALK *w, uint64_t n)
@@ -279,6 +282,10 @@ static void walk_record(WALK *w, uint64_t n, const unsigned char *r, size_t len)
     w->after_gap = 0;
     memcpy(w->prev, r + OFF_CHAIN, 32);
     memcpy(w->res->head, r + OFF_CHAIN, 32);
+    if (n == w->count0) {
+        memcpy(w->head_at_count0, r + OFF_CHAIN, 32);
+        w->saw_count0 = 1;
+    }
     memcpy(w->res->last_id, hex, sizeof(hex));
     w->res->last_num = n;
     flags = (uint32_t) r[OFF_FLAGS] << 24 | (uint32_t) r[OFF_FLAGS + 1] << 16
@@ -377,7 +384,8 @@ static int each_posting(WALK *w, const DBT *k, const DBT *v)
     if (v->size != 8)
         return 0;
     n = adb_key_num(v->data);
-    if (!bit_get(w->live, n, w->max) && w->ndang < 10000)
+    /* Past max: mail committed during the walk. */
+    if (n <= w->max && !bit_get(w->live, n, w->max) && w->ndang < 10000)
         dangling_add(w, n);
     return 0;
 }
@@ -395,7 +403,7 @@ static int each_id(WALK *w, const DBT *k, const DBT *v)
     if (k->size != 32 || v->size != 8)
         return 0;
     n = adb_key_num(v->data);
-    if (bit_get(w->live, n, w->max))
+    if (n > w->max || bit_get(w->live, n, w->max))
         return 0;
     digest_hex(k->data, hex);
     if (bit_get(w->gap, n, w->max)) {
@@ -491,26 +499,83 @@ static void verify_explain(WALK *w)
     }
 }
 
-/* The head and count the indexer keeps must agree with the last record. */
-static void verify_head(WALK *w)
+static int meta_chain(ADB *db, unsigned char head[32])
 {
     DBT     k = {0}, v = {0};
-    unsigned char head[32];
-    uint64_t count = adb_meta_u64(w->db, 0, "count");
-    uint64_t gaps = w->max + 1 - w->res->records - 1;
 
     k.data = "chain";
     k.size = 5;
     v.data = head;
     v.ulen = 32;
     v.flags = DB_DBT_USERMEM;
-    if (w->db->meta->get(w->db->meta, 0, &k, &v, 0) == 0 && w->res->records
-        && memcmp(head, w->res->head, 32) != 0)
-        problem_add(w->s, w->max + 1, 0, "chain head in meta.db does not follow from record %llu: "
-                    "records after it removed", (unsigned long long) w->max);
-    else if (count > w->res->records + gaps)
-        problem_add(w->s, w->max + 1, 0, "records after %llu removed: meta.db counts %llu",
-                    (unsigned long long) w->max, (unsigned long long) count);
+    return db->meta->get(db->meta, 0, &k, &v, 0);
+}
+
+/* The head and count the indexer keeps, as one committed pair: the
+ * indexer writes both in one transaction, so a head that reads the same
+ * before and after the count belongs with it. */
+static void verify_snapshot(WALK *w)
+{
+    unsigned char again[32];
+
+    for (int i = 0; i < 20; i++) {
+        if (meta_chain(w->db, w->head0) != 0) {
+            w->count0 = 0;
+            return;
+        }
+        w->count0 = adb_meta_u64(w->db, 0, "count");
+        if (meta_chain(w->db, again) == 0 && memcmp(again, w->head0, 32) == 0)
+            return;
+    }
+}
+
+/* That head must be the chain value of the record it counts up to (later
+ * records are mail that arrived during the walk). */
+static void verify_head(WALK *w)
+{
+    if (w->count0 == 0)
+        return;
+    if (!w->saw_count0) {
+        if (w->count0 > w->max)
+            problem_add(w->s, w->max + 1, 0, "records after %llu removed: meta.db counts %llu",
+                        (unsigned long long) w->max, (unsigned long long) w->count0);
+    } else if (memcmp(w->head_at_count0, w->head0, 32) != 0) {
+        problem_add(w->s, w->count0 + 1, 0, "chain head in meta.db does not follow from record "
+                    "%llu: records after it removed", (unsigned long long) w->count0);
+    }
+}
+
+/* A blob found missing, or an index entry not found, while a lawful
+ * deletion ran: the record is a tombstone now, and that is no problem. */
+static void verify_recheck(WALK *w)
+{
+    VSTATE *s = w->s;
+    size_t  o = 0;
+
+    for (size_t i = 0; i < s->np; i++) {
+        int     gone = 0;
+
+        if (s->probs[i].num <= w->max
+            && ((s->probs[i].order == 1 && strncmp(s->probs[i].text, "record ", 7) != 0)
+                || (s->probs[i].order == 2 && strstr(s->probs[i].text, ") is not in ")))) {
+            unsigned char numk[8], fixed[REC_MIN];
+            DBT     k = {0}, v = {0};
+
+            adb_num_key(s->probs[i].num, numk);
+            k.data = numk;
+            k.size = 8;
+            v.data = fixed;
+            v.ulen = v.dlen = REC_MIN;
+            v.flags = DB_DBT_USERMEM | DB_DBT_PARTIAL;
+            gone = w->db->msg->get(w->db->msg, 0, &k, &v, 0) == 0 && v.size == REC_MIN
+                && (fixed[OFF_FLAGS + 3] & REC_F_DELETED);
+        }
+        if (gone)
+            myfree(s->probs[i].text);
+        else
+            s->probs[o++] = s->probs[i];
+    }
+    s->np = o;
 }
 
 int verify_archive(const CONFIG *cfg, ADB *db, const VERIFY_OPTS *o, VERIFY_RESULT *res,
@@ -531,6 +596,8 @@ int verify_archive(const CONFIG *cfg, ADB *db, const VERIFY_OPTS *o, VERIFY_RESU
         nthreads = 1;
     if (nthreads > 16)
         nthreads = 16;
+    w.db = db;
+    verify_snapshot(&w);
     if ((rc = verify_last_num(db, &w.max)) != 0) {
         snprintf(err, errlen, "msg.db: %s", db_strerror(rc));
         return -1;
@@ -563,6 +630,7 @@ int verify_archive(const CONFIG *cfg, ADB *db, const VERIFY_OPTS *o, VERIFY_RESU
     if (o->progress)
         o->progress(res->records, w.max, o->ctx);
     if (rc == 0) {
+        verify_recheck(&w);
         verify_explain(&w);
         verify_head(&w);
         if ((rc = verify_each(db->id, each_id, &w)) == 0)
@@ -616,62 +684,4 @@ int verify_archive(const CONFIG *cfg, ADB *db, const VERIFY_OPTS *o, VERIFY_RESU
 void verify_free(VERIFY_RESULT *res)
 {
     strlist_free(&res->problems);
-}
-
-int verify_status_save(const CONFIG *cfg, const VERIFY_RESULT *res, time_t when, int seal_problems)
-{
-    VSTR   *path = vstr_alloc(256), *tmp = vstr_alloc(256), *v = vstr_alloc(1024);
-    uint64_t problems = (uint64_t) res->problems.n + (uint64_t) seal_problems;
-    FILE   *fp;
-    int     rc = -1;
-
-    vstr_sprintf(path, "%s/media/verify.status", cfg->data_dir);
-    vstr_sprintf(tmp, "%s/media/.verify.status.tmp", cfg->data_dir);
-    vstr_sprintf(v, "time=%lld\nresult=%s\nrecords=%llu\ntombstones=%llu\nproblems=%llu\n"
-                 "first=", (long long) when, problems ? "failed" : "ok",
-                 (unsigned long long) res->records, (unsigned long long) res->tombstones,
-                 (unsigned long long) problems);
-    if (res->problems.n)
-        vstr_add(v, res->problems.v[0], strcspn(res->problems.v[0], "\n"));
-    else if (seal_problems)
-        vstr_addstr(v, "a seal does not match the archive");
-    vstr_addch(v, '\n');
-    if ((fp = fopen(tmp->s, "we")) != 0) {
-        rc = fwrite(v->s, 1, v->len, fp) == v->len ? 0 : -1;
-        if (fclose(fp) != 0 || rc < 0 || rename(tmp->s, path->s) < 0)
-            rc = -1;
-    }
-    vstr_free(path);
-    vstr_free(tmp);
-    vstr_free(v);
-    return rc;
-}
-
-void verify_status_load(const CONFIG *cfg, VERIFY_STATUS *st)
-{
-    VSTR   *path = vstr_alloc(256);
-    char    line[1024];
-    FILE   *fp;
-
-    memset(st, 0, sizeof(*st));
-    vstr_sprintf(path, "%s/media/verify.status", cfg->data_dir);
-    if ((fp = fopen(path->s, "re")) != 0) {
-        while (fgets(line, sizeof(line), fp)) {
-            line[strcspn(line, "\n")] = 0;
-            if (strncmp(line, "time=", 5) == 0)
-                st->when = (time_t) atoll(line + 5);
-            else if (strncmp(line, "result=", 7) == 0)
-                st->ok = strcmp(line + 7, "ok") == 0, st->known = 1;
-            else if (strncmp(line, "records=", 8) == 0)
-                st->records = strtoull(line + 8, 0, 10);
-            else if (strncmp(line, "tombstones=", 11) == 0)
-                st->tombstones = strtoull(line + 11, 0, 10);
-            else if (strncmp(line, "problems=", 9) == 0)
-                st->problems = strtoull(line + 9, 0, 10);
-            else if (strncmp(line, "first=", 6) == 0)
-                snprintf(st->first, sizeof(st->first), "%.*s", (int) sizeof(st->first) - 1, line + 6);
-        }
-        fclose(fp);
-    }
-    vstr_free(path);
 }

@@ -55,17 +55,4 @@ void verify_free(VERIFY_RESULT *res);
 void verify_link(const unsigned char prev[32], const unsigned char sha[32], uint64_t num,
                  unsigned char out[32]);
 
-/* The last scheduled verify, in media/verify.status (written by the
- * burner, read by mailarc status and the dashboard). */
-typedef struct verify_status {
-    int     known;
-    time_t  when;
-    int     ok;
-    uint64_t records, tombstones, problems;
-    char    first[512];             /* the first problem */
-} VERIFY_STATUS;
-
-int verify_status_save(const CONFIG *cfg, const VERIFY_RESULT *res, time_t when, int seal_problems);
-void verify_status_load(const CONFIG *cfg, VERIFY_STATUS *st);
-
 #endif

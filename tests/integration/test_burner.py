@@ -241,7 +241,9 @@ def test_plain_archive_and_bad_arguments(loaded, tmp_path):
         (("burn", "--month", "2026-13"), "not a month"),
         (("archive", "-s", "26-02-30"), "not a day"),
         (("verify", "--media", "/nonexistent.iso"), "cannot read"),
-        (("verify",), "usage"),
+        (("verify", "--quick", "--audit"), "usage"),
+        (("verify", "--since", "2026-13-01"), "--since needs YYYY-MM-DD"),
+        (("verify", "extra"), "usage"),
     ]:
         r = a.cli(*args)
         assert r.returncode == 2 and why in r.stderr.decode(), (args, r.stderr)
