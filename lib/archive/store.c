@@ -12,6 +12,7 @@
 
 #include "digest.h"
 #include "fileio.h"
+#include "msg.h"
 #include "mymalloc.h"
 #include "record.h"
 #include "store.h"
@@ -152,10 +153,9 @@ int store_sync(const char *data_dir, char *err, size_t errlen)
 /* Read and check one blob with the caller's buffers: 0, STORE_CHANGED or
  * STORE_MISSING.  With quick, only the header: magic and original size. */
 static int store_load(const char *data_dir, int64_t arrival, const char *hex, int64_t size,
-                      int quick, VSTR *path, VSTR *blob, VSTR *out, char *err, size_t errlen)
-{
-    static _Thread_local ZSTD_DCtx *dctx;
-    unsigned char bin[DIGEST_LEN];
+                      int quick, ZSTD_DCtx *dctx, VSTR *path, VSTR *blob, VSTR *out, char *err,
+                      size_t errlen)
+{    unsigned char bin[DIGEST_LEN];
     char    got[DIGEST_HEXLEN + 1];
     uint64_t olen;
     size_t  r;
@@ -190,14 +190,12 @@ static int store_load(const char *data_dir, int64_t arrival, const char *hex, in
     }
     if (quick)
         return 0;
-    if (dctx == 0 && (dctx = ZSTD_createDCtx()) == 0) {
-        snprintf(err, errlen, "cannot create zstd context");
-        return STORE_CHANGED;
-    }
     vstr_reset(out);
     vstr_reserve(out, (size_t) olen);
-    r = ZSTD_decompressDCtx(dctx, out->s, (size_t) olen, blob->s + STORE_HDR,
-                            blob->len - STORE_HDR);
+    /* Without a context of the caller's, zstd makes and frees one. */
+    r = dctx ? ZSTD_decompressDCtx(dctx, out->s, (size_t) olen, blob->s + STORE_HDR,
+                                   blob->len - STORE_HDR)
+        : ZSTD_decompress(out->s, (size_t) olen, blob->s + STORE_HDR, blob->len - STORE_HDR);
     if (ZSTD_isError(r) || r != olen) {
         snprintf(err, errlen, "%s: damaged blob (%s)", path->s,
                  ZSTD_isError(r) ? ZSTD_getErrorName(r) : "wrong size");
@@ -219,7 +217,7 @@ int store_get(const char *data_dir, int64_t arrival, const char *hex, VSTR *out,
 {
     VSTR   *path = vstr_alloc(256);
     VSTR   *blob = vstr_alloc(65536);
-    int     ret = store_load(data_dir, arrival, hex, -1, 0, path, blob, out, err, errlen);
+    int     ret = store_load(data_dir, arrival, hex, -1, 0, 0, path, blob, out, err, errlen);
 
     vstr_free(path);
     vstr_free(blob);
@@ -233,6 +231,8 @@ STORE_CHECK *store_check_create(void)
     c->path = vstr_alloc(256);
     c->blob = vstr_alloc(65536);
     c->out = vstr_alloc(65536);
+    if ((c->dctx = ZSTD_createDCtx()) == 0)
+        msg_fatal("cannot create a zstd context");
     return c;
 }
 
@@ -242,6 +242,7 @@ void store_check_free(STORE_CHECK *c)
         vstr_free(c->path);
         vstr_free(c->blob);
         vstr_free(c->out);
+        ZSTD_freeDCtx(c->dctx);
         myfree(c);
     }
 }
@@ -249,7 +250,8 @@ void store_check_free(STORE_CHECK *c)
 int store_check(STORE_CHECK *c, const char *data_dir, int64_t arrival, const char *hex,
                 int64_t size, int quick, char *err, size_t errlen)
 {
-    return store_load(data_dir, arrival, hex, size, quick, c->path, c->blob, c->out, err, errlen);
+    return store_load(data_dir, arrival, hex, size, quick, c->dctx, c->path, c->blob, c->out, err,
+                      errlen);
 }
 
 int store_remove(const char *data_dir, int64_t arrival, const char *hex, char *err, size_t errlen)

@@ -30,6 +30,7 @@ int store_get(const char *data_dir, int64_t arrival, const char *hex, VSTR *out,
  * per thread.  quick checks presence, magic and size only. */
 typedef struct store_check {
     VSTR   *path, *blob, *out;
+    struct ZSTD_DCtx_s *dctx;
 } STORE_CHECK;
 STORE_CHECK *store_check_create(void);
 void store_check_free(STORE_CHECK *c);

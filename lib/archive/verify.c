@@ -453,7 +453,8 @@ static void verify_explain(WALK *w)
 {
     VSTATE *s = w->s;
 
-    qsort(w->broken, w->nbroken, sizeof(uint64_t), u64_cmp);
+    if (w->nbroken > 1)
+        qsort(w->broken, w->nbroken, sizeof(uint64_t), u64_cmp);
     for (size_t i = 0; i < w->nmis; i++) {
         MISPLACED *a = &w->mis[i];
         MISPLACED *b = 0;
@@ -662,7 +663,8 @@ int verify_archive(const CONFIG *cfg, ADB *db, const VERIFY_OPTS *o, VERIFY_RESU
         snprintf(err, errlen, "reading the database: %s", db_strerror(rc));
     res->blobs = s.blobs;
     res->bytes = s.bytes;
-    qsort(s.probs, s.np, sizeof(PROBLEM), problem_cmp);
+    if (s.np > 1)
+        qsort(s.probs, s.np, sizeof(PROBLEM), problem_cmp);
     for (size_t i = 0; i < s.np; i++) {
         strlist_add(&res->problems, s.probs[i].text);
         myfree(s.probs[i].text);
