@@ -109,9 +109,8 @@ int cli_export(const CONFIG *cfg, int argc, char **argv)
         {0, 0, 0, 0},
     };
     const char *format = "mbox", *dir = 0, *as = 0;
-    VSTR   *text = vstr_alloc(256), *detail = vstr_alloc(256);
-    VSTR   *buf = vstr_alloc(FLUSH_AT + 65536), *csv = vstr_alloc(65536), *msg = vstr_alloc(65536);
-    DIGEST *csvsum = digest_create();
+    VSTR   *text, *detail, *buf, *csv, *msg;
+    DIGEST *csvsum;
     unsigned char bin[DIGEST_LEN];
     char    hex[DIGEST_HEXLEN + 1], invoker[256], err[1024];
     ACCESS  acc;
@@ -141,6 +140,7 @@ int cli_export(const CONFIG *cfg, int argc, char **argv)
         return EXIT_USAGE;
     }
     eml = strcmp(format, "eml") == 0;
+    text = vstr_alloc(256);
     for (int i = optind; i < argc; i++) {
         if (text->len)
             vstr_addch(text, ' ');
@@ -148,13 +148,20 @@ int cli_export(const CONFIG *cfg, int argc, char **argv)
     }
     if (query_parse(text->s, &q, err, sizeof(err)) < 0) {
         fprintf(stderr, "mailarc: bad query: %s\n", err);
+        vstr_free(text);
         return EXIT_USAGE;
     }
     if (as && access_load(cfg, as, &acc, err, sizeof(err)) < 0) {
         fprintf(stderr, "mailarc: %s\n", err);
         query_free(&q);
+        vstr_free(text);
         return EXIT_USAGE;
     }
+    detail = vstr_alloc(256);
+    buf = vstr_alloc(FLUSH_AT + 65536);
+    csv = vstr_alloc(65536);
+    msg = vstr_alloc(65536);
+    csvsum = digest_create();
     db = cli_open_db(cfg);
     c = search_run(db, &q, as ? &acc : 0, 0, 0, &res, err, sizeof(err));
     query_free(&q);

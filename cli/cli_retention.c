@@ -133,38 +133,15 @@ static int hold_list(const CONFIG *cfg, int all)
     return 0;
 }
 
-int cli_hold(const CONFIG *cfg, int argc, char **argv)
+static int hold_add_cmd(const CONFIG *cfg, int argc, char **argv)
 {
     static const struct option opts[] = {{"reason", required_argument, 0, 'r'}, {0, 0, 0, 0}};
     const char *reason = "";
-    VSTR   *query = vstr_alloc(256), *detail = vstr_alloc(256);
+    VSTR   *query, *detail;
     ACTOR   a;
     char    err[1024];
     int     c, rc;
 
-    if (argc >= 2 && strcmp(argv[1], "list") == 0)
-        return hold_list(cfg, argc == 3 && strcmp(argv[2], "--all") == 0);
-    if (argc == 3 && strcmp(argv[1], "release") == 0) {
-        if ((rc = actor_start(cfg, "hold release", 1, &a)) != 0)
-            return rc;
-        vstr_sprintf(detail, "name=%s", argv[2]);
-        if (actor_audit(&a, "hold-release", "ok", detail->s) < 0) {
-            rc = EXIT_UNAVAILABLE;
-        } else if (hold_release(cfg, argv[2], a.login, err, sizeof(err)) < 0) {
-            fprintf(stderr, "mailarc: hold release: %s\n", err);
-            actor_audit(&a, "hold-release", "failed", err);
-            rc = EXIT_NOTFOUND;
-        } else {
-            printf("hold %s released\n", argv[2]);
-        }
-        auditlog_close(&a.audit);
-        return rc;
-    }
-    if (argc < 3 || strcmp(argv[1], "add") != 0) {
-        fprintf(stderr, "usage: mailarc hold add NAME [--reason TEXT] QUERY... | hold list [--all]"
-                " | hold release NAME\n");
-        return EXIT_USAGE;
-    }
     optind = 3;
     while ((c = getopt_long(argc, argv, "+", opts, 0)) != -1) {
         if (c != 'r') {
@@ -173,17 +150,24 @@ int cli_hold(const CONFIG *cfg, int argc, char **argv)
         }
         reason = optarg;
     }
-    join_args(query, argc, argv, optind);
-    if (query->len == 0 || !hold_name_ok(argv[2])) {
-        fprintf(stderr, query->len ? "mailarc: hold add: \"%s\" is not a hold name "
-                "(1 to 64 of A-Z a-z 0-9 . _ -)\n" : "mailarc: hold add %s: a hold needs a query\n",
-                argv[2]);
+    if (!hold_name_ok(argv[2])) {
+        fprintf(stderr, "mailarc: hold add: \"%s\" is not a hold name (1 to 64 of A-Z a-z 0-9 "
+                ". _ -)\n", argv[2]);
         return EXIT_USAGE;
     }
-    if (!query_ok(query->s))
+    query = vstr_alloc(256);
+    join_args(query, argc, argv, optind);
+    if (query->len == 0 || !query_ok(query->s)) {
+        if (query->len == 0)
+            fprintf(stderr, "mailarc: hold add %s: a hold needs a query\n", argv[2]);
+        vstr_free(query);
         return EXIT_USAGE;
-    if ((rc = actor_start(cfg, "hold add", 1, &a)) != 0)
+    }
+    if ((rc = actor_start(cfg, "hold add", 1, &a)) != 0) {
+        vstr_free(query);
         return rc;
+    }
+    detail = vstr_alloc(256);
     vstr_sprintf(detail, "name=%s reason=%s query=%s", argv[2], reason, query->s);
     if (actor_audit(&a, "hold-add", "ok", detail->s) < 0) {
         rc = EXIT_UNAVAILABLE;
@@ -198,6 +182,44 @@ int cli_hold(const CONFIG *cfg, int argc, char **argv)
     vstr_free(query);
     vstr_free(detail);
     return rc;
+}
+
+static int hold_release_cmd(const CONFIG *cfg, const char *name)
+{
+    VSTR   *detail;
+    ACTOR   a;
+    char    err[1024];
+    int     rc;
+
+    if ((rc = actor_start(cfg, "hold release", 1, &a)) != 0)
+        return rc;
+    detail = vstr_alloc(128);
+    vstr_sprintf(detail, "name=%s", name);
+    if (actor_audit(&a, "hold-release", "ok", detail->s) < 0) {
+        rc = EXIT_UNAVAILABLE;
+    } else if (hold_release(cfg, name, a.login, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: hold release: %s\n", err);
+        actor_audit(&a, "hold-release", "failed", err);
+        rc = EXIT_NOTFOUND;
+    } else {
+        printf("hold %s released\n", name);
+    }
+    auditlog_close(&a.audit);
+    vstr_free(detail);
+    return rc;
+}
+
+int cli_hold(const CONFIG *cfg, int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "list") == 0)
+        return hold_list(cfg, argc == 3 && strcmp(argv[2], "--all") == 0);
+    if (argc == 3 && strcmp(argv[1], "release") == 0)
+        return hold_release_cmd(cfg, argv[2]);
+    if (argc >= 3 && strcmp(argv[1], "add") == 0)
+        return hold_add_cmd(cfg, argc, argv);
+    fprintf(stderr, "usage: mailarc hold add NAME [--reason TEXT] QUERY... | hold list [--all]"
+            " | hold release NAME\n");
+    return EXIT_USAGE;
 }
 
 /* ---- retention ---------------------------------------------------------- */
@@ -324,7 +346,7 @@ static int delete_request(const CONFIG *cfg, const char *reason, const char *que
     STRLIST kv;
     ACTOR   a;
     ADB    *db;
-    VSTR   *detail = vstr_alloc(256);
+    VSTR   *detail;
     char    err[1024], when[32];
     const char *id;
     int     rc;
@@ -333,6 +355,7 @@ static int delete_request(const CONFIG *cfg, const char *reason, const char *que
         return EXIT_USAGE;
     if ((rc = actor_start(cfg, "delete --request", 1, &a)) != 0)
         return rc;
+    detail = vstr_alloc(256);
     db = cli_open_db(cfg);
     rc = retention_request(cfg, db, query, reason, a.login, &kv, &c, err, sizeof(err));
     adb_close(db);
@@ -496,10 +519,10 @@ int cli_delete(const CONFIG *cfg, int argc, char **argv)
     join_args(query, argc, argv, optind);
     if (request + list + (approve != 0) + (cancel != 0) != 1 || (!request && (reason || query->len)))
         goto usage;
-    if (list)
-        return delete_list(cfg);
-    if (approve || cancel)
-        return delete_decide(cfg, approve ? approve : cancel, approve != 0);
+    if (list || approve || cancel) {
+        vstr_free(query);
+        return list ? delete_list(cfg) : delete_decide(cfg, approve ? approve : cancel, approve != 0);
+    }
     if (reason == 0 || *reason == 0 || query->len == 0) {
         fprintf(stderr, "mailarc: delete --request needs --reason TEXT and a query\n");
         goto usage;
