@@ -219,3 +219,24 @@ def test_auto_delete_only_when_configured_and_never_held(archive_factory):
     assert "approved by retention_auto_delete" in out and "deleted 3, skipped 0" in out
     r = a.cli("verify")
     assert r.returncode == 0 and "(3 deleted)" in r.stdout.decode()
+
+
+def test_a_request_expires_unapproved(archive_factory):
+    from test_web import feed
+    a = archive_factory(admin_users="ann, ben", retention_default="14d", verify_interval="0")
+    a.start()
+    feed(a)
+    rc, out, err = as_user(a, "ann", "delete", "--request", "--reason", "tidy", "budget")
+    assert rc == 0, err
+    req = re.search(r"request (\S+):", out).group(1)
+    path = os.path.join(a.data, "deletions", req + ".req")
+    text = open(path).read()
+    assert re.search(r"^expires=(\d+)$", text, re.M)
+    # As if delete_request_ttl (7d by default) had passed.
+    with open(path, "w") as f:
+        f.write(re.sub(r"^expires=\d+$", "expires=1", text, flags=re.M))
+    rc, out, err = as_user(a, "ben", "delete", "--approve", req)
+    assert rc == 2 and f"request {req} is expired" in err, err
+    rc, out, err = as_user(a, "ann", "delete", "--list")
+    assert f"{req}  expired" in out
+    assert a.count() == 5
