@@ -11,6 +11,8 @@
 #include "hitjson.h"
 #include "query.h"
 #include "search.h"
+#include "snippet.h"
+#include "store.h"
 #include "vstr.h"
 #include "cli.h"
 
@@ -26,14 +28,32 @@ static long cli_num(const char *s, const char *opt)
     return n;
 }
 
-static void cli_print_hit(const MSGREC *r, int json, VSTR *out)
+/* The snippet of r for words (none: s->text stays NULL). */
+static void cli_snippet(const CONFIG *cfg, const MSGREC *r, const STRLIST *words, SNIPPET *s)
+{
+    MIME_LIMITS lim;
+    VSTR   *msg;
+    char    hex[DIGEST_HEXLEN + 1], err[512];
+
+    memset(s, 0, sizeof(*s));
+    if (words->n == 0)
+        return;
+    msg = vstr_alloc(65536);
+    digest_hex(r->sha, hex);
+    mime_limits_cfg(&lim, cfg);
+    if (store_get(cfg->data_dir, r->arrival, hex, msg, err, sizeof(err)) == 0)
+        snippet_make(msg->s, msg->len, &lim, words, s);
+    vstr_free(msg);
+}
+
+static void cli_print_hit(const MSGREC *r, int json, const SNIPPET *sn, VSTR *out)
 {
     char    hex[DIGEST_HEXLEN + 1];
     char    date[32];
 
     vstr_reset(out);
     if (json) {
-        hitjson_append(out, r);
+        hitjson_append(out, r, sn);
         vstr_addch(out, '\n');
     } else {
         digest_hex(r->sha, hex);
@@ -59,6 +79,7 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
     long    limit = -1, offset = 0;
     VSTR   *text = vstr_alloc(256);
     QUERY   q;
+    STRLIST words;
     SEARCH_RESULT res;
     ADB    *db;
     char    err[1024];
@@ -87,10 +108,15 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
         vstr_free(text);
         return EXIT_USAGE;
     }
+    if (json)
+        snippet_words(&q, &words);
+    else
+        strlist_init(&words);
     vstr_free(text);
     if (as && access_load(cfg, as, &acc, err, sizeof(err)) < 0) {
         fprintf(stderr, "mailarc: %s\n", err);
         query_free(&q);
+        strlist_free(&words);
         return EXIT_USAGE;
     }
     db = cli_open_db(cfg);
@@ -105,6 +131,7 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
     query_free(&q);
     if (ch != 0) {
         fprintf(stderr, "mailarc: %s\n", err);
+        strlist_free(&words);
         adb_close(db);
         return EXIT_UNAVAILABLE;
     }
@@ -116,14 +143,19 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
         for (size_t i = 0; i < res.n; i++) {
             MSGREC  r;
 
+            SNIPPET sn;
+
             if (cli_record(db, res.hits[i].num, &r) < 0)
                 continue;
-            cli_print_hit(&r, json, out);
+            cli_snippet(cfg, &r, &words, &sn);
+            cli_print_hit(&r, json, &sn, out);
+            snippet_free(&sn);
             record_free(&r);
         }
         vstr_free(out);
     }
     ch = res.total > 0 ? 0 : EXIT_NOTFOUND;
+    strlist_free(&words);
     search_result_free(&res);
     adb_close(db);
     return ch;

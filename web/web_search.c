@@ -17,8 +17,11 @@
 #include "hitjson.h"
 #include "json.h"
 #include "lookup.h"
+#include "mymalloc.h"
 #include "query.h"
 #include "search.h"
+#include "snippet.h"
+#include "store.h"
 #include "web.h"
 #include "web_page.h"
 
@@ -127,7 +130,49 @@ static void dir_term(WEB_REQ *r, const char *dir, VSTR *q)
         vstr_sprintf_append(q, "%s%s:%s", i ? " OR " : "", key, r->acc.addrs.v[i]);
 }
 
-static void result_table(xmlNodePtr parent, ADB *db, const SEARCH_RESULT *res)
+/* The snippet of m for the query's words (store.h read; none: no text). */
+static void web_snippet(const MSGREC *m, const STRLIST *words, SNIPPET *s)
+{
+    MIME_LIMITS lim;
+    VSTR   *msg;
+    char    hex[DIGEST_HEXLEN + 1], err[512];
+
+    memset(s, 0, sizeof(*s));
+    if (words->n == 0)
+        return;
+    msg = vstr_alloc(65536);
+    digest_hex(m->sha, hex);
+    mime_limits_cfg(&lim, web_config());
+    if (store_get(web_config()->data_dir, m->arrival, hex, msg, err, sizeof(err)) == 0)
+        snippet_make(msg->s, msg->len, &lim, words, s);
+    vstr_free(msg);
+}
+
+/* The snippet as text with <mark> elements: escaped by the tree. */
+static void snippet_node(xmlNodePtr parent, const SNIPPET *s)
+{
+    xmlNodePtr d = elc(parent, "div", "snippet", 0);
+    size_t  at = 0;
+
+    for (int i = 0; i < s->n; i++) {
+        char   *piece;
+
+        if (s->off[i] > at) {
+            piece = mystrndup(s->text->s + at, s->off[i] - at);
+            text(d, piece);
+            myfree(piece);
+        }
+        piece = mystrndup(s->text->s + s->off[i], s->len[i]);
+        el(d, "mark", piece);
+        myfree(piece);
+        at = s->off[i] + s->len[i];
+    }
+    if (at < s->text->len)
+        text(d, s->text->s + at);
+}
+
+static void result_table(xmlNodePtr parent, ADB *db, const SEARCH_RESULT *res,
+                         const STRLIST *words)
 {
     xmlNodePtr t = elc(parent, "table", "results", 0), tr;
 
@@ -162,7 +207,16 @@ static void result_table(xmlNodePtr parent, ADB *db, const SEARCH_RESULT *res)
         el(tr, "td", date);
         el(tr, "td", m.from_addr);
         el(tr, "td", to->s);
-        link_to(el(tr, "td", 0), url, *m.subject ? m.subject : "(no subject)");
+        {
+            xmlNodePtr td = el(tr, "td", 0);
+            SNIPPET sn;
+
+            link_to(td, url, *m.subject ? m.subject : "(no subject)");
+            web_snippet(&m, words, &sn);
+            if (sn.text)
+                snippet_node(td, &sn);
+            snippet_free(&sn);
+        }
         snprintf(size, sizeof(size), "%lld", (long long) m.size);
         elc(tr, "td", "num", size);
         vstr_free(to);
@@ -280,7 +334,9 @@ void web_search_page(WEB_REQ *r)
             int     rc = search_run(db, &qq, web_sees_all(r) ? 0 : &r->acc,
                                     (size_t) (page - 1) * PAGE_SIZE, PAGE_SIZE, &res, err,
                                     sizeof(err));
+            STRLIST words;
 
+            snippet_words(&qq, &words);
             query_free(&qq);
             if (rc != 0) {
                 elc(p->main, "p", "error", err);
@@ -305,7 +361,7 @@ void web_search_page(WEB_REQ *r)
                 }
                 if (res.n) {
                     form = post_form(p->main, r, "/restore");
-                    result_table(form, db, &res);
+                    result_table(form, db, &res, &words);
                     if (r->acc.role != ACCESS_AUDITOR)
                         web_restore_controls(form, r, "Restore selected to ");
                 }
@@ -328,6 +384,7 @@ void web_search_page(WEB_REQ *r)
                 web_audit(r->client, r->sess.login, "search", "ok", q->s);
                 search_result_free(&res);
             }
+            strlist_free(&words);
             web_db_close(db);
         }
     }
@@ -385,17 +442,24 @@ void web_api_search(WEB_REQ *r)
         vstr_addstr(j, "}");
         web_json(r, MHD_HTTP_SERVICE_UNAVAILABLE, j);
     } else {
+        STRLIST words;
+
+        snippet_words(&q, &words);
         vstr_sprintf(j, "{\"total\":%zu,\"results\":[", res.total);
         for (size_t i = 0, k = 0; limit && i < res.n; i++) {
             MSGREC  m;
+            SNIPPET sn;
 
             if (lookup_record(db, res.hits[i].num, &m) < 0)
                 continue;
             if (k++)
                 vstr_addch(j, ',');
-            hitjson_append(j, &m);
+            web_snippet(&m, &words, &sn);
+            hitjson_append(j, &m, &sn);
+            snippet_free(&sn);
             record_free(&m);
         }
+        strlist_free(&words);
         vstr_addstr(j, "]}\n");
         web_audit(r->client, r->sess.login, "search", "ok", qtext);
         search_result_free(&res);

@@ -8,7 +8,7 @@
 #include "hitjson.h"
 #include "json.h"
 
-void hitjson_append(VSTR *out, const MSGREC *r)
+void hitjson_append(VSTR *out, const MSGREC *r, const SNIPPET *s)
 {
     char    hex[DIGEST_HEXLEN + 1];
     char    date[32];
@@ -29,5 +29,14 @@ void hitjson_append(VSTR *out, const MSGREC *r)
     }
     vstr_addstr(out, "],\"subject\":");
     json_str(out, r->subject);
-    vstr_sprintf_append(out, ",\"size\":%lld}", (long long) r->size);
+    vstr_sprintf_append(out, ",\"size\":%lld", (long long) r->size);
+    if (s && s->text) {
+        vstr_addstr(out, ",\"snippet\":{\"text\":");
+        json_str(out, s->text->s);
+        vstr_addstr(out, ",\"marks\":[");
+        for (int i = 0; i < s->n; i++)
+            vstr_sprintf_append(out, "%s[%zu,%zu]", i ? "," : "", s->off[i], s->len[i]);
+        vstr_addstr(out, "]}");
+    }
+    vstr_addch(out, '}');
 }

@@ -15,4 +15,9 @@ void words_init(void);
 void words_each(const char *text, size_t len,
                 void (*fn)(const char *word, size_t len, void *ctx), void *ctx);
 
+/* The same, with where each word stands in text: bytes [start, end). */
+void words_each_at(const char *text, size_t len,
+                   void (*fn)(const char *word, size_t len, size_t start, size_t end, void *ctx),
+                   void *ctx);
+
 #endif

@@ -3,8 +3,8 @@
  * the indexer does with them (headers, addresses, RFC 2047, dates, MIME,
  * content and header terms, record encoding), and through the header
  * value parsers (parameters, encoded words, address lists) and the
- * bcc-map recipient decoder, the milter's header rebuild and the journal
- * report parser directly.  Any crash, leak or UB here is a poison message.
+ * bcc-map recipient decoder, the milter's header rebuild, the journal
+ * report parser and snippets directly.  Any crash, leak or UB here is a poison message.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +19,7 @@
 #include "mime.h"
 #include "record.h"
 #include "rfc2047.h"
+#include "snippet.h"
 #include "terms.h"
 #include "words.h"
 
@@ -61,8 +62,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     {
         MIME_LIMITS lim = MIME_LIMITS_DEFAULT;
 
+        STRLIST words;
+        SNIPPET sn;
+
         mime_walk((const char *) data, size, &lim, count_part, &total, 0);
         terms_of_message((const char *) data, size, &lim, count_term, &total, 0);
+        /* A snippet for the commonest short words, marks inside the text. */
+        strlist_init(&words);
+        strlist_add(&words, "a");
+        strlist_add(&words, "e");
+        strlist_add(&words, "the");
+        if (snippet_make((const char *) data, size, &lim, &words, &sn)) {
+            for (int i = 0; i < sn.n; i++)
+                if (sn.off[i] + sn.len[i] > sn.text->len)
+                    __builtin_trap();
+            snippet_free(&sn);
+        }
+        strlist_free(&words);
     }
     {
         /* The header-value parsers on their own, over the whole input. */
