@@ -12,7 +12,6 @@
 #include "query.h"
 #include "search.h"
 #include "snippet.h"
-#include "store.h"
 #include "vstr.h"
 #include "cli.h"
 
@@ -26,24 +25,6 @@ static long cli_num(const char *s, const char *opt)
         exit(EXIT_USAGE);
     }
     return n;
-}
-
-/* The snippet of r for words (none: s->text stays NULL). */
-static void cli_snippet(const CONFIG *cfg, const MSGREC *r, const STRLIST *words, SNIPPET *s)
-{
-    MIME_LIMITS lim;
-    VSTR   *msg;
-    char    hex[DIGEST_HEXLEN + 1], err[512];
-
-    memset(s, 0, sizeof(*s));
-    if (words->n == 0)
-        return;
-    msg = vstr_alloc(65536);
-    digest_hex(r->sha, hex);
-    mime_limits_cfg(&lim, cfg);
-    if (store_get(cfg->data_dir, r->arrival, hex, msg, err, sizeof(err)) == 0)
-        snippet_make(msg->s, msg->len, &lim, words, s);
-    vstr_free(msg);
 }
 
 static void cli_print_hit(const MSGREC *r, int json, const SNIPPET *sn, VSTR *out)
@@ -147,7 +128,7 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
 
             if (cli_record(db, res.hits[i].num, &r) < 0)
                 continue;
-            cli_snippet(cfg, &r, &words, &sn);
+            snippet_of_record(cfg, &r, &words, &sn);
             cli_print_hit(&r, json, &sn, out);
             snippet_free(&sn);
             record_free(&r);

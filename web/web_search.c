@@ -21,7 +21,6 @@
 #include "query.h"
 #include "search.h"
 #include "snippet.h"
-#include "store.h"
 #include "web.h"
 #include "web_page.h"
 
@@ -130,24 +129,6 @@ static void dir_term(WEB_REQ *r, const char *dir, VSTR *q)
         vstr_sprintf_append(q, "%s%s:%s", i ? " OR " : "", key, r->acc.addrs.v[i]);
 }
 
-/* The snippet of m for the query's words (store.h read; none: no text). */
-static void web_snippet(const MSGREC *m, const STRLIST *words, SNIPPET *s)
-{
-    MIME_LIMITS lim;
-    VSTR   *msg;
-    char    hex[DIGEST_HEXLEN + 1], err[512];
-
-    memset(s, 0, sizeof(*s));
-    if (words->n == 0)
-        return;
-    msg = vstr_alloc(65536);
-    digest_hex(m->sha, hex);
-    mime_limits_cfg(&lim, web_config());
-    if (store_get(web_config()->data_dir, m->arrival, hex, msg, err, sizeof(err)) == 0)
-        snippet_make(msg->s, msg->len, &lim, words, s);
-    vstr_free(msg);
-}
-
 /* The snippet as text with <mark> elements: escaped by the tree. */
 static void snippet_node(xmlNodePtr parent, const SNIPPET *s)
 {
@@ -212,7 +193,7 @@ static void result_table(xmlNodePtr parent, ADB *db, const SEARCH_RESULT *res,
             SNIPPET sn;
 
             link_to(td, url, *m.subject ? m.subject : "(no subject)");
-            web_snippet(&m, words, &sn);
+            snippet_of_record(web_config(), &m, words, &sn);
             if (sn.text)
                 snippet_node(td, &sn);
             snippet_free(&sn);
@@ -454,7 +435,7 @@ void web_api_search(WEB_REQ *r)
                 continue;
             if (k++)
                 vstr_addch(j, ',');
-            web_snippet(&m, &words, &sn);
+            snippet_of_record(web_config(), &m, &words, &sn);
             hitjson_append(j, &m, &sn);
             snippet_free(&sn);
             record_free(&m);

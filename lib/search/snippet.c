@@ -3,6 +3,8 @@
  */
 #include <string.h>
 
+#include "digest.h"
+#include "store.h"
 #include "words.h"
 #include "snippet.h"
 
@@ -151,4 +153,23 @@ void snippet_free(SNIPPET *s)
     if (s->text)
         vstr_free(s->text);
     memset(s, 0, sizeof(*s));
+}
+
+int snippet_of_record(const CONFIG *cfg, const MSGREC *r, const STRLIST *words, SNIPPET *s)
+{
+    MIME_LIMITS lim;
+    VSTR   *msg;
+    char    hex[DIGEST_HEXLEN + 1], err[512];
+    int     rc = 0;
+
+    memset(s, 0, sizeof(*s));
+    if (words->n == 0)
+        return 0;
+    msg = vstr_alloc(65536);
+    digest_hex(r->sha, hex);
+    mime_limits_cfg(&lim, cfg);
+    if (store_get(cfg->data_dir, r->arrival, hex, msg, err, sizeof(err)) == 0)
+        rc = snippet_make(msg->s, msg->len, &lim, words, s);
+    vstr_free(msg);
+    return rc;
 }

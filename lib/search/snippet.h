@@ -15,7 +15,9 @@
 
 #include <stddef.h>
 
+#include "cfg.h"
 #include "mime.h"
+#include "record.h"
 #include "query.h"
 #include "strlist.h"
 #include "vstr.h"
@@ -36,5 +38,8 @@ void snippet_words(const QUERY *q, STRLIST *words);
 int snippet_make(const char *msg, size_t len, const MIME_LIMITS *lim, const STRLIST *words,
                  SNIPPET *s);
 void snippet_free(SNIPPET *s);
+/* The same for a stored message, read through store.h; 0 also when its
+ * blob cannot be read (a result is shown without a snippet). */
+int snippet_of_record(const CONFIG *cfg, const MSGREC *r, const STRLIST *words, SNIPPET *s);
 
 #endif
