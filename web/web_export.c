@@ -122,6 +122,39 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
     return (ssize_t) n;
 }
 
+/* The selected ids the user may see, as hits; 0, or -1 with a page. */
+static int export_selection(WEB_REQ *r, SEARCH_RESULT *res)
+{
+    ADB    *db;
+    size_t  cap = 0;
+
+    memset(res, 0, sizeof(*res));
+    if ((db = web_db_open(r)) == 0)
+        return -1;
+    for (int i = 0; i < r->fname.n; i++) {
+        uint64_t num;
+        MSGREC  m;
+
+        if (strcmp(r->fname.v[i], "id") != 0 || !digest_is_hex(r->fval.v[i], 64, 64)
+            || lookup_id(db, r->fval.v[i], &num, &m) != LOOKUP_OK)
+            continue;
+        if (search_visible(db, web_sees_all(r) ? 0 : &r->acc, num) == 1) {
+            if (res->n == cap)
+                res->hits = myrealloc(res->hits, (cap = cap ? cap * 2 : 16) * sizeof(SEARCH_HIT));
+            res->hits[res->n].num = num;
+            res->hits[res->n++].date = m.date;
+        }
+        record_free(&m);
+    }
+    web_db_close(db);
+    res->total = res->n;
+    if (res->n == 0) {
+        web_message_page(r, MHD_HTTP_BAD_REQUEST, "Export", "Select the messages to export.");
+        return -1;
+    }
+    return 0;
+}
+
 void web_export(WEB_REQ *r)
 {
     const char *qtext = web_arg(r, "q"), *format = web_arg(r, "format");
@@ -134,6 +167,15 @@ void web_export(WEB_REQ *r)
     time_t  now = time(0);
     int     rc;
 
+    if (r->post) {
+        qtext = "(selected)";
+        s = mycalloc(1, sizeof(*s));
+        if (export_selection(r, &s->res) < 0) {
+            myfree(s);
+            return;
+        }
+        goto stream;
+    }
     if (format && strcmp(format, "mbox") != 0) {
         web_message_page(r, MHD_HTTP_BAD_REQUEST, "Export", "The only export format here is "
                          "mbox; mailarc export on the command line also writes .eml files.");
@@ -157,6 +199,7 @@ void web_export(WEB_REQ *r)
         web_message_page(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Export", err);
         return;
     }
+stream:
     s->out = vstr_alloc(65536);
     s->msg = vstr_alloc(65536);
     detail = vstr_alloc(256);

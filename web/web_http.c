@@ -217,7 +217,7 @@ static void web_route(WEB_REQ *r)
         get ? web_daemon_get(r) : web_daemon_post(r);
     else if (strcmp(u, "/admin/audit") == 0 && get)
         web_audit_page(r);
-    else if (strcmp(u, "/export") == 0 && get)
+    else if (strcmp(u, "/export") == 0)
         web_export(r);
     else if (strcmp(u, "/admin/holds") == 0)
         get ? web_holds_get(r) : web_holds_post(r);

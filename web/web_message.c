@@ -111,6 +111,39 @@ static void list_row(xmlNodePtr dl, const WEB_REQ *r, int privileged, const char
     vstr_free(v);
 }
 
+/* An auditor follows one person: each address of the message links to
+ * everything that person sent or received. */
+static void mailbox_links(xmlNodePtr parent, const MSGREC *m)
+{
+    const STRLIST *lists[] = {&m->to_addr, &m->cc_addr, &m->bcc_addr, &m->env_rcpt};
+    xmlNodePtr para = elc(parent, "p", "mailboxes", "Browse the mailbox of: ");
+    STRLIST all;
+    VSTR   *u = vstr_alloc(256);
+
+    strlist_init(&all);
+    if (m->from_addr && *m->from_addr)
+        strlist_add_unique(&all, m->from_addr);
+    for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
+        for (int i = 0; i < lists[k]->n; i++)
+            if (*lists[k]->v[i])
+                strlist_add_unique(&all, lists[k]->v[i]);
+    for (int i = 0; i < all.n; i++) {
+        vstr_sprintf(u, "from:%s OR to:%s", all.v[i], all.v[i]);
+        {
+            VSTR   *url = vstr_alloc(256);
+
+            vstr_addstr(url, "/search?q=");
+            web_urlenc(url, u->s);
+            if (i)
+                text(para, ", ");
+            link_to(para, url->s, all.v[i]);
+            vstr_free(url);
+        }
+    }
+    strlist_free(&all);
+    vstr_free(u);
+}
+
 typedef struct show_ctx {
     xmlNodePtr texts;
     xmlNodePtr files;
@@ -212,6 +245,8 @@ void web_message(WEB_REQ *r, const char *id)
     snprintf(size, sizeof(size), "%lld bytes", (long long) m.size);
     dl_row(dl, "Size", size);
     dl_row(dl, "Id (SHA-256)", hex);
+    if (web_sees_all(r))
+        mailbox_links(p->main, &m);
     el(p->main, "h2", "Envelope");
     env = el(p->main, "dl", 0);
     snprintf(size, sizeof(size), "%s (%u arrival%s)", when, m.arrivals, m.arrivals == 1 ? "" : "s");

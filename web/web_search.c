@@ -153,7 +153,7 @@ static void snippet_node(xmlNodePtr parent, const SNIPPET *s)
 }
 
 static void result_table(xmlNodePtr parent, ADB *db, const SEARCH_RESULT *res,
-                         const STRLIST *words)
+                         const STRLIST *words, int checked)
 {
     xmlNodePtr t = elc(parent, "table", "results", 0), tr;
 
@@ -185,6 +185,8 @@ static void result_table(xmlNodePtr parent, ADB *db, const SEARCH_RESULT *res,
         tr = el(t, "tr", 0);
         cb = input(el(tr, "td", 0), "checkbox", "id", hex);
         attr(cb, "aria-label", "select");
+        if (checked)
+            attr(cb, "checked", "checked");
         el(tr, "td", date);
         el(tr, "td", m.from_addr);
         el(tr, "td", to->s);
@@ -341,8 +343,23 @@ void web_search_page(WEB_REQ *r)
                     vstr_free(u);
                 }
                 if (res.n) {
+                    const char *all = web_arg(r, "all");
+                    int     checked = all && strcmp(all, "1") == 0;
+                    VSTR   *u = vstr_alloc(256);
+                    xmlNodePtr sel = elc(p->main, "p", "select", 0), b;
+
+                    /* No script on the panel: selecting all is a page. */
+                    vstr_sprintf(u, "/search?page=%ld%s%s", page, args->s, checked ? "" : "&all=1");
+                    attr(link_to(sel, u->s, checked ? "Select none" : "Select all on this page"),
+                         "id", "select-all");
+                    vstr_free(u);
                     form = post_form(p->main, r, "/restore");
-                    result_table(form, db, &res, &words);
+                    attr(form, "id", "results");
+                    result_table(form, db, &res, &words, checked);
+                    b = input(elc(form, "p", "export-selected", 0), "submit", 0,
+                              "Export selected as mbox");
+                    attr(b, "formaction", "/export");
+                    attr(b, "id", "export-selected");
                     if (r->acc.role != ACCESS_AUDITOR)
                         web_restore_controls(form, r, "Restore selected to ");
                 }
@@ -350,12 +367,32 @@ void web_search_page(WEB_REQ *r)
                 if (pages > 1) {
                     VSTR   *u = vstr_alloc(256);
 
+                    long    last = 0;
+
                     if (page > 1) {
                         vstr_sprintf(u, "/search?page=%ld%s", page - 1, args->s);
                         link_to(nav, u->s, "Previous");
                     }
-                    snprintf(line, sizeof(line), " page %ld of %ld ", page, pages);
+                    snprintf(line, sizeof(line), " page %ld of %ld: ", page, pages);
                     text(nav, line);
+                    /* The first, the last, and two on each side of this one. */
+                    for (long k = 1; k <= pages; k++) {
+                        char    no[24];
+
+                        if (k != 1 && k != pages && (k < page - 2 || k > page + 2))
+                            continue;
+                        if (last && k > last + 1)
+                            text(nav, " … ");
+                        snprintf(no, sizeof(no), "%ld", k);
+                        if (k == page) {
+                            elc(nav, "strong", "current", no);
+                        } else {
+                            vstr_sprintf(u, "/search?page=%ld%s", k, args->s);
+                            link_to(nav, u->s, no);
+                        }
+                        text(nav, " ");
+                        last = k;
+                    }
                     if (page < pages) {
                         vstr_sprintf(u, "/search?page=%ld%s", page + 1, args->s);
                         link_to(nav, u->s, "Next");

@@ -188,3 +188,45 @@ def test_browser_four_eyes_deletion_and_export(panel_factory, browser):
     with open(path, "rb") as f:
         got = {hashlib.sha256(m).hexdigest() for m in mboxrd_split(f.read())}
     assert got == {IDS["html"], IDS["bcc_alice"]}
+
+
+def test_browser_results_page_pages_select_all_and_export(panel_factory, browser):
+    """Page through results by number, select all on a page (no script:
+    a link), export the selection, and see the snippets."""
+    from conftest import load_corpus
+    from test_corpus import send_all
+    from test_export import mboxrd_split
+    p = panel_factory()
+    feed(p.archive)
+    items, d = load_corpus(120, 23)
+    send_all(p.archive.port, items)
+    shutil.rmtree(d, ignore_errors=True)
+    total = len(MAIL) + len({hashlib.sha256(e["bytes"]).digest() for e in items})
+    p.archive.wait_count(total)
+    b = browser
+    browser_login(b, p.url, "admin")
+    b.get(p.url + "/search?q=after%3A2000-01-01")
+    assert f"{total} messages found" in b.page_source
+    navigate(b, b.find_element(By.CSS_SELECTOR, "p.pages").find_element(By.LINK_TEXT, "3"))
+    assert b.find_element(By.CSS_SELECTOR, "p.pages strong.current").text == "3"
+    rows = b.find_elements(By.CSS_SELECTOR, "table.results tbody tr")
+    assert len(rows) == total - 100
+    shot(b, "results-page-3.png")
+
+    b.get(p.url + "/search?q=on%3A2026-11-03")
+    navigate(b, b.find_element(By.ID, "select-all"))
+    boxes = b.find_elements(By.CSS_SELECTOR, "table.results input[type=checkbox]")
+    assert len(boxes) == len(MAIL) and all(x.is_selected() for x in boxes)
+    boxes[0].click()                                    # all but the newest
+    shot(b, "results-selected.png")
+    b.find_element(By.ID, "export-selected").click()
+    path = wait_file(b.downloads)
+    with open(path, "rb") as f:
+        got = {hashlib.sha256(m).hexdigest() for m in mboxrd_split(f.read())}
+    want = {x.get_attribute("value") for x in boxes[1:]}
+    assert got == want and len(got) == len(MAIL) - 1
+
+    b.get(p.url + "/search?q=visible")
+    snippet = b.find_element(By.CSS_SELECTOR, "div.snippet")
+    assert snippet.find_element(By.TAG_NAME, "mark").text == "Visible"
+    shot(b, "results-snippet.png")
