@@ -12,6 +12,7 @@
 #include "query.h"
 #include "search.h"
 #include "snippet.h"
+#include "sort.h"
 #include "vstr.h"
 #include "cli.h"
 
@@ -52,8 +53,12 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
         {"limit", required_argument, 0, 'l'},
         {"offset", required_argument, 0, 'o'},
         {"as", required_argument, 0, 'a'},
+        {"sort", required_argument, 0, 's'},
+        {"asc", no_argument, 0, 'A'},
         {0, 0, 0, 0},
     };
+    SEARCH_SORT by = SORT_DATE;
+    int     asc = 0;
     int     json = 0, count = 0;
     const char *as = 0;
     ACCESS  acc;
@@ -73,9 +78,15 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
         case 'l': limit = cli_num(optarg, "--limit"); break;
         case 'o': offset = cli_num(optarg, "--offset"); break;
         case 'a': as = optarg; break;
+        case 'A': asc = 1; break;
+        case 's':
+            if (search_sort_parse(optarg, &by) == 0)
+                break;
+            fprintf(stderr, "mailarc: --sort is date, size, from or subject, not \"%s\"\n", optarg);
+            return EXIT_USAGE;
         default:
             fprintf(stderr, "usage: mailarc search [--json] [--count] [--limit N] [--offset N] "
-                    "[--as LOGIN] QUERY...\n");
+                    "[--sort date|size|from|subject] [--asc] [--as LOGIN] QUERY...\n");
             return EXIT_USAGE;
         }
     }
@@ -102,11 +113,26 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
     }
     db = cli_open_db(cfg);
     /* --count and --limit 0 order nothing: a page of one is the cheapest. */
-    if (count || limit == 0)
+    if (count || limit == 0) {
         ch = search_run(db, &q, as ? &acc : 0, 0, 1, &res, err, sizeof(err));
-    else
+    } else if (by == SORT_DATE && !asc) {
         ch = search_run(db, &q, as ? &acc : 0, (size_t) offset, limit < 0 ? 0 : (size_t) limit,
                         &res, err, sizeof(err));
+    } else if ((ch = search_run(db, &q, as ? &acc : 0, 0, 0, &res, err, sizeof(err))) == 0) {
+        if ((by == SORT_FROM || by == SORT_SUBJECT) && res.total > (size_t) cfg->search_sort_max) {
+            fprintf(stderr, "mailarc: %zu results are more than search_sort_max (%ld) to sort "
+                    "by %s\n", res.total, cfg->search_sort_max, search_sort_name(by));
+            search_result_free(&res);
+            query_free(&q);
+            if (as)
+                access_free(&acc);
+            strlist_free(&words);
+            adb_close(db);
+            return EXIT_USAGE;
+        }
+        search_sort(db, &res, by, asc);
+        search_page(&res, (size_t) offset, limit < 0 ? 0 : (size_t) limit);
+    }
     if (as)
         access_free(&acc);
     query_free(&q);

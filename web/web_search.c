@@ -21,6 +21,7 @@
 #include "query.h"
 #include "search.h"
 #include "snippet.h"
+#include "sort.h"
 #include "web.h"
 #include "web_page.h"
 
@@ -152,18 +153,34 @@ static void snippet_node(xmlNodePtr parent, const SNIPPET *s)
         text(d, s->text->s + at);
 }
 
+/* A column heading that sorts by it: the other way when it is the order. */
+static void sort_th(xmlNodePtr tr, const char *label, SEARCH_SORT col, const char *base,
+                    SEARCH_SORT by, int asc)
+{
+    VSTR   *u = vstr_alloc(256), *l = vstr_alloc(64);
+    int     next_asc = col == by ? !asc : (col == SORT_FROM || col == SORT_SUBJECT);
+
+    vstr_sprintf(u, "/search?page=1%s&sort=%s&order=%s", base, search_sort_name(col),
+                 next_asc ? "asc" : "desc");
+    vstr_sprintf(l, "%s%s", label, col != by ? "" : asc ? " \xe2\x96\xb2" : " \xe2\x96\xbc");
+    attr(link_to(el(tr, "th", 0), u->s, l->s), "class", col == by ? "sort current" : "sort");
+    vstr_free(u);
+    vstr_free(l);
+}
+
 static void result_table(xmlNodePtr parent, ADB *db, const SEARCH_RESULT *res,
-                         const STRLIST *words, int checked)
+                         const STRLIST *words, int checked, const char *base, SEARCH_SORT by,
+                         int asc)
 {
     xmlNodePtr t = elc(parent, "table", "results", 0), tr;
 
     tr = el(el(t, "thead", 0), "tr", 0);
     el(tr, "th", "");
-    el(tr, "th", "Date");
-    el(tr, "th", "From");
+    sort_th(tr, "Date", SORT_DATE, base, by, asc);
+    sort_th(tr, "From", SORT_FROM, base, by, asc);
     el(tr, "th", "To");
-    el(tr, "th", "Subject");
-    el(tr, "th", "Size");
+    sort_th(tr, "Subject", SORT_SUBJECT, base, by, asc);
+    sort_th(tr, "Size", SORT_SIZE, base, by, asc);
     t = el(t, "tbody", 0);
     for (size_t i = 0; i < res->n; i++) {
         MSGREC  m;
@@ -213,8 +230,10 @@ void web_search_page(WEB_REQ *r)
     const char *dir = web_arg(r, "dir");
     const char *pg = web_arg(r, "page");
     long    page = pg ? strtol(pg, 0, 10) : 1;
-    VSTR   *q = vstr_alloc(256), *args = vstr_alloc(256);
+    VSTR   *q = vstr_alloc(256), *args = vstr_alloc(256), *base = 0;
     WEB_PAGE *p = page_new(r, "Search");
+    SEARCH_SORT by = SORT_DATE;
+    int     asc = 0;
     xmlNodePtr f, tb;
     char    err[512] = "";
     int     status = MHD_HTTP_OK, asked = 0;
@@ -287,6 +306,19 @@ void web_search_page(WEB_REQ *r)
         vstr_sprintf_append(args, "&dir=%s", dir);
         dir_term(r, dir, q);
     }
+    /* The order: newest first unless asked; the links keep it. */
+    base = vstr_alloc(256);
+    vstr_set(base, args->s);
+    {
+        const char *sa = web_arg(r, "sort"), *oa = web_arg(r, "order");
+
+        if (sa && search_sort_parse(sa, &by) < 0)
+            snprintf(err, sizeof(err), "sort is date, size, from or subject");
+        asc = oa && strcmp(oa, "asc") == 0;
+        if (by != SORT_DATE || asc)
+            vstr_sprintf_append(args, "&sort=%s&order=%s", search_sort_name(by),
+                                asc ? "asc" : "desc");
+    }
     if (*err) {
         elc(p->main, "p", "error", err);
     } else if (asked) {
@@ -312,12 +344,31 @@ void web_search_page(WEB_REQ *r)
             page_free(p);
             vstr_free(q);
             vstr_free(args);
+            vstr_free(base);
             return;
         } else {
-            int     rc = search_run(db, &qq, web_sees_all(r) ? 0 : &r->acc,
-                                    (size_t) (page - 1) * PAGE_SIZE, PAGE_SIZE, &res, err,
-                                    sizeof(err));
+            const ACCESS *acc = web_sees_all(r) ? 0 : &r->acc;
+            int     rc;
             STRLIST words;
+
+            if (by == SORT_DATE && !asc) {
+                rc = search_run(db, &qq, acc, (size_t) (page - 1) * PAGE_SIZE, PAGE_SIZE, &res,
+                                err, sizeof(err));
+            } else if ((rc = search_run(db, &qq, acc, 0, 0, &res, err, sizeof(err))) == 0) {
+                /* Another order needs every hit; by sender or subject
+                 * every record, so only up to search_sort_max of them. */
+                if ((by == SORT_FROM || by == SORT_SUBJECT)
+                    && res.total > (size_t) web_config()->search_sort_max) {
+                    snprintf(line, sizeof(line), "%zu results are more than search_sort_max "
+                             "(%ld) to sort by %s; shown newest first.", res.total,
+                             web_config()->search_sort_max, search_sort_name(by));
+                    elc(p->main, "p", "error", line);
+                    by = SORT_DATE;
+                    asc = 0;
+                }
+                search_sort(db, &res, by, asc);
+                search_page(&res, (size_t) (page - 1) * PAGE_SIZE, PAGE_SIZE);
+            }
 
             snippet_words(&qq, &words);
             query_free(&qq);
@@ -355,7 +406,7 @@ void web_search_page(WEB_REQ *r)
                     vstr_free(u);
                     form = post_form(p->main, r, "/restore");
                     attr(form, "id", "results");
-                    result_table(form, db, &res, &words, checked);
+                    result_table(form, db, &res, &words, checked, base->s, by, asc);
                     b = input(elc(form, "p", "export-selected", 0), "submit", 0,
                               "Export selected as mbox");
                     attr(b, "formaction", "/export");
@@ -408,6 +459,7 @@ void web_search_page(WEB_REQ *r)
     }
     vstr_free(q);
     vstr_free(args);
+    vstr_free(base);
     page_send(r, p, status);
 }
 

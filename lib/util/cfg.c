@@ -97,6 +97,7 @@ static const struct cfg_key cfg_keys[] = {
     {"redeliver_message_id", T_ENUM, S(redeliver_message_id), "keep", 0, 0},
     {"daemon_control", T_STR, S(daemon_control), "sudo -n /etc/init.d/mailarc", 0, 0},
     {"mta_logs", T_STR, S(mta_logs), "/var/log/mail.log*", 0, 0},
+    {"search_sort_max", T_LONG, S(search_sort_max), "100000", 100, 100000000},
     {"retention_default", T_PERIOD, S(retention_default), "10y", 0, 0},
     {"retention_rules", T_STR, S(retention_rules), "", 0, 0},
     {"retention_auto_delete", T_BOOL, S(retention_auto_delete), "no", 0, 1},

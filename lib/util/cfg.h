@@ -40,6 +40,7 @@ typedef struct config {
     long    import_max_backlog;         /* mailarc import waits while more wait in the spool */
     long    capture_silence_alert;      /* seconds without mail before an alert; 0 off */
     char   *alert_to;                   /* alert recipients; "": admin_users@default_domain */
+    long    search_sort_max;            /* most results sorted by sender or subject */
     char   *retention_default;          /* period (period.h) */
     char   *retention_rules;            /* file of "PERIOD QUERY" lines; "": none */
     int     retention_auto_delete;      /* delete expired mail without a request */

@@ -213,6 +213,25 @@ def test_browser_results_page_pages_select_all_and_export(panel_factory, browser
     assert len(rows) == total - 100
     shot(b, "results-page-3.png")
 
+    # Sort by size (largest first), then the other way; pages keep the order.
+    navigate(b, b.find_element(By.LINK_TEXT, "Size"))
+    assert b.find_element(By.CSS_SELECTOR, "a.sort.current").text == "Size \u25bc"
+
+    def sizes():
+        return [int(td.text) for td in b.find_elements(By.CSS_SELECTOR, "table.results td.num")]
+    first = sizes()
+    assert first == sorted(first, reverse=True) and len(first) == 50
+    navigate(b, b.find_element(By.CSS_SELECTOR, "p.pages").find_element(By.LINK_TEXT, "2"))
+    second = sizes()
+    assert second == sorted(second, reverse=True) and second[0] <= first[-1]
+    navigate(b, b.find_element(By.LINK_TEXT, "Size \u25bc"))
+    assert sizes() == sorted(sizes()) and sizes()[0] <= second[-1]
+    shot(b, "results-by-size.png")
+    navigate(b, b.find_element(By.LINK_TEXT, "Subject"))
+    subjects = [a.text.lower() for a in b.find_elements(
+        By.CSS_SELECTOR, "table.results tbody td:nth-child(5) > a")]
+    assert subjects == sorted(subjects), subjects
+
     b.get(p.url + "/search?q=on%3A2026-11-03")
     navigate(b, b.find_element(By.ID, "select-all"))
     boxes = b.find_elements(By.CSS_SELECTOR, "table.results input[type=checkbox]")

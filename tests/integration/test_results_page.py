@@ -13,7 +13,7 @@ from webpanel import csrf_of, panel_factory  # noqa: F401
 
 
 def test_pages_select_all_export_selection_and_mailboxes(panel_factory):
-    p = panel_factory()
+    p = panel_factory(search_sort_max="100")
     feed(p.archive)
     items, d = load_corpus(300, 17)
     send_all(p.archive.port, items)
@@ -33,6 +33,18 @@ def test_pages_select_all_export_selection_and_mailboxes(panel_factory):
         assert ("&hellip;" in nav) == any(b - a > 1 for a, b in zip(want, want[1:])), nav
         assert f"page {at} of {pages}:" in nav and f'<strong class="current">{at}</strong>' in nav
         assert f"{total} messages found" in page
+
+    # Sorting by sender reads every record: bounded by search_sort_max.
+    page = admin.get(p.url + "/search", params={"q": "after:2000-01-01", "sort": "from",
+                                                 "order": "asc"}).text
+    assert f"{total} results are more than search_sort_max (100) to sort by from; shown " \
+        "newest first." in page
+    page = admin.get(p.url + "/search", params={"q": "on:2026-11-03", "sort": "from",
+                                                 "order": "asc"}).text
+    froms = re.findall(r"<td>[0-9-]+ [0-9:]+</td><td>([^<]+)</td>", page)
+    assert froms == sorted(froms) and len(froms) == len(IDS)
+    assert admin.get(p.url + "/search", params={"q": "x", "sort": "colour"}).text.count(
+        "sort is date, size, from or subject") == 1
 
     # Select all on this page: every box checked, and back.
     page = admin.get(p.url + "/search", params={"q": "on:2026-11-03"}).text
