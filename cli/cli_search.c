@@ -63,7 +63,7 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
     const char *as = 0;
     ACCESS  acc;
     long    limit = -1, offset = 0;
-    VSTR   *text = vstr_alloc(256);
+    VSTR   *text;
     QUERY   q;
     STRLIST words;
     SEARCH_RESULT res;
@@ -90,6 +90,7 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    text = vstr_alloc(256);
     for (int i = optind; i < argc; i++) {
         if (text->len)
             vstr_addch(text, ' ');

@@ -17,8 +17,9 @@ from webpanel import PASSWORDS, panel_factory, sink  # noqa: F401
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import (StaleElementReferenceException,  # noqa: E402
+                                        WebDriverException)
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -52,7 +53,20 @@ def navigate(driver, element, timeout=30):
     Reading the page before that reads the old one, or a stale element."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, timeout).until(EC.staleness_of(old))
+
+    def old_gone(d):
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            # Asked while the document is being replaced, chromedriver can
+            # answer this instead of "stale": the old page is gone all the same.
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+    WebDriverWait(driver, timeout).until(old_gone)
     WebDriverWait(driver, timeout).until(
         lambda d: d.execute_script("return document.readyState") == "complete")
 
