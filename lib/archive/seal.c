@@ -44,12 +44,31 @@ static void seals_path(const CONFIG *cfg, VSTR *out)
     vstr_sprintf(out, "%s/log/seals", cfg->data_dir);
 }
 
-/* Write PEM through a new file (O_EXCL: never over something else); the
- * private key is given to owner (-1: left as it is). */
-static int seal_write_pem(const char *path, EVP_PKEY *key, int private, uid_t uid, gid_t gid)
+/* The directory of path, opened without following a link in its place
+ * (root works relative to it); *base is the file's name, in buf. */
+static int seal_dir_open(const char *path, char *buf, size_t len, const char **base)
 {
-    int     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                      private ? 0600 : 0644);
+    char   *slash;
+    int     fd;
+
+    snprintf(buf, len, "%s", path);
+    if ((slash = strrchr(buf, '/')) == 0) {
+        *base = buf;
+        return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    *slash = 0;
+    *base = slash + 1;
+    fd = open(slash == buf ? "/" : buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return fd;
+}
+
+/* Write PEM through a new file in dfd (O_EXCL: never over something
+ * else); the private key is given to owner (-1: left as it is). */
+static int seal_write_pem(int dfd, const char *name, EVP_PKEY *key, int private, uid_t uid,
+                          gid_t gid)
+{
+    int     fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                        private ? 0600 : 0644);
     FILE   *fp;
     int     ok;
 
@@ -57,7 +76,7 @@ static int seal_write_pem(const char *path, EVP_PKEY *key, int private, uid_t ui
         return -1;
     if (private && uid != (uid_t) -1 && fchown(fd, uid, gid) < 0) {
         close(fd);
-        unlink(path);
+        unlinkat(dfd, name, 0);
         return -1;
     }
     if ((fp = fdopen(fd, "w")) == 0) {
@@ -70,7 +89,7 @@ static int seal_write_pem(const char *path, EVP_PKEY *key, int private, uid_t ui
     if (fclose(fp) != 0)
         ok = 0;
     if (!ok)
-        unlink(path);
+        unlinkat(dfd, name, 0);
     return ok ? 0 : -1;
 }
 
@@ -78,10 +97,14 @@ static int seal_write_pem(const char *path, EVP_PKEY *key, int private, uid_t ui
 static int seal_log_ensure(const CONFIG *cfg, uid_t uid, gid_t gid, char *err, size_t errlen)
 {
     VSTR   *path = vstr_alloc(256);
-    int     fd, flags, ret = 0;
+    char    buf[4096];
+    const char *base;
+    int     dfd, fd = -1, flags, ret = 0;
 
     seals_path(cfg, path);
-    if ((fd = open(path->s, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0
+    if ((dfd = seal_dir_open(path->s, buf, sizeof(buf), &base)) < 0
+        || (fd = openat(dfd, base, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+                        0644)) < 0
         || (uid != (uid_t) -1 && fchown(fd, uid, gid) < 0)) {
         snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
         ret = -1;
@@ -92,6 +115,8 @@ static int seal_log_ensure(const CONFIG *cfg, uid_t uid, gid_t gid, char *err, s
     }
     if (fd >= 0)
         close(fd);
+    if (dfd >= 0)
+        close(dfd);
     vstr_free(path);
     return ret;
 }
@@ -99,21 +124,34 @@ static int seal_log_ensure(const CONFIG *cfg, uid_t uid, gid_t gid, char *err, s
 int seal_key_ensure(const CONFIG *cfg, uid_t uid, gid_t gid, char *err, size_t errlen)
 {
     VSTR   *kp = vstr_alloc(256), *pp = vstr_alloc(256);
+    char    kbuf[4096], pbuf[4096];
+    const char *kbase, *pbase;
     EVP_PKEY *key = 0;
     FILE   *fp;
-    int     ret = -1;
+    int     kdfd, pdfd, fd, ret = -1;
 
     seal_key_path(cfg, kp);
     seal_pub_path(cfg, pp);
-    if ((fp = fopen(kp->s, "re")) != 0) {
-        key = PEM_read_PrivateKey(fp, 0, 0, 0);
-        fclose(fp);
+    kdfd = seal_dir_open(kp->s, kbuf, sizeof(kbuf), &kbase);
+    pdfd = seal_dir_open(pp->s, pbuf, sizeof(pbuf), &pbase);
+    if (kdfd < 0 || pdfd < 0) {
+        snprintf(err, errlen, "%s: %s", kdfd < 0 ? kp->s : pp->s, strerror(errno));
+        goto out;
+    }
+    if ((fd = openat(kdfd, kbase, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+        if ((fp = fdopen(fd, "r")) != 0) {
+            key = PEM_read_PrivateKey(fp, 0, 0, 0);
+            fclose(fp);
+        } else {
+            close(fd);
+        }
         if (key == 0) {
             snprintf(err, errlen, "%s: not a PEM private key", kp->s);
             goto out;
         }
         /* The public half is derived again when it went missing. */
-        if (access(pp->s, F_OK) < 0 && seal_write_pem(pp->s, key, 0, uid, gid) < 0) {
+        if (faccessat(pdfd, pbase, F_OK, AT_SYMLINK_NOFOLLOW) < 0
+            && seal_write_pem(pdfd, pbase, key, 0, uid, gid) < 0) {
             snprintf(err, errlen, "%s: %s", pp->s, strerror(errno));
             goto out;
         }
@@ -128,17 +166,21 @@ int seal_key_ensure(const CONFIG *cfg, uid_t uid, gid_t gid, char *err, size_t e
         snprintf(err, errlen, "cannot make an Ed25519 key");
         goto out;
     }
-    if (seal_write_pem(kp->s, key, 1, uid, gid) < 0) {
+    if (seal_write_pem(kdfd, kbase, key, 1, uid, gid) < 0) {
         snprintf(err, errlen, "%s: %s", kp->s, strerror(errno));
         goto out;
     }
-    unlink(pp->s);                  /* a stale one would mislead */
-    if (seal_write_pem(pp->s, key, 0, uid, gid) < 0) {
+    unlinkat(pdfd, pbase, 0);           /* a stale one would mislead */
+    if (seal_write_pem(pdfd, pbase, key, 0, uid, gid) < 0) {
         snprintf(err, errlen, "%s: %s", pp->s, strerror(errno));
         goto out;
     }
     ret = seal_log_ensure(cfg, uid, gid, err, errlen);
 out:
+    if (kdfd >= 0)
+        close(kdfd);
+    if (pdfd >= 0)
+        close(pdfd);
     EVP_PKEY_free(key);
     vstr_free(kp);
     vstr_free(pp);
