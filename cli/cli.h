@@ -12,6 +12,8 @@
 #include "adb.h"
 #include "cfg.h"
 #include "envelope.h"
+#include "query.h"
+#include "vstr.h"
 #include "record.h"
 
 #define EXIT_NOTFOUND 1
@@ -38,6 +40,12 @@ int cli_record(ADB *db, uint64_t num, MSGREC *rec);
 /* Who runs the command: SUDO_USER under sudo (as root), else the login
  * of the real uid.  The identity of audit lines and four-eyes approval. */
 void cli_invoker(char *buf, size_t len);
+
+/* The words of argv from `from` on, joined by spaces, parsed into q
+ * (NULL: only checked); NULL after saying "bad query: why". */
+VSTR   *cli_query_args(int argc, char **argv, int from, QUERY *q);
+/* Parse text into q (NULL: only check it); 0, or -1 said on stderr. */
+int cli_query_check(const char *text, QUERY *q);
 
 int cli_search(const CONFIG *cfg, int argc, char **argv);
 int cli_cat(const CONFIG *cfg, int argc, char **argv);

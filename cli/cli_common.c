@@ -107,3 +107,33 @@ void cli_invoker(char *buf, size_t len)
     else
         snprintf(buf, len, "uid%lu", (unsigned long) getuid());
 }
+
+int cli_query_check(const char *text, QUERY *q)
+{
+    QUERY   tmp;
+    char    err[512];
+
+    if (query_parse(text, q ? q : &tmp, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mailarc: bad query: %s\n", err);
+        return -1;
+    }
+    if (q == 0)
+        query_free(&tmp);
+    return 0;
+}
+
+VSTR   *cli_query_args(int argc, char **argv, int from, QUERY *q)
+{
+    VSTR   *text = vstr_alloc(256);
+
+    for (int i = from; i < argc; i++) {
+        if (text->len)
+            vstr_addch(text, ' ');
+        vstr_addstr(text, argv[i]);
+    }
+    if (cli_query_check(text->s, q) < 0) {
+        vstr_free(text);
+        return 0;
+    }
+    return text;
+}

@@ -140,17 +140,8 @@ int cli_export(const CONFIG *cfg, int argc, char **argv)
         return EXIT_USAGE;
     }
     eml = strcmp(format, "eml") == 0;
-    text = vstr_alloc(256);
-    for (int i = optind; i < argc; i++) {
-        if (text->len)
-            vstr_addch(text, ' ');
-        vstr_addstr(text, argv[i]);
-    }
-    if (query_parse(text->s, &q, err, sizeof(err)) < 0) {
-        fprintf(stderr, "mailarc: bad query: %s\n", err);
-        vstr_free(text);
+    if ((text = cli_query_args(argc, argv, optind, &q)) == 0)
         return EXIT_USAGE;
-    }
     if (as && access_load(cfg, as, &acc, err, sizeof(err)) < 0) {
         fprintf(stderr, "mailarc: %s\n", err);
         query_free(&q);

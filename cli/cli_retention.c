@@ -79,28 +79,6 @@ static int actor_audit(ACTOR *a, const char *action, const char *result, const c
     return rc;
 }
 
-static void join_args(VSTR *out, int argc, char **argv, int from)
-{
-    for (int i = from; i < argc; i++) {
-        if (out->len)
-            vstr_addch(out, ' ');
-        vstr_addstr(out, argv[i]);
-    }
-}
-
-static int query_ok(const char *text)
-{
-    QUERY   q;
-    char    err[512];
-
-    if (query_parse(text, &q, err, sizeof(err)) < 0) {
-        fprintf(stderr, "mailarc: bad query: %s\n", err);
-        return 0;
-    }
-    query_free(&q);
-    return 1;
-}
-
 /* ---- hold --------------------------------------------------------------- */
 
 static size_t query_count(ADB *db, const char *text)
@@ -121,10 +99,11 @@ static int hold_list(const CONFIG *cfg, int all)
     if (n == 0)
         printf("no %slegal holds\n", all ? "" : "active ");
     for (int i = 0; i < n; i++) {
+        size_t  found = query_count(db, h[i].query);
+
         date_iso(h[i].created, when, sizeof(when));
         printf("%-20s %s by %s, %zu message%s%s\n    query: %s\n", h[i].name, when, h[i].by,
-               query_count(db, h[i].query), query_count(db, h[i].query) == 1 ? "" : "s",
-               h[i].released ? " (released)" : "", h[i].query);
+               found, found == 1 ? "" : "s", h[i].released ? " (released)" : "", h[i].query);
         if (*h[i].reason)
             printf("    reason: %s\n", h[i].reason);
     }
@@ -155,11 +134,10 @@ static int hold_add_cmd(const CONFIG *cfg, int argc, char **argv)
                 ". _ -)\n", argv[2]);
         return EXIT_USAGE;
     }
-    query = vstr_alloc(256);
-    join_args(query, argc, argv, optind);
-    if (query->len == 0 || !query_ok(query->s)) {
-        if (query->len == 0)
-            fprintf(stderr, "mailarc: hold add %s: a hold needs a query\n", argv[2]);
+    if ((query = cli_query_args(argc, argv, optind, 0)) == 0)
+        return EXIT_USAGE;
+    if (query->len == 0) {
+        fprintf(stderr, "mailarc: hold add %s: a hold needs a query\n", argv[2]);
         vstr_free(query);
         return EXIT_USAGE;
     }
@@ -351,8 +329,6 @@ static int delete_request(const CONFIG *cfg, const char *reason, const char *que
     const char *id;
     int     rc;
 
-    if (!query_ok(query))
-        return EXIT_USAGE;
     if ((rc = actor_start(cfg, "delete --request", 1, &a)) != 0)
         return rc;
     detail = vstr_alloc(256);
@@ -504,7 +480,7 @@ int cli_delete(const CONFIG *cfg, int argc, char **argv)
     };
     const char *reason = 0, *approve = 0, *cancel = 0;
     int     request = 0, list = 0, c;
-    VSTR   *query = vstr_alloc(256);
+    VSTR   *query;
 
     while ((c = getopt_long(argc, argv, "+", opts, 0)) != -1) {
         switch (c) {
@@ -516,23 +492,22 @@ int cli_delete(const CONFIG *cfg, int argc, char **argv)
         default: goto usage;
         }
     }
-    join_args(query, argc, argv, optind);
-    if (request + list + (approve != 0) + (cancel != 0) != 1 || (!request && (reason || query->len)))
+    if (request + list + (approve != 0) + (cancel != 0) != 1
+        || (!request && (reason || optind < argc)))
         goto usage;
-    if (list || approve || cancel) {
-        vstr_free(query);
+    if (list || approve || cancel)
         return list ? delete_list(cfg) : delete_decide(cfg, approve ? approve : cancel, approve != 0);
-    }
-    if (reason == 0 || *reason == 0 || query->len == 0) {
+    if (reason == 0 || *reason == 0 || optind == argc) {
         fprintf(stderr, "mailarc: delete --request needs --reason TEXT and a query\n");
         goto usage;
     }
+    if ((query = cli_query_args(argc, argv, optind, 0)) == 0)
+        return EXIT_USAGE;
     c = delete_request(cfg, reason, query->s);
     vstr_free(query);
     return c;
 usage:
     fprintf(stderr, "usage: mailarc delete --request --reason TEXT QUERY... | delete --list\n"
             "       | delete --approve REQUEST | delete --cancel REQUEST\n");
-    vstr_free(query);
     return EXIT_USAGE;
 }

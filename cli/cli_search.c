@@ -90,17 +90,8 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    text = vstr_alloc(256);
-    for (int i = optind; i < argc; i++) {
-        if (text->len)
-            vstr_addch(text, ' ');
-        vstr_addstr(text, argv[i]);
-    }
-    if (query_parse(text->s, &q, err, sizeof(err)) < 0) {
-        fprintf(stderr, "mailarc: bad query: %s\n", err);
-        vstr_free(text);
+    if ((text = cli_query_args(argc, argv, optind, &q)) == 0)
         return EXIT_USAGE;
-    }
     if (json)
         snippet_words(&q, &words);
     else
