@@ -72,7 +72,7 @@ static int actor_audit(ACTOR *a, const char *action, const char *result, const c
     VSTR   *line = vstr_alloc(256);
     int     rc;
 
-    auditlog_entry(line, "cli", a->login, action, result, detail);
+    auditlog_entry(line, "cli", a->login, action, result, detail, 0);
     if ((rc = auditlog_append(&a->audit, line->s)) < 0)
         fprintf(stderr, "mailarc: %s: refused, the audit log cannot be written: %m\n", action);
     vstr_free(line);

@@ -47,23 +47,6 @@ static double audit_tokens = -1;
 static time_t audit_refilled;
 static unsigned long audit_suppressed;
 
-static void audit_capped(VSTR *out, const char *s)
-{
-    size_t  n = strlen(s);
-
-    if (n <= AUDIT_MAX_VALUE) {
-        auditlog_escape(out, s);
-        return;
-    }
-    {
-        char   *cut = mystrndup(s, AUDIT_MAX_VALUE);
-
-        auditlog_escape(out, cut);
-        myfree(cut);
-        vstr_sprintf_append(out, "...(%zu bytes)", n);
-    }
-}
-
 /* Lock held.  May an entry without a login be written now? */
 static int audit_anonymous_ok(void)
 {
@@ -93,11 +76,7 @@ void web_audit(const char *client, const char *login, const char *action,
     char    when[32];
 
     date_iso(time(0), when, sizeof(when));
-    vstr_sprintf(line, "%s client=%s login=", when, client);
-    audit_capped(line, *login ? login : "-");
-    vstr_sprintf_append(line, " action=%s result=%s detail=\"", action, result);
-    audit_capped(line, detail ? detail : "");
-    vstr_addch(line, '"');
+    auditlog_entry(line, client, login, action, result, detail, AUDIT_MAX_VALUE);
     pthread_mutex_lock(&audit_lock);
     if (*login == 0 && !audit_anonymous_ok()) {
         pthread_mutex_unlock(&audit_lock);

@@ -143,10 +143,13 @@ int auditlog_append(AUDITLOG *a, const char *line)
     return rc;
 }
 
-void auditlog_escape(VSTR *out, const char *s)
+/* A value, escaped; with cap, at most cap bytes of it, its length noted. */
+static void auditlog_value(VSTR *out, const char *s, size_t cap)
 {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char) *s;
+    size_t  n = strlen(s);
+
+    for (size_t i = 0; i < n && (cap == 0 || i < cap); i++) {
+        unsigned char c = (unsigned char) s[i];
 
         if (c == '"' || c == '\\')
             vstr_sprintf_append(out, "\\%c", c);
@@ -155,18 +158,20 @@ void auditlog_escape(VSTR *out, const char *s)
         else
             vstr_addch(out, c);
     }
+    if (cap && n > cap)
+        vstr_sprintf_append(out, "...(%zu bytes)", n);
 }
 
 void auditlog_entry(VSTR *out, const char *client, const char *login, const char *action,
-                    const char *result, const char *detail)
+                    const char *result, const char *detail, size_t cap)
 {
     char    when[32];
 
     date_iso(time(0), when, sizeof(when));
     vstr_sprintf(out, "%s client=%s login=", when, client);
-    auditlog_escape(out, *login ? login : "-");
+    auditlog_value(out, *login ? login : "-", cap);
     vstr_sprintf_append(out, " action=%s result=%s detail=\"", action, result);
-    auditlog_escape(out, detail ? detail : "");
+    auditlog_value(out, detail ? detail : "", cap);
     vstr_addch(out, '"');
 }
 
@@ -178,7 +183,7 @@ int auditlog_write(const CONFIG *cfg, const char *login, const char *action, con
     int     rc = -1;
 
     if (auditlog_open(cfg, &a, err, errlen) == 0) {
-        auditlog_entry(line, "cli", login, action, result, detail);
+        auditlog_entry(line, "cli", login, action, result, detail, 0);
         if ((rc = auditlog_append(&a, line->s)) < 0)
             snprintf(err, errlen, "audit log: %s", strerror(errno));
         auditlog_close(&a);

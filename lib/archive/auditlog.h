@@ -35,11 +35,11 @@ void auditlog_close(AUDITLOG *a);
 /* Append one entry (line: without prev= and newline); 0 or -1 (errno). */
 int auditlog_append(AUDITLOG *a, const char *line);
 
-/* The common fields of an entry, values escaped (quotes, backslashes and
- * control bytes), into out. */
+/* The common fields of an entry into out, values escaped (quotes,
+ * backslashes and control bytes); with cap, each value is kept to cap
+ * bytes, its full length noted (0: whole). */
 void auditlog_entry(VSTR *out, const char *client, const char *login, const char *action,
-                    const char *result, const char *detail);
-void auditlog_escape(VSTR *out, const char *s);
+                    const char *result, const char *detail, size_t cap);
 
 /* Open, append one entry, close: for a command that writes one line.
  * 0, or -1 with err set. */

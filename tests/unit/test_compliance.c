@@ -153,7 +153,7 @@ static void test_audit_chain(void **state)
         char    detail[32];
 
         snprintf(detail, sizeof(detail), "step \"%d\"\n", i);
-        auditlog_entry(line, "cli", "ann", "test", "ok", detail);
+        auditlog_entry(line, "cli", "ann", "test", "ok", detail, 0);
         assert_int_equal(auditlog_append(&a, line->s), 0);
     }
     auditlog_close(&a);
