@@ -107,65 +107,73 @@ void holds_free(HOLD *h, int n)
     myfree(h);
 }
 
-int hold_add(const CONFIG *cfg, const char *name, const char *query, const char *reason,
-             const char *by, char *err, size_t errlen)
+/* Under holds/.lock: read NAME.hold (empty when there is none), let
+ * change() edit it or refuse (-1, err set), and write it back. */
+typedef int (*HOLD_CHANGE)(STRLIST *kv, const char *const *args, char *err, size_t errlen);
+
+static int hold_update(const CONFIG *cfg, const char *name, HOLD_CHANGE change,
+                       const char *const *args, char *err, size_t errlen)
 {
-    VSTR   *path = vstr_alloc(256);
+    VSTR   *path;
     STRLIST kv;
     int     lock, rc = -1;
 
     if (!hold_name_ok(name)) {
         snprintf(err, errlen, "\"%s\" is not a hold name (1 to 64 of A-Z a-z 0-9 . _ -)", name);
-        vstr_free(path);
         return -1;
     }
     if ((lock = holds_lock(cfg)) < 0) {
         snprintf(err, errlen, "holds: %s", strerror(errno));
-        vstr_free(path);
         return -1;
     }
+    path = vstr_alloc(256);
     hold_path(cfg, name, path);
-    if (kvfile_read(path->s, &kv) == 0 && !kv_get_num(&kv, "released")) {
-        snprintf(err, errlen, "a hold named %s exists", name);
-    } else {
-        strlist_free(&kv);
-        strlist_init(&kv);
-        kv_set(&kv, "name", name);
-        kv_set(&kv, "query", query);
-        kv_set(&kv, "reason", reason ? reason : "");
-        kv_set(&kv, "by", by);
-        kv_set_num(&kv, "created", (long long) time(0));
-        if ((rc = kvfile_write(path->s, &kv)) < 0)
-            snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
-    }
+    kvfile_read(path->s, &kv);
+    if (change(&kv, args, err, errlen) == 0 && (rc = kvfile_write(path->s, &kv)) < 0)
+        snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
     strlist_free(&kv);
     close(lock);
     vstr_free(path);
     return rc;
 }
 
-int hold_release(const CONFIG *cfg, const char *name, const char *by, char *err, size_t errlen)
+/* args: name, query, reason, by. */
+static int hold_place(STRLIST *kv, const char *const *args, char *err, size_t errlen)
 {
-    VSTR   *path = vstr_alloc(256);
-    STRLIST kv;
-    int     lock, rc = -1;
-
-    if (!hold_name_ok(name) || (lock = holds_lock(cfg)) < 0) {
-        snprintf(err, errlen, "no hold named %s", name);
-        vstr_free(path);
+    if (kv->n && !kv_get_num(kv, "released")) {
+        snprintf(err, errlen, "a hold named %s exists", args[0]);
         return -1;
     }
-    hold_path(cfg, name, path);
-    if (kvfile_read(path->s, &kv) < 0 || kv_get_num(&kv, "released")) {
-        snprintf(err, errlen, "no active hold named %s", name);
-    } else {
-        kv_set_num(&kv, "released", (long long) time(0));
-        kv_set(&kv, "released_by", by);
-        if ((rc = kvfile_write(path->s, &kv)) < 0)
-            snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
+    strlist_free(kv);
+    strlist_init(kv);
+    kv_set(kv, "name", args[0]);
+    kv_set(kv, "query", args[1]);
+    kv_set(kv, "reason", args[2] ? args[2] : "");
+    kv_set(kv, "by", args[3]);
+    kv_set_num(kv, "created", (long long) time(0));
+    return 0;
+}
+
+/* args: name, by. */
+static int hold_lift(STRLIST *kv, const char *const *args, char *err, size_t errlen)
+{
+    if (kv->n == 0 || kv_get_num(kv, "released")) {
+        snprintf(err, errlen, "no active hold named %s", args[0]);
+        return -1;
     }
-    strlist_free(&kv);
-    close(lock);
-    vstr_free(path);
-    return rc;
+    kv_set_num(kv, "released", (long long) time(0));
+    kv_set(kv, "released_by", args[1]);
+    return 0;
+}
+
+int hold_add(const CONFIG *cfg, const char *name, const char *query, const char *reason,
+             const char *by, char *err, size_t errlen)
+{
+    return hold_update(cfg, name, hold_place, (const char *const[]) {name, query, reason, by},
+                       err, errlen);
+}
+
+int hold_release(const CONFIG *cfg, const char *name, const char *by, char *err, size_t errlen)
+{
+    return hold_update(cfg, name, hold_lift, (const char *const[]) {name, by}, err, errlen);
 }
