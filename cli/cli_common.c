@@ -73,13 +73,11 @@ void cli_resolve(ADB *db, const char *id, uint64_t *num, MSGREC *rec)
         fprintf(stderr, "mailarc: \"%s\" is not a message id (12 to 64 hex digits)\n", id);
         exit(EXIT_USAGE);
     case LOOKUP_NOTFOUND: {
-        char    key[80];
+        uint64_t tomb = lookup_deleted(db, id);
 
-        snprintf(key, sizeof(key), "deleted/%.64s", id);
-        if (strlen(id) == 64 && adb_meta_u64(db, 0, key))
+        if (tomb)
             fprintf(stderr, "mailarc: %s was lawfully deleted (its tombstone is record %llu; "
-                    "mailarc delete --list says by whom)\n", id,
-                    (unsigned long long) adb_meta_u64(db, 0, key));
+                    "mailarc delete --list says by whom)\n", id, (unsigned long long) tomb);
         else
             fprintf(stderr, "mailarc: no message %s\n", id);
         exit(EXIT_NOTFOUND);

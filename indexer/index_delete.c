@@ -114,7 +114,7 @@ static int delete_chunk(ADB *db, VICTIM *v, int n, const STRLIST *kv, const char
         {
             char    dkey[80];
 
-            snprintf(dkey, sizeof(dkey), "deleted/%s", v[i].hex);
+            lookup_deleted_key(v[i].hex, dkey, sizeof(dkey));
             if ((rc = adb_meta_put_u64(db, txn, dkey, v[i].num)) != 0)
                 break;
         }

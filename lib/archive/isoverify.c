@@ -212,16 +212,14 @@ static void check_in_archive(VERIFY *v, const char *path, const char *id)
     rc = lookup_id(v->db, id, &num, &rec);
     record_free(&rec);
     if (rc == LOOKUP_NOTFOUND) {
-        char    key[80];
+        uint64_t tomb = lookup_deleted(v->db, id);
 
         /* Lawfully deleted since it was written: a note, not a problem. */
-        snprintf(key, sizeof(key), "deleted/%s", id);
-        if (adb_meta_u64(v->db, 0, key) != 0) {
+        if (tomb) {
             VSTR   *line = vstr_alloc(256);
 
             vstr_sprintf(line, "DELETED  %s: lawfully deleted from the archive since "
-                         "(record %llu is its tombstone)", path,
-                         (unsigned long long) adb_meta_u64(v->db, 0, key));
+                         "(record %llu is its tombstone)", path, (unsigned long long) tomb);
             v->out(v->ctx, line->s);
             vstr_free(line);
             return;

@@ -1,6 +1,7 @@
 /*
  * lookup.c - one stored message by number or id (see lookup.h).
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -91,4 +92,19 @@ int lookup_id(ADB *db, const char *id, uint64_t *num, MSGREC *rec)
     if (matches > 1)
         return LOOKUP_AMBIGUOUS;
     return lookup_record(db, *num, rec) < 0 ? LOOKUP_UNAVAILABLE : LOOKUP_OK;
+}
+
+void lookup_deleted_key(const char *hex, char *key, size_t len)
+{
+    snprintf(key, len, "deleted/%.64s", hex);
+}
+
+uint64_t lookup_deleted(ADB *db, const char *hex)
+{
+    char    key[80];
+
+    if (strlen(hex) != 64)
+        return 0;
+    lookup_deleted_key(hex, key, sizeof(key));
+    return adb_meta_u64(db, 0, key);
 }

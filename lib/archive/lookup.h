@@ -9,6 +9,7 @@
 #ifndef MAILARC_LOOKUP_H
 #define MAILARC_LOOKUP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "adb.h"
@@ -27,5 +28,12 @@ int lookup_record(ADB *db, uint64_t num, MSGREC *rec);
 
 /* Resolve id; LOOKUP_OK with *num and rec filled, else one of the codes. */
 int lookup_id(ADB *db, const char *id, uint64_t *num, MSGREC *rec);
+
+/* A lawful deletion leaves meta.db "deleted/ID" -> its tombstone's
+ * number, so a full id that is not found can still be told apart from
+ * one that never was.  The key for hex (64 digits) into key. */
+void lookup_deleted_key(const char *hex, char *key, size_t len);
+/* The tombstone's number of a deleted full id, or 0. */
+uint64_t lookup_deleted(ADB *db, const char *hex);
 
 #endif
