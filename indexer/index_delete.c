@@ -214,6 +214,8 @@ static void victims_free(VICTIM *v, int n)
     }
 }
 
+/* One approved request: 0 done (or failed for good, in its file), 1 to
+ * be tried again at the next sweep, -2 the database needs recovery. */
 static int carry_out(CHILD *child, ADB *db, const char *id, STRLIST *kv)
 {
     const CONFIG *cfg = &child->cfg;
@@ -232,7 +234,7 @@ static int carry_out(CHILD *child, ADB *db, const char *id, STRLIST *kv)
         msg_warn("deletion %s: cannot lock holds: %m; will retry", id);
         myfree(v);
         vstr_free(list);
-        return 0;
+        return 1;
     }
     holds = holds_list(cfg, 1, &nholds);
     if (retention_load(cfg, &ret, err, sizeof(err)) < 0
@@ -300,7 +302,7 @@ out:
     close(lock);
     myfree(v);
     vstr_free(list);
-    return rc == DB_RUNRECOVERY ? -2 : 0;
+    return rc == DB_RUNRECOVERY ? -2 : rc ? 1 : 0;
 }
 
 /* retention_auto_delete = yes: once a day, a request for everything past
@@ -341,23 +343,33 @@ static void index_auto_request(CHILD *child, ADB *db)
 
 int index_deletions(CHILD *child, ADB *db)
 {
+    /* Requests pile up (done ones are kept): read only those written
+     * since the last sweep that left nothing to retry.  An approval
+     * rewrites its file. */
+    static time_t since;
+    time_t  start = time(0);
     STRLIST ids;
-    int     rc = 0;
+    int     rc = 0, retry = 0;
 
     if (child->cfg.retention_auto_delete)
         index_auto_request(child, db);
     delreq_list(&child->cfg, &ids);
-    for (int i = 0; i < ids.n && rc == 0; i++) {
+    for (int i = 0; i < ids.n && rc >= 0; i++) {
         STRLIST kv;
         const char *state;
 
+        if (since && delreq_mtime(&child->cfg, ids.v[i]) < since - 1)
+            continue;
         if (delreq_load(&child->cfg, ids.v[i], &kv) < 0)
             continue;
         state = kv_get(&kv, "state");
         if (state && strcmp(state, "approved") == 0)
             rc = carry_out(child, db, ids.v[i], &kv);
+        retry |= rc == 1;
         strlist_free(&kv);
     }
     strlist_free(&ids);
-    return rc;
+    if (!retry && rc >= 0)
+        since = start;
+    return rc < 0 ? rc : 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "job.h"
 #include "kvfile.h"
@@ -51,6 +52,19 @@ int delreq_save(const CONFIG *cfg, const char *id, const STRLIST *kv)
     rc = kvfile_write(path->s, kv);
     vstr_free(path);
     return rc;
+}
+
+time_t delreq_mtime(const CONFIG *cfg, const char *id)
+{
+    VSTR   *path = vstr_alloc(256);
+    struct stat st;
+    time_t  t = 0;
+
+    delreq_path(cfg, id, path);
+    if (stat(path->s, &st) == 0)
+        t = st.st_mtime;
+    vstr_free(path);
+    return t;
 }
 
 static int newest_first(const void *a, const void *b)

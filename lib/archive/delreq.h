@@ -27,6 +27,8 @@ void delreq_new_id(char id[DELREQ_ID_MAX]);
 /* 0, or -1 (errno; ENOENT for no such request). */
 int delreq_load(const CONFIG *cfg, const char *id, STRLIST *kv);
 int delreq_save(const CONFIG *cfg, const char *id, const STRLIST *kv);
+/* When the request's file was last written (0: none). */
+time_t delreq_mtime(const CONFIG *cfg, const char *id);
 /* Ids, newest first. */
 void delreq_list(const CONFIG *cfg, STRLIST *ids);
 /* The state, with "expired" for a request past its expiry. */
