@@ -12,7 +12,9 @@
 #include "digest.h"
 #include "hdr.h"
 #include "mime.h"
+#include "postings.h"
 #include "store.h"
+#include "xtext.h"
 #include "cli.h"
 
 static int cli_one_id(int argc, const char *what)
@@ -137,6 +139,37 @@ static void show_part(const MIME_PART *p, void *ctx)
     }
 }
 
+static void show_xtext_item(char kind, const char *name, size_t nlen, const char *data,
+                           size_t len, void *ctx)
+{
+    int    *first = ctx;
+
+    printf("%-12s", *first ? "Documents:" : "");
+    *first = 0;
+    show_text(nlen ? name : "(unnamed)", nlen ? nlen : 9);
+    if (kind == 'T') {
+        printf(": %zu bytes of text indexed\n", len);
+    } else {
+        printf(": extraction failed: ");
+        show_text(data, len);
+        printf("\n");
+    }
+}
+
+/* What mailarc-extract gave for each document attached. */
+static void show_xtext(ADB *db, uint64_t num)
+{
+    unsigned char numk[8];
+    VSTR   *x = vstr_alloc(256);
+    int     first = 1;
+
+    adb_num_key(num, numk);
+    if (postings_xtext_get(db, 0, numk, x) == 0
+        && xtext_each(x->s, x->len, show_xtext_item, &first) < 0)
+        printf("%-12s[damaged xtext.db entry]\n", first ? "Documents:" : "");
+    vstr_free(x);
+}
+
 static void show_list(const char *label, const STRLIST *addrs, const STRLIST *names)
 {
     if (addrs->n == 0)
@@ -200,6 +233,7 @@ int cli_show(const CONFIG *cfg, int argc, char **argv)
         show_text(r.rcpt_notes.v[i], strlen(r.rcpt_notes.v[i]));
         printf("\n");
     }
+    show_xtext(db, num);
     msg = vstr_alloc((size_t) r.size + 1);
     catalog_describe_message(db, num, msg);
     for (char *line = msg->s, *nl; line; line = nl) {

@@ -43,7 +43,8 @@ typedef struct item {
 typedef struct reindex {
     const CONFIG *cfg;
     ADB    *db;
-    MIME_LIMITS lim;
+    POSTINGS_OPTS po;
+    VSTR   *xt;                     /* a stored xtext.db entry */
     uint64_t done, total, unreadable;
     int     tty;
     time_t  started, shown;
@@ -119,7 +120,10 @@ static int reindex_read(REINDEX *r, uint64_t *next, ITEM *items, int *n)
             memcpy(env.sha256, hex, sizeof(env.sha256));
             /* With no Date header, the date is the first arrival. */
             meta_parse(blob->s, blob->len, &env, &it->fresh);
-            it->content = postings_content(blob->s, blob->len, &r->lim, 0);
+            if (!r->po.extract)
+                postings_xtext_get(r->db, 0, kbuf, r->xt);
+            it->content = postings_content(blob->s, blob->len, &r->po, r->xt->s,
+                                           r->po.extract ? 0 : r->xt->len, 0);
             it->have_blob = 1;
             envelope_free(&env);
         } else {
@@ -203,7 +207,11 @@ static int reindex_truncate(REINDEX *r)
     if ((rc = r->db->term->truncate(r->db->term, txn, &count, 0)) != 0
         || (rc = r->db->date->truncate(r->db->date, txn, &count, 0)) != 0
         || (rc = r->db->size->truncate(r->db->size, txn, &count, 0)) != 0
-        || (rc = r->db->order->truncate(r->db->order, txn, &count, 0)) != 0) {
+        || (rc = r->db->order->truncate(r->db->order, txn, &count, 0)) != 0
+        || (rc = r->db->pos->truncate(r->db->pos, txn, &count, 0)) != 0
+        || (r->po.extract
+            && ((rc = r->db->xtext->truncate(r->db->xtext, txn, &count, 0)) != 0
+                || (rc = adb_meta_put_u64(r->db, txn, "extract_failed", 0)) != 0))) {
         txn->abort(txn);
         return rc;
     }
@@ -262,6 +270,12 @@ static void reindex_become_user(const CONFIG *cfg)
     }
 }
 
+static void reindex_done(REINDEX *r)
+{
+    postings_opts_free(&r->po);
+    vstr_free(r->xt);
+}
+
 int cli_reindex(const CONFIG *cfg, int argc, char **argv)
 {
     REINDEX r;
@@ -272,15 +286,16 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
     int     rc = 0;
     int     n;
 
-    (void) argv;
-    if (argc > 1) {
-        fprintf(stderr, "usage: mailarc reindex\n");
+    if (argc > 2 || (argc == 2 && strcmp(argv[1], "--extract") != 0)) {
+        fprintf(stderr, "usage: mailarc reindex [--extract]\n");
         return EXIT_USAGE;
     }
     reindex_become_user(cfg);
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
-    mime_limits_cfg(&r.lim, cfg);
+    /* --extract reads every document again; otherwise their stored text is used. */
+    postings_opts_cfg(&r.po, cfg, argc == 2);
+    r.xt = vstr_alloc(256);
     r.tty = isatty(2);
     r.started = time(0);
     if ((r.db = adb_open(cfg, ADB_WRITE, &dberr, err, sizeof(err))) == 0) {
@@ -328,10 +343,12 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
         printf("; %llu blobs in the store have no record", (unsigned long long) orphans);
     printf("\n");
     adb_close(r.db);
+    reindex_done(&r);
     return r.unreadable || orphans ? EXIT_NOTFOUND : 0;
 fail:
     fprintf(stderr, "mailarc: reindex: %s (after %llu messages; run it again)\n",
             db_strerror(rc), (unsigned long long) r.done);
     adb_close(r.db);
+    reindex_done(&r);
     return EXIT_UNAVAILABLE;
 }

@@ -150,6 +150,10 @@ int cli_status(const CONFIG *cfg, int argc, char **argv)
                "(archived as they came)\n",
                (unsigned long long) adb_meta_u64(db, 0, "journal_reports"),
                (unsigned long long) adb_meta_u64(db, 0, "journal_malformed"));
+        if (adb_meta_u64(db, 0, "extract_failed"))
+            printf("documents:     extraction failed for %llu attachment(s); indexed without "
+                   "their text (mailarc show names them; mailarc reindex --extract retries)\n",
+                   (unsigned long long) adb_meta_u64(db, 0, "extract_failed"));
         {
             ARRIVAL_PATH paths[32];
             int64_t newest;

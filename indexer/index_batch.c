@@ -23,6 +23,7 @@
 #include "journal.h"
 #include "meta.h"
 #include "verify.h"
+#include "xtext.h"
 
 typedef struct work {
     INDEX_ITEM *item;
@@ -58,6 +59,22 @@ static int index_seen_qid(ADB *db, const char *qid)
     val.flags = DB_DBT_PARTIAL;
     val.dlen = 0;
     return db->qid->get(db->qid, 0, &key, &val, 0) == 0;
+}
+
+static void index_failure(char kind, const char *name, size_t nlen, const char *data,
+                          size_t len, void *ctx)
+{
+    if (kind == 'F')
+        msg_warn("%s: attachment \"%.*s\": extraction failed: %.*s; indexed without its text",
+                 (const char *) ctx, (int) (nlen > 200 ? 200 : nlen), name, (int) len, data);
+}
+
+/* Say which documents gave no text, and why. */
+static void index_note_failures(const char *qid, const TERMSET *content)
+{
+    const VSTR *x = postings_xtext(content);
+
+    xtext_each(x->s, x->len, index_failure, (void *) qid);
 }
 
 /* One message inside the batch transaction. */
@@ -259,11 +276,11 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
     int     added = 0, dups = 0;
     /* Files spooled before recipient_limit was lowered must still read. */
     int     max_rcpt = (int) child->cfg.recipient_limit * 4 + 1000;
-    MIME_LIMITS lim;
+    POSTINGS_OPTS po;
     int     truncated;
     int     rc = 0;
 
-    mime_limits_cfg(&lim, &child->cfg);
+    postings_opts_cfg(&po, &child->cfg, 1);
     for (int i = 0; i < n; i++) {
         WORK   *x = &w[i];
 
@@ -314,10 +331,11 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
                 goto out;
             }
             meta_parse(msgbuf->s, msgbuf->len, &x->env, &x->rec);
-            x->content = postings_content(msgbuf->s, msgbuf->len, &lim, &truncated);
+            x->content = postings_content(msgbuf->s, msgbuf->len, &po, 0, 0, &truncated);
             setitimer(ITIMER_PROF, &off, 0);
             if (truncated)
                 msg_info("%s: MIME limits reached; text beyond them is not indexed", x->env.qid);
+            index_note_failures(x->env.qid, x->content);
         }
         if (store_put(dir, x->rec.arrival, x->env.sha256, msgbuf->s, msgbuf->len,
                       (int) child->cfg.store_compress_level, err, sizeof(err)) < 0) {
@@ -366,5 +384,6 @@ out:
     }
     myfree(w);
     vstr_free(msgbuf);
+    postings_opts_free(&po);
     return ret;
 }

@@ -163,12 +163,14 @@ static void note_volumes(ADB *db, uint64_t num, STRLIST *vols)
 static void check_chunk(const CONFIG *cfg, ADB *db, const RETENTION *ret, const RETENTION_EVAL *ev,
                         VICTIM *v, int n, STRLIST *vols, uint64_t *skipped, uint64_t *gone)
 {
-    MIME_LIMITS lim;
+    POSTINGS_OPTS po;
     VSTR   *blob = vstr_alloc(65536);
+    VSTR   *xt = vstr_alloc(256);
     char    hex[DIGEST_HEXLEN + 1], err[512];
     time_t  now = time(0);
 
-    mime_limits_cfg(&lim, cfg);
+    /* The attachment text comes from xtext.db, exactly as it was indexed. */
+    postings_opts_cfg(&po, cfg, 0);
     for (int i = 0; i < n; i++) {
         record_init(&v[i].rec);
         if (lookup_record(db, v[i].num, &v[i].rec) < 0) {
@@ -195,13 +197,19 @@ static void check_chunk(const CONFIG *cfg, ADB *db, const RETENTION *ret, const 
             continue;
         }
         note_volumes(db, v[i].num, vols);
-        if (store_get(cfg->data_dir, v[i].rec.arrival, hex, blob, err, sizeof(err)) == 0)
-            v[i].content = postings_content(blob->s, blob->len, &lim, 0);
-        else
+        if (store_get(cfg->data_dir, v[i].rec.arrival, hex, blob, err, sizeof(err)) == 0) {
+            unsigned char numk[8];
+
+            adb_num_key(v[i].num, numk);
+            postings_xtext_get(db, 0, numk, xt);
+            v[i].content = postings_content(blob->s, blob->len, &po, xt->s, xt->len, 0);
+        } else
             msg_warn("deletion: %s: %s; its body terms stay in the index", hex, err);
         v[i].go = 1;
     }
     vstr_free(blob);
+    vstr_free(xt);
+    postings_opts_free(&po);
 }
 
 static void victims_free(VICTIM *v, int n)

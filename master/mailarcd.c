@@ -31,6 +31,7 @@
 #include "hostport.h"
 #include "msg.h"
 #include "seal.h"
+#include "libexec.h"
 #include "mymalloc.h"
 #include "instance.h"
 #include "privs.h"
@@ -38,10 +39,6 @@
 #include "master_data.h"
 #include "master_sig.h"
 #include "master_spawn.h"
-
-#ifndef LIBEXECDIR
-#define LIBEXECDIR "/usr/lib/mailarc"
-#endif
 
 static ADB *master_db;
 static MASTER *master_self;             /* for the database calls below */
@@ -71,26 +68,6 @@ static void master_usage(void)
 {
     fprintf(stderr, "usage: mailarcd [-f] [-v] [-c FILE]\n");
     exit(2);
-}
-
-static char *master_libexec(void)
-{
-    char    self[PATH_MAX];
-    char    probe[PATH_MAX + 32];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    const char *env = getenv("MAILARC_LIBEXEC");
-
-    if (env && *env)
-        return mystrdup(env);
-    if (n > 0) {
-        self[n] = 0;
-        if (strrchr(self, '/'))
-            *strrchr(self, '/') = 0;
-        snprintf(probe, sizeof(probe), "%s/mailarc-smtpd", self);
-        if (access(probe, X_OK) == 0)
-            return mystrdup(self);
-    }
-    return mystrdup(LIBEXECDIR);
 }
 
 static void master_bind(MASTER *m)
@@ -306,7 +283,7 @@ int main(int argc, char **argv)
     if (cfg_load(&m.cfg, conf, err, sizeof(err)) < 0)
         msg_fatal("%s", err);
     m.conf_path = mystrdup(realpath(conf, real) ? real : conf);
-    m.libexec = master_libexec();
+    m.libexec = libexec_dir("mailarc-smtpd");
     master_setup_user(&m);
     master_self = &m;
     master_data_init(&m.cfg, m.drop, m.uid, m.gid);

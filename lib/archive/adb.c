@@ -137,6 +137,10 @@ ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t
         || ((rc = adb_open_one(db, &db->media, "media.db", 1, err, errlen)) != 0
             && !(rc == ENOENT && mode == ADB_READ))
         || ((rc = adb_open_one(db, &db->volume, "volume.db", 0, err, errlen)) != 0
+            && !(rc == ENOENT && mode == ADB_READ))
+        || ((rc = adb_open_one(db, &db->pos, "pos.db", 0, err, errlen)) != 0
+            && !(rc == ENOENT && mode == ADB_READ))
+        || ((rc = adb_open_one(db, &db->xtext, "xtext.db", 0, err, errlen)) != 0
             && !(rc == ENOENT && mode == ADB_READ))) {
         *dberr = rc;
         vstr_free(home);
@@ -179,7 +183,7 @@ void adb_close(ADB *db)
     if (db->seq)
         db->seq->close(db->seq, 0);
     DB     *all[] = {db->msg, db->id, db->qid, db->term, db->date, db->size, db->order, db->meta,
-                      db->media, db->volume};
+                      db->media, db->volume, db->pos, db->xtext};
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         if (all[i])

@@ -11,6 +11,9 @@
  *   order.db  num(8)          -> date(8) size(8)   what ordering and range
  *                                                  checks need, without records
  *             (NULL for a reader of an archive whose daemon predates it)
+ *   pos.db    num(8)          -> word positions (fwd.h), for phrases
+ *   xtext.db  num(8)          -> attachment text or why there is none (xtext.h)
+ *             (both NULL for a reader of an archive whose daemon predates them)
  *   meta.db   name            -> value       sequence, chain head, count,
  *                                            "day:YYYY-MM-DD" messages first
  *                                            arrived that day (UTC)
@@ -41,7 +44,7 @@ typedef enum { ADB_RECOVER, ADB_WRITE, ADB_READ, ADB_READ_SHARED, ADB_CATALOG } 
 
 typedef struct adb {
     DB_ENV *env;
-    DB     *msg, *id, *qid, *term, *date, *size, *order, *meta, *media, *volume;
+    DB     *msg, *id, *qid, *term, *date, *size, *order, *meta, *media, *volume, *pos, *xtext;
     DB_SEQUENCE *seq;
     ADB_MODE mode;
     int     dead;                   /* marked dead by adb_panic() */

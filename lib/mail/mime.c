@@ -262,6 +262,16 @@ static void mime_token(const VSTR *v, VSTR *out)
             vstr_addch(out, tolower((unsigned char) v->s[i]));
 }
 
+void mime_part_decode(const MIME_PART *p, VSTR *out)
+{
+    if (strcmp(p->cte, "base64") == 0)
+        decode_base64(p->body, p->body_len, out);
+    else if (strcmp(p->cte, "quoted-printable") == 0)
+        decode_qp(p->body, p->body_len, out);
+    else
+        vstr_add(out, p->body, p->body_len);
+}
+
 static void mime_entity(WALK *w, const char *buf, size_t len, int depth, const char *deftype);
 
 int mime_parts(const char *body, size_t len, const char *boundary,
@@ -347,6 +357,9 @@ static void mime_leaf(WALK *w, const char *body, size_t len, int depth, const ch
     p.charset = charset->s;
     p.filename = filename->s;
     p.depth = depth;
+    p.body = body;
+    p.body_len = len;
+    p.cte = cte->s;
     p.attachment = strcmp(disp->s, "attachment") == 0 || filename->len > 0
         || strncmp(type, "text/", 5) != 0;
     want_text = strncmp(type, "text/", 5) == 0 && w->text < w->lim->max_text

@@ -38,6 +38,9 @@ typedef struct mime_part {
     int     depth;
     size_t  size;                   /* decoded bytes */
     const VSTR *text;               /* UTF-8 text of text parts, else NULL */
+    const char *body;               /* the part's body as sent, still encoded */
+    size_t  body_len;
+    const char *cte;                /* lower-case Content-Transfer-Encoding, "" if none */
 } MIME_PART;
 
 typedef void (*MIME_CB)(const MIME_PART *part, void *ctx);
@@ -46,6 +49,10 @@ typedef void (*MIME_CB)(const MIME_PART *part, void *ctx);
  * seen; *truncated is set when a limit cut the walk short. */
 int mime_walk(const char *msg, size_t len, const MIME_LIMITS *lim, MIME_CB cb, void *ctx,
               int *truncated);
+
+/* The decoded bytes of a part (base64, quoted-printable or as sent),
+ * appended to out. */
+void mime_part_decode(const MIME_PART *p, VSTR *out);
 
 /* The parts of a multipart body: cb for each part between "--boundary"
  * lines (the line break before a delimiter belongs to it, RFC 2046 5.1.1);

@@ -4,10 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fwd.h"
+#include "msg.h"
 #include "mymalloc.h"
 #include "postings.h"
 #include "terms.h"
 #include "vstr.h"
+#include "xtext.h"
 
 /* An address expands into several terms, header and envelope recipients
  * repeat each other and words repeat in a text: collect, sort, and keep
@@ -16,6 +19,10 @@ struct termset {
     VSTR   *arena;                  /* NUL-separated terms */
     size_t *off;
     size_t  n, cap;
+    VSTR   *fwd;                    /* word positions of the content (fwd.h) */
+    VSTR   *xtext;                  /* extraction results (xtext.h) */
+    int     xtext_new;              /* made now: postings_put() stores them */
+    const POSTINGS_OPTS *opts;      /* while collecting */
 };
 
 static TERMSET *termset_create(size_t size)
@@ -29,6 +36,8 @@ static TERMSET *termset_create(size_t size)
 static void termset_free(TERMSET *ts)
 {
     if (ts) {
+        vstr_free(ts->fwd);
+        vstr_free(ts->xtext);
         vstr_free(ts->arena);
         myfree(ts->off);
         myfree(ts);
@@ -70,13 +79,110 @@ static void termset_finish(TERMSET *ts)
     ts->n = o;
 }
 
-TERMSET *postings_content(const char *msg, size_t len, const MIME_LIMITS *lim, int *truncated)
+void postings_opts_cfg(POSTINGS_OPTS *o, const CONFIG *cfg, int extract)
+{
+    mime_limits_cfg(&o->lim, cfg);
+    attext_opts_cfg(&o->ax, cfg);
+    o->extract = extract;
+    o->phrase_max_words = (size_t) cfg->phrase_max_words;
+}
+
+void postings_opts_free(POSTINGS_OPTS *o)
+{
+    attext_opts_free(&o->ax);
+}
+
+/* Text of kind: its terms and its section of positions. */
+static void postings_text(TERMSET *ts, char kind, const char *text, size_t len)
+{
+    terms_of_text(kind, text, len, termset_add, ts);
+    fwd_section(ts->fwd, kind, text, len, ts->opts->phrase_max_words);
+}
+
+static void postings_part(const MIME_PART *p, void *ctx)
+{
+    TERMSET *ts = ctx;
+    const char *type;
+    char    why[512];
+
+    terms_of_part(p, termset_add, ts);
+    if (p->text && p->text->len)
+        fwd_section(ts->fwd, 'b', p->text->s, p->text->len, ts->opts->phrase_max_words);
+    if (*p->filename)
+        fwd_section(ts->fwd, 'n', p->filename, strlen(p->filename), ts->opts->phrase_max_words);
+    type = attext_type(&ts->opts->ax, p, why, sizeof(why));
+    if (type && strcmp(type, "text") == 0) {
+        /* Text files are read here, the same way every time. */
+        VSTR   *text = vstr_alloc(p->size + 16);
+        int     cut;
+
+        attext_part(&ts->opts->ax, type, p, text, &cut, why, sizeof(why));
+        postings_text(ts, 'x', text->s, text->len);
+        vstr_free(text);
+    } else if (ts->opts->extract && (type || *why)) {
+        VSTR   *text = vstr_alloc(4096);
+        int     cut = 0;
+
+        if (type && attext_part(&ts->opts->ax, type, p, text, &cut, why, sizeof(why)) == 0) {
+            xtext_add(ts->xtext, 'T', p->filename, text->s, text->len);
+            postings_text(ts, 'x', text->s, text->len);
+        } else {
+            xtext_add(ts->xtext, 'F', p->filename, why, strlen(why));
+        }
+        vstr_free(text);
+    }
+}
+
+static void postings_stored(char kind, const char *name, size_t nlen, const char *data,
+                            size_t len, void *ctx)
+{
+    (void) name, (void) nlen;
+    if (kind == 'T')
+        postings_text(ctx, 'x', data, len);
+}
+
+TERMSET *postings_content(const char *msg, size_t len, const POSTINGS_OPTS *o,
+                          const void *stored, size_t stored_len, int *truncated)
 {
     TERMSET *ts = termset_create(16384);
 
-    terms_of_message(msg, len, lim, termset_add, ts, truncated);
+    ts->fwd = vstr_alloc(4096);
+    ts->xtext = vstr_alloc(64);
+    ts->opts = o;
+    mime_walk(msg, len, &o->lim, postings_part, ts, truncated);
+    if (o->extract) {
+        ts->xtext_new = 1;
+    } else if (stored && stored_len) {
+        vstr_add(ts->xtext, stored, stored_len);
+        if (xtext_each(stored, stored_len, postings_stored, ts) < 0)
+            msg_warn("damaged xtext.db entry: attachment text only in part indexed");
+    }
+    ts->opts = 0;
     termset_finish(ts);
     return ts;
+}
+
+const VSTR *postings_xtext(const TERMSET *ts)
+{
+    return ts->xtext;
+}
+
+int postings_xtext_get(ADB *db, DB_TXN *txn, const unsigned char num[8], VSTR *out)
+{
+    DBT     key = {0}, val = {0};
+    int     rc;
+
+    vstr_reset(out);
+    if (db->xtext == 0)
+        return DB_NOTFOUND;
+    key.data = (void *) num;
+    key.size = 8;
+    val.flags = DB_DBT_MALLOC;
+    if ((rc = db->xtext->get(db->xtext, txn, &key, &val, DB_READ_COMMITTED)) != 0)
+        return rc;
+    vstr_add(out, val.data, val.size);
+    myfree(val.data);
+    return 0;
 }
 
 void postings_content_free(TERMSET *ts)
@@ -93,6 +199,39 @@ static int postings_put_set(ADB *db, DB_TXN *txn, const unsigned char num[8], co
 
         rc = adb_put(db->term, txn, t, strlen(t), num, 8, DB_NODUPDATA);
     }
+    return rc;
+}
+
+/* A message new to the index: its positions and, when made now, its
+ * extraction results (and the count of failures status shows). */
+static int postings_put_extra(ADB *db, DB_TXN *txn, const unsigned char num[8],
+                              const MSGREC *rec, const TERMSET *content)
+{
+    VSTR   *fwd = vstr_alloc(1024);
+    DBT     key = {0};
+    int     rc = 0;
+
+    if (rec->subject)
+        fwd_section(fwd, 's', rec->subject, strlen(rec->subject), 0);
+    if (content)
+        vstr_add(fwd, content->fwd->s, content->fwd->len);
+    if (db->pos && fwd->len)
+        rc = adb_put(db->pos, txn, num, 8, fwd->s, fwd->len, 0);
+    vstr_free(fwd);
+    if (rc != 0 || content == 0 || !content->xtext_new || db->xtext == 0)
+        return rc;
+    if (content->xtext->len == 0) {
+        key.data = (void *) num;
+        key.size = 8;
+        rc = db->xtext->del(db->xtext, txn, &key, 0);
+        return rc == DB_NOTFOUND ? 0 : rc;
+    }
+    if ((rc = adb_put(db->xtext, txn, num, 8, content->xtext->s, content->xtext->len, 0)) != 0)
+        return rc;
+    if (xtext_failures(content->xtext->s, content->xtext->len) > 0)
+        rc = adb_meta_put_u64(db, txn, "extract_failed",
+                              adb_meta_u64(db, txn, "extract_failed")
+                              + xtext_failures(content->xtext->s, content->xtext->len));
     return rc;
 }
 
@@ -115,6 +254,8 @@ int postings_put(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
             goto out;
     }
     if (content && (rc = postings_put_set(db, txn, num, content)) != 0)
+        goto out;
+    if (ranges && (rc = postings_put_extra(db, txn, num, rec, content)) != 0)
         goto out;
     terms_of_record(rec, termset_add, ts);
     termset_finish(ts);
@@ -159,12 +300,22 @@ int postings_del(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
     if ((rc = postings_del_one(db->date, txn, dk, 8, num)) != 0
         || (rc = postings_del_one(db->size, txn, sk, 8, num)) != 0)
         goto out;
-    if (db->order) {
-        key.data = (void *) num;
-        key.size = 8;
-        if ((rc = db->order->del(db->order, txn, &key, 0)) == DB_NOTFOUND)
-            rc = 0;
+    key.data = (void *) num;
+    key.size = 8;
+    {
+        DB     *byid[] = {db->order, db->pos, db->xtext};
+
+        for (size_t i = 0; i < sizeof(byid) / sizeof(byid[0]) && rc == 0; i++)
+            if (byid[i] && (rc = byid[i]->del(byid[i], txn, &key, 0)) == DB_NOTFOUND)
+                rc = 0;
         if (rc != 0)
+            goto out;
+    }
+    if (content && xtext_failures(content->xtext->s, content->xtext->len) > 0) {
+        uint64_t f = adb_meta_u64(db, txn, "extract_failed");
+        size_t  n = xtext_failures(content->xtext->s, content->xtext->len);
+
+        if ((rc = adb_meta_put_u64(db, txn, "extract_failed", f > n ? f - n : 0)) != 0)
             goto out;
     }
     for (size_t i = 0; content && i < content->n && rc == 0; i++) {

@@ -13,15 +13,37 @@
 #include <stddef.h>
 
 #include "adb.h"
+#include "attext.h"
 #include "mime.h"
 #include "record.h"
 
 typedef struct termset TERMSET;
 
-/* The content terms (body, file names, attachment) of the message bytes;
- * *truncated (may be NULL) is set when a MIME limit was reached. */
-TERMSET *postings_content(const char *msg, size_t len, const MIME_LIMITS *lim, int *truncated);
+typedef struct postings_opts {
+    MIME_LIMITS lim;
+    ATTEXT_OPTS ax;
+    int     extract;                /* start mailarc-extract; else reuse xtext.db */
+    size_t  phrase_max_words;
+} POSTINGS_OPTS;
+
+void postings_opts_cfg(POSTINGS_OPTS *o, const CONFIG *cfg, int extract);
+void postings_opts_free(POSTINGS_OPTS *o);
+
+/* The content terms (body, file names, attachment, attachment text) and
+ * word positions of the message bytes.  Documents are read by
+ * mailarc-extract when o->extract is set, else their text is taken from
+ * stored (the message's xtext.db entry, may be NULL).  *truncated (may be
+ * NULL) is set when a MIME limit was reached. */
+TERMSET *postings_content(const char *msg, size_t len, const POSTINGS_OPTS *o,
+                          const void *stored, size_t stored_len, int *truncated);
 void postings_content_free(TERMSET *ts);
+
+/* The message's extraction results (xtext.h), as postings_put() stores them. */
+const VSTR *postings_xtext(const TERMSET *ts);
+
+/* The xtext.db entry of num into out (emptied first): 0, DB_NOTFOUND or
+ * another Berkeley DB error. */
+int postings_xtext_get(ADB *db, DB_TXN *txn, const unsigned char num[8], VSTR *out);
 
 /* The terms of rec and of content (may be NULL); with ranges (a message
  * new to the index), also its date, size and order entries.  0 or a Berkeley DB

@@ -86,7 +86,7 @@ static int query_size(const char *v, int64_t *out)
 
 /* One term: field (may be empty), value, its original text for errors. */
 static int query_term(QUERY *q, const char *field, const char *value, int neg, int group,
-                      const char *orig, char *err, size_t errlen)
+                      int quoted, const char *orig, char *err, size_t errlen)
 {
     struct word_ctx wc = {q, 0, neg, group, 0};
     time_t  t;
@@ -97,11 +97,16 @@ static int query_term(QUERY *q, const char *field, const char *value, int neg, i
         return -1;
     }
     if (*field == 0 || strcasecmp(field, "subject") == 0 || strcasecmp(field, "body") == 0
-        || strcasecmp(field, "filename") == 0) {
+        || strcasecmp(field, "filename") == 0 || strcasecmp(field, "attachment") == 0) {
+        int     first = q->n;
+
         wc.kind = *field == 0 ? QUERY_ANY_TEXT
             : strcasecmp(field, "subject") == 0 ? 's'
-            : strcasecmp(field, "body") == 0 ? 'b' : 'n';
+            : strcasecmp(field, "body") == 0 ? 'b'
+            : strcasecmp(field, "attachment") == 0 ? 'x' : 'n';
         words_each(value, strlen(value), query_word, &wc);
+        for (int i = first; quoted && wc.count > 1 && i < q->n; i++)
+            q->t[i].phrase = 1;
     } else if (strcasecmp(field, "from") == 0 || strcasecmp(field, "to") == 0
                || strcasecmp(field, "cc") == 0) {
         VSTR   *v = vstr_alloc(64);
@@ -261,7 +266,7 @@ int query_parse(const char *text, QUERY *q, char *err, size_t errlen)
                 q->clause++;
             pending_or = 0;
             last_neg = neg;
-            rc = query_term(q, field->s, value->s, neg, group, orig, err, errlen);
+            rc = query_term(q, field->s, value->s, neg, group, quoted, orig, err, errlen);
         }
         myfree(orig);
         vstr_free(field);

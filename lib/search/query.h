@@ -3,7 +3,8 @@
  *
  * Terms are ANDed; "a OR b" between two terms makes them alternatives
  * (it binds tighter than AND: "a OR b c" is "(a OR b) AND c"); "-term"
- * excludes; quotes keep words together.  A value that holds several words
+ * excludes; quotes make a phrase: in the subject, the body, a file name
+ * or attachment text the words must stand next to each other, in order.  A value that holds several words
  * (subject:"two words", a quoted display name) becomes one posting term
  * per word, ANDed within its group.  Errors name the offending term.
  * A bare word matches the subject, the body or a file name: its key has
@@ -25,6 +26,7 @@ typedef struct qterm {
     char   *key;                    /* Q_POSTING: the term key, "f:acme.example" */
     int     group;                  /* the QTERMs of one user term share a group */
     int     clause;                 /* groups joined by OR share a clause */
+    int     phrase;                 /* the group's words must stand in this order */
     int64_t val;
 } QTERM;
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "mymalloc.h"
+#include "phrase.h"
 #include "postlist.h"
 #include "record.h"
 #include "search.h"
@@ -118,6 +119,8 @@ static int group_set(POSTLIST_CTX *s, const QUERY *q, int i, int end, NUMVEC *ou
             return rc;
         for (int k = i + 1; k < end && rc == 0; k++)
             rc = postlist_filter(s, q->t[k].key, out, 1);
+        if (rc == 0 && q->t[i].phrase)
+            rc = phrase_filter(s, &q->t[i], end - i, out);
         return rc;
     }
     for (int k = i; k < end; k++)
@@ -505,6 +508,13 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     }
     if (acc && !access_sees_all(acc) && cand.n > 0 && (rc = search_access(s, acc, &cand)) != 0)
         goto out;
+    /* Phrases: the words are all there; are they next to each other? */
+    for (int i = 0; i < q->n && cand.n > 0; i = clause_end(q, i)) {
+        if (q->t[i].neg || !q->t[i].phrase || group_end(q, i) != clause_end(q, i))
+            continue;
+        if ((rc = phrase_filter(s, &q->t[i], group_end(q, i) - i, &cand)) != 0)
+            goto out;
+    }
     /* Exclusions: drop messages that match every word of a negated value. */
     for (int i = 0; i < q->n && cand.n > 0; i = group_end(q, i)) {
         int     ge = group_end(q, i);
@@ -517,6 +527,8 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
             numvec_copy(&alt, &cand);
             for (int k = i; k < ge && alt.n > 0 && rc == 0; k++)
                 rc = postlist_filter(s, q->t[k].key, &alt, 1);
+            if (rc == 0 && q->t[i].phrase)
+                rc = phrase_filter(s, &q->t[i], ge - i, &alt);
             numvec_merge(&cand, &alt, 0);
         }
         if (rc != 0)

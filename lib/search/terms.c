@@ -75,6 +75,21 @@ static void terms_part(const MIME_PART *p, void *ctx)
 {
     struct tctx *t = ctx;
 
+    terms_of_part(p, t->fn, t->ctx);
+}
+
+void terms_of_text(char kind, const char *text, size_t len, TERMS_FN fn, void *ctx)
+{
+    struct tctx t = {kind, vstr_alloc(128), fn, ctx};
+
+    words_each(text, len, terms_emit, &t);
+    vstr_free(t.key);
+}
+
+void terms_of_part(const MIME_PART *p, TERMS_FN fn, void *ctx)
+{
+    struct tctx tc = {0, vstr_alloc(128), fn, ctx}, *t = &tc;
+
     if (p->text && p->text->len) {
         t->kind = 'b';
         words_each(p->text->s, p->text->len, terms_emit, t);
@@ -87,15 +102,13 @@ static void terms_part(const MIME_PART *p, void *ctx)
         t->kind = 'a';
         terms_emit("attachment", 10, t);
     }
+    vstr_free(tc.key);
 }
 
 int terms_of_message(const char *msg, size_t len, const MIME_LIMITS *lim, TERMS_FN fn, void *ctx,
                      int *truncated)
 {
-    struct tctx t = {0, vstr_alloc(128), fn, ctx};
-    int     n;
+    struct tctx t = {0, 0, fn, ctx};
 
-    n = mime_walk(msg, len, lim, terms_part, &t, truncated);
-    vstr_free(t.key);
-    return n;
+    return mime_walk(msg, len, lim, terms_part, &t, truncated);
 }

@@ -10,6 +10,8 @@
  *   b  a word of a text part: text/plain, other text types unless a file,
  *      text/html reduced to text (attached text files included)
  *   n  a word of an attachment's file name
+ *   x  a word of an attachment's text: documents (PDF, OOXML, OpenDocument,
+ *      RTF) through mailarc-extract, text files in their charset
  *   a  "a:attachment" when some part is a file: Content-Disposition
  *      attachment, a file name, or a non-text type
  * Address values expand as addr_terms() says; values longer than
@@ -32,6 +34,10 @@ typedef void (*TERMS_FN)(const char *term, size_t len, void *ctx);
 
 /* The header and envelope terms (f t c s m) of a record. */
 void terms_of_record(const MSGREC *r, TERMS_FN fn, void *ctx);
+
+/* The terms (b n a) of one part, and those of kind for a text's words. */
+void terms_of_part(const MIME_PART *p, TERMS_FN fn, void *ctx);
+void terms_of_text(char kind, const char *text, size_t len, TERMS_FN fn, void *ctx);
 
 /* The content terms (b n a) of the message bytes; returns mime_walk's
  * part count, *truncated set when a limit cut the walk short. */

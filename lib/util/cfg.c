@@ -25,7 +25,8 @@
 #include "passpol.h"
 #include "vstr.h"
 
-enum cfg_type { T_STR, T_LONG, T_SIZE, T_DUR, T_BOOL, T_CIDRS, T_LISTEN, T_ENUM, T_PERIOD };
+enum cfg_type { T_STR, T_LONG, T_SIZE, T_DUR, T_BOOL, T_CIDRS, T_LISTEN, T_ENUM, T_PERIOD,
+                T_ENUMS };
 
 struct cfg_key {
     const char *name;
@@ -112,6 +113,11 @@ static const struct cfg_key cfg_keys[] = {
     {"burn_schedule_start", T_STR, S(burn_schedule_start), "", 0, 0},
     {"mime_max_parts", T_LONG, S(mime_max_parts), "1000", 1, 100000},
     {"mime_max_depth", T_LONG, S(mime_max_depth), "32", 1, 1000},
+    {"extract_types", T_ENUMS, S(extract_types), "pdf docx xlsx pptx odt ods odp rtf text", 0, 0},
+    {"extract_max_bytes", T_SIZE, S(extract_max_bytes), "16M", 1024, 1073741824L},
+    {"extract_timeout", T_DUR, S(extract_timeout), "30s", 1, 3600},
+    {"extract_max_memory", T_SIZE, S(extract_max_memory), "1G", 67108864L, 68719476736L},
+    {"phrase_max_words", T_LONG, S(phrase_max_words), "20000", 0, 100000000},
     {"mime_max_text", T_SIZE, S(mime_max_text), "4M", 1024, 1073741824L},
     {"mime_max_params", T_LONG, S(mime_max_params), "100", 1, 10000},
     {"mime_max_header", T_SIZE, S(mime_max_header), "64K", 1024, 16777216},
@@ -134,13 +140,15 @@ static const struct cfg_key cfg_keys[] = {
 /* The values a T_ENUM key may take. */
 static const struct cfg_enum {
     const char *name;
-    const char *choices[8];
+    const char *choices[12];
 } cfg_enums[] = {
     {"relay_tls", {"none", "may", "encrypt", "verify", 0}},
     {"redeliver_message_id", {"keep", "new", 0}},
     {"burn_media", {"cd", "dvd", "dvd-dl", "bd", "udo30", "udo60", "udo120", 0}},
     {"burn_schedule", {"monthly", "off", 0}},
+    {"extract_types", {"pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "rtf", "text", 0}},
 };
+
 
 static int cfg_enum_check(const char *name, const char *val, char *err, size_t errlen)
 {
@@ -160,6 +168,25 @@ static int cfg_enum_check(const char *name, const char *val, char *err, size_t e
         return -1;
     }
     return -1;
+}
+
+/* A T_ENUMS value: words (blank or comma separated), each a choice. */
+static int cfg_enums_check(const char *name, const char *val, char *err, size_t errlen)
+{
+    char    word[64];
+
+    for (const char *p = val; *p;) {
+        size_t  n = strcspn(p, " \t,");
+
+        if (n > 0) {
+            snprintf(word, sizeof(word), "%.*s", (int) (n < sizeof(word) - 1 ? n : sizeof(word) - 1), p);
+            if (cfg_enum_check(name, word, err, errlen) < 0)
+                return -1;
+        }
+        p += n;
+        p += strspn(p, " \t,");
+    }
+    return 0;
 }
 
 static char **cfg_strp(CONFIG *cfg, const struct cfg_key *k)
@@ -239,7 +266,10 @@ static int cfg_set(CONFIG *cfg, const struct cfg_key *k, const char *val,
     case T_CIDRS:
     case T_LISTEN:
     case T_ENUM:
+    case T_ENUMS:
     case T_PERIOD:
+        if (k->type == T_ENUMS && cfg_enums_check(k->name, val, err, errlen) < 0)
+            return -1;
         if (k->type == T_PERIOD && period_parse(val, &(PERIOD) {0, 0}) < 0) {
             snprintf(err, errlen, "%s: \"%s\" is not a period (N followed by d, w, m or y, "
                      "or forever)", k->name, val);
@@ -297,7 +327,7 @@ void cfg_free(CONFIG *cfg)
     for (size_t i = 0; i < NKEYS; i++)
         if (cfg_keys[i].type == T_STR || cfg_keys[i].type == T_CIDRS
             || cfg_keys[i].type == T_LISTEN || cfg_keys[i].type == T_ENUM
-            || cfg_keys[i].type == T_PERIOD) {
+            || cfg_keys[i].type == T_PERIOD || cfg_keys[i].type == T_ENUMS) {
             myfree(*cfg_strp(cfg, &cfg_keys[i]));
             *cfg_strp(cfg, &cfg_keys[i]) = 0;
         }
@@ -503,6 +533,7 @@ void cfg_dump(const CONFIG *cfg, void (*out)(const char *, const char *, void *)
         case T_CIDRS:
         case T_LISTEN:
         case T_ENUM:
+        case T_ENUMS:
         case T_PERIOD:
             /* Secrets are never printed, only whether they are set. */
             if (strstr(k->name, "password") && **(char *const *) p)

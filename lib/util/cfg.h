@@ -90,6 +90,11 @@ typedef struct config {
     char   *burn_device;                /* empty: images wait in media/ */
     char   *burn_schedule;              /* monthly, off */
     char   *burn_schedule_start;        /* YYYY-MM or empty */
+    char   *extract_types;              /* attachment kinds whose text is indexed */
+    long    extract_max_bytes;          /* largest attachment read; most text kept */
+    long    extract_timeout;            /* seconds for one attachment */
+    long    extract_max_memory;         /* address space of mailarc-extract */
+    long    phrase_max_words;           /* positions kept per part; 0 no limit */
     long    mime_max_parts;
     long    mime_max_depth;
     long    mime_max_text;

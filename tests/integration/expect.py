@@ -73,8 +73,9 @@ def decode_text(data, charset):
         return data.decode("utf-8", errors="replace")
 
 
-def content(m):
-    """(body words, file name words, has an attachment) of a parsed message:
+def content(m, seqs=None):
+    """(body words, file name words, has an attachment) of a parsed message
+    (and into seqs, each text part's and file name's words in order):
     every leaf part; a part is a file when it is a Content-Disposition
     attachment, has a file name or is not text; text/plain and text/html
     files are text too, other text files are not."""
@@ -90,6 +91,8 @@ def content(m):
                    or part.get_content_maintype() != "text")
         attached = attached or is_file
         names.update(words(fname))
+        if seqs is not None and fname:
+            seqs.append(("n", words(fname)))
         if part.get_content_maintype() == "text" and (
                 not is_file or ctype in ("text/plain", "text/html")):
             data = part.get_payload(decode=True) or b""
@@ -97,6 +100,8 @@ def content(m):
             if ctype == "text/html":
                 text = html_text(text)
             body.update(words(text))
+            if seqs is not None:
+                seqs.append(("b", words(text)))
     return body, names, attached
 
 
@@ -138,7 +143,14 @@ class Msg:
         d = m.get("date")
         self.date = email.utils.parsedate_to_datetime(str(d)).astimezone(timezone.utc) if d else None
         self.size = len(raw)
-        self.body, self.names, self.attached = content(m)
+        self.seqs = [("s", words(str(m.get("subject", ""))))]
+        self.body, self.names, self.attached = content(m, self.seqs)
+
+    def phrase(self, kinds, ws):
+        """Do the words ws stand in a row in one part of a kind in kinds?"""
+        n = len(ws)
+        return any(seq[i:i + n] == ws for k, seq in self.seqs if k in kinds
+                   for i in range(len(seq) - n + 1))
 
     def add_envelope(self, mail_from, rcpts):
         if mail_from:
@@ -168,8 +180,12 @@ def matches(m, term):
     field, _, value = term.partition(":")
     if not value:
         field, value = "", field
+    quoted = '"' in value
     value = value.replace('"', "")
     v = value.lower()
+    kinds = {"": "sbn", "subject": "s", "body": "b", "filename": "n"}.get(field)
+    if quoted and kinds and len(words(v)) > 1:
+        return matches(m, f"{field}:{v}" if field else v) and m.phrase(kinds, words(v))
     if field == "":
         return all(w in m.subj or w in m.body or w in m.names for w in words(v))
     if field == "body":
