@@ -146,7 +146,7 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
 
             if (cli_record(db, res.hits[i].num, &r) < 0)
                 continue;
-            snippet_of_record(cfg, &r, &words, &sn);
+            snippet_of_record(cfg, db, res.hits[i].num, &r, &words, &sn);
             cli_print_hit(&r, json, &sn, out);
             snippet_free(&sn);
             record_free(&r);

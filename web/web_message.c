@@ -20,21 +20,25 @@
 #include "digest.h"
 #include "hdr.h"
 #include "lookup.h"
+#include "charset.h"
 #include "mime.h"
+#include "postings.h"
 #include "msg.h"
 #include "redeliver.h"
 #include "search.h"
 #include "store.h"
 #include "web.h"
 #include "web_page.h"
+#include "xtext.h"
 
 #define RESTORE_MAX 200
 
 /* Find a message the user may see and read its bytes (msg may be NULL);
- * media (may be NULL) gets the volumes holding it, from the same open.
+ * media (may be NULL) gets the volumes holding it, docs (may be NULL) what
+ * extraction gave for its documents (xtext.h), from the same open.
  * 0 found; 1 not found or not theirs; -1 the archive failed (answered). */
-static int web_find(WEB_REQ *r, const char *id, MSGREC *rec, VSTR *msg, VSTR *media,
-                    char *hex)
+static int web_find_docs(WEB_REQ *r, const char *id, MSGREC *rec, VSTR *msg, VSTR *media,
+                         VSTR *docs, char *hex)
 {
     ADB    *db;
     uint64_t num;
@@ -55,6 +59,12 @@ static int web_find(WEB_REQ *r, const char *id, MSGREC *rec, VSTR *msg, VSTR *me
     }
     if (rc == LOOKUP_OK && media)
         catalog_describe_message(db, num, media);
+    if (rc == LOOKUP_OK && docs) {
+        unsigned char numk[8];
+
+        adb_num_key(num, numk);
+        postings_xtext_get(db, 0, numk, docs);
+    }
     web_db_close(db);
     if (rc == LOOKUP_UNAVAILABLE) {
         web_message_page(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Archive unavailable",
@@ -73,6 +83,12 @@ static int web_find(WEB_REQ *r, const char *id, MSGREC *rec, VSTR *msg, VSTR *me
         return -1;
     }
     return 0;
+}
+
+static int web_find(WEB_REQ *r, const char *id, MSGREC *rec, VSTR *msg, VSTR *media,
+                    char *hex)
+{
+    return web_find_docs(r, id, rec, msg, media, 0, hex);
 }
 
 static int web_own(const WEB_REQ *r, const char *addr)
@@ -185,6 +201,29 @@ void web_restore_controls(xmlNodePtr form, const WEB_REQ *r, const char *label)
     input(p, "submit", 0, "Restore");
 }
 
+/* What mailarc-extract gave for one document: indexed, or why not. */
+static void show_document(char kind, const char *name, size_t nlen, const char *data,
+                          size_t len, void *ctx)
+{
+    VSTR   *line = vstr_alloc(128);
+    VSTR   *clean = vstr_alloc(128);
+
+    vstr_add(line, nlen ? name : "(unnamed)", nlen ? nlen : 9);
+    if (kind == 'T')
+        vstr_sprintf_append(line, ": %zu bytes of text indexed", len);
+    else {
+        vstr_addstr(line, ": extraction failed: ");
+        vstr_add(line, data, len);
+    }
+    charset_display_clean(line->s, line->len, clean);
+    if (kind == 'T')
+        el(ctx, "li", clean->s);
+    else
+        elc(ctx, "li", "error", clean->s);
+    vstr_free(line);
+    vstr_free(clean);
+}
+
 static void restore_form(xmlNodePtr parent, const WEB_REQ *r, const char *hex)
 {
     xmlNodePtr f;
@@ -202,6 +241,7 @@ void web_message(WEB_REQ *r, const char *id)
     MSGREC  m;
     VSTR   *msg = vstr_alloc(65536), *hdr = vstr_alloc(256);
     VSTR   *media = web_sees_all(r) ? vstr_alloc(256) : 0;
+    VSTR   *docs = vstr_alloc(256);
     char    hex[DIGEST_HEXLEN + 1], date[32], when[32], size[64], url[128];
     WEB_PAGE *p;
     xmlNodePtr dl, env;
@@ -210,12 +250,13 @@ void web_message(WEB_REQ *r, const char *id)
     int     truncated = 0, privileged, rc;
 
     mime_limits_cfg(&lim, cfg);
-    if ((rc = web_find(r, id, &m, msg, media, hex)) != 0) {
+    if ((rc = web_find_docs(r, id, &m, msg, media, docs, hex)) != 0) {
         if (rc > 0)
             web_not_found(r);
         vstr_free(msg);
         vstr_free(hdr);
         vstr_free(media);
+        vstr_free(docs);
         return;
     }
     privileged = web_sees_all(r) || web_own(r, m.from_addr)
@@ -275,6 +316,10 @@ void web_message(WEB_REQ *r, const char *id)
     mime_walk(msg->s, msg->len, &lim, show_part, &sc, &truncated);
     if (sc.nfiles == 0)
         el(sc.files, "li", "none");
+    if (docs->len) {
+        el(p->main, "h2", "Text of documents");
+        xtext_each(docs->s, docs->len, show_document, el(p->main, "ul", 0));
+    }
     if (truncated)
         elc(p->main, "p", "error", "MIME limits reached: the rest is not shown. "
             "Download the message to see all of it.");
@@ -283,6 +328,7 @@ void web_message(WEB_REQ *r, const char *id)
     vstr_free(msg);
     vstr_free(hdr);
     vstr_free(media);
+    vstr_free(docs);
     page_send(r, p, MHD_HTTP_OK);
 }
 

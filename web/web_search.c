@@ -212,7 +212,7 @@ static void result_table(xmlNodePtr parent, ADB *db, const SEARCH_RESULT *res,
             SNIPPET sn;
 
             link_to(td, url, *m.subject ? m.subject : "(no subject)");
-            snippet_of_record(web_config(), &m, words, &sn);
+            snippet_of_record(web_config(), db, res->hits[i].num, &m, words, &sn);
             if (sn.text)
                 snippet_node(td, &sn);
             snippet_free(&sn);
@@ -524,7 +524,7 @@ void web_api_search(WEB_REQ *r)
                 continue;
             if (k++)
                 vstr_addch(j, ',');
-            snippet_of_record(web_config(), &m, &words, &sn);
+            snippet_of_record(web_config(), db, res.hits[i].num, &m, &words, &sn);
             hitjson_append(j, &m, &sn);
             snippet_free(&sn);
             record_free(&m);

@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "digest.h"
+#include "postings.h"
 #include "store.h"
 #include "words.h"
 #include "snippet.h"
+#include "xtext.h"
 
 #define LEAD 60                     /* bytes of context before the first match */
 
@@ -17,7 +19,8 @@ void snippet_words(const QUERY *q, STRLIST *words)
         const QTERM *t = &q->t[i];
 
         if (t->kind == Q_POSTING && !t->neg && t->key
-            && (t->key[0] == 'b' || t->key[0] == QUERY_ANY_TEXT) && t->key[1] == ':'
+            && (t->key[0] == 'b' || t->key[0] == 'x' || t->key[0] == QUERY_ANY_TEXT)
+            && t->key[1] == ':'
             && t->key[2])
             strlist_add_unique(words, t->key + 2);
     }
@@ -93,18 +96,15 @@ typedef struct walk {
     int     done;
 } WALK;
 
-static void snippet_part(const MIME_PART *p, void *ctx)
+/* The snippet of one text, if it holds a word. */
+static void snippet_text(WALK *w, const char *t, size_t len)
 {
-    WALK   *w = ctx;
     FIRST   f = {w->words, 0, 0};
     MARKS   m = {w->words, w->s};
-    const char *t;
-    size_t  len, from, to;
+    size_t  from, to;
 
-    if (w->done || p->text == 0 || p->text->len == 0)
+    if (w->done || len == 0)
         return;
-    t = p->text->s;
-    len = p->text->len;
     words_each_at(t, len, first_word, &f);
     if (!f.found)
         return;
@@ -135,6 +135,20 @@ static void snippet_part(const MIME_PART *p, void *ctx)
     w->done = 1;
 }
 
+static void snippet_part(const MIME_PART *p, void *ctx)
+{
+    if (p->text)
+        snippet_text(ctx, p->text->s, p->text->len);
+}
+
+static void snippet_document(char kind, const char *name, size_t nlen, const char *data,
+                             size_t len, void *ctx)
+{
+    (void) name, (void) nlen;
+    if (kind == 'T')
+        snippet_text(ctx, data, len);
+}
+
 int snippet_make(const char *msg, size_t len, const MIME_LIMITS *lim, const STRLIST *words,
                  SNIPPET *s)
 {
@@ -155,7 +169,8 @@ void snippet_free(SNIPPET *s)
     memset(s, 0, sizeof(*s));
 }
 
-int snippet_of_record(const CONFIG *cfg, const MSGREC *r, const STRLIST *words, SNIPPET *s)
+int snippet_of_record(const CONFIG *cfg, ADB *db, uint64_t num, const MSGREC *r,
+                      const STRLIST *words, SNIPPET *s)
 {
     MIME_LIMITS lim;
     VSTR   *msg;
@@ -170,6 +185,16 @@ int snippet_of_record(const CONFIG *cfg, const MSGREC *r, const STRLIST *words, 
     mime_limits_cfg(&lim, cfg);
     if (store_get(cfg->data_dir, r->arrival, hex, msg, err, sizeof(err)) == 0)
         rc = snippet_make(msg->s, msg->len, &lim, words, s);
+    if (rc == 0 && db) {
+        unsigned char numk[8];
+        WALK    w = {words, s, 0};
+
+        /* No text part has a word: the text of the documents attached. */
+        adb_num_key(num, numk);
+        if (postings_xtext_get(db, 0, numk, msg) == 0)
+            xtext_each(msg->s, msg->len, snippet_document, &w);
+        rc = w.done;
+    }
     vstr_free(msg);
     return rc;
 }

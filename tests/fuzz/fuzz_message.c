@@ -19,7 +19,10 @@
 #include "mime.h"
 #include "record.h"
 #include "rfc2047.h"
+#include "fwd.h"
+#include "rtf.h"
 #include "snippet.h"
+#include "xtext.h"
 #include "terms.h"
 #include "words.h"
 
@@ -66,6 +69,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         SNIPPET sn;
 
         mime_walk((const char *) data, size, &lim, count_part, &total, 0);
+        /* RTF, and stored positions and extraction results that are garbage. */
+        {
+            VSTR   *rtf = vstr_alloc(256);
+            uint32_t h[2] = {1, 2};
+
+            rtf_to_text((const char *) data, size, rtf);
+            if (rtf->len > size * 4 + 16)
+                __builtin_trap();               /* never more than the input allows */
+            vstr_free(rtf);
+            fwd_match(data, size, "sbnx", h, 2);
+            xtext_failures(data, size);
+        }
         terms_of_message((const char *) data, size, &lim, count_term, &total, 0);
         /* A snippet for the commonest short words, marks inside the text. */
         strlist_init(&words);

@@ -15,6 +15,7 @@ import io
 
 
 import docmake
+from webpanel import panel_factory  # noqa: F401
 
 
 def message(subject, body, attachments=(), frm="sender@acme.example"):
@@ -206,3 +207,23 @@ def test_bad_extract_config_is_refused(archive_factory):
                         "-c", a.conf_path, "status"], capture_output=True, text=True)
     assert r.returncode != 0
     assert 'extract_types: "doc" is not one of' in r.stderr, r.stderr
+
+
+def test_snippets_and_the_message_page_show_document_text(panel_factory):
+    p = panel_factory()
+    send(p.archive, [message("panel docs", "Nothing here.", [
+        ("plan.docx", DOCX, docmake.docx(["The lemming expansion plan"])),
+        ("broken.pdf", "application/pdf", b"%PDF-1.4\nthis is not a PDF at all\n")])])
+    p.archive.wait_count(1)
+    hit = p.archive.search("attachment:lemming")
+    assert len(hit) == 1
+    sn = hit[0]["snippet"]
+    raw = sn["text"].encode()
+    assert [raw[o:o + n] for o, n in sn["marks"]] == [b"lemming"], sn
+    s = p.login("admin")
+    page = s.get(p.url + "/message/" + hit[0]["id"]).text
+    assert "Text of documents" in page
+    assert "plan.docx: " in page and "bytes of text indexed" in page
+    assert "broken.pdf: extraction failed: pdf: not a readable PDF" in page, page
+    res = s.get(p.url + "/search", params={"q": "attachment:lemming"}).text
+    assert "<mark>lemming</mark>" in res
