@@ -5,13 +5,17 @@ Both index the gencorpus messages (seed 1): mailarc through SMTP as in
 production (timed from the first connection to the last message
 searchable) and again with `mailarc reindex` (from the store, the closest
 match to `notmuch new` reading files); notmuch with `notmuch new` over the
-same files.  Then 20 fixed queries of every kind run through each
+same files.  Then fixed queries of every kind (phrases and negated
+phrases included) run through each
 command line (a fresh process per query, first page of 50, newest first),
 each several times; p50/p99 latency and the index sizes are printed with
 their ratios.  The latency includes starting the process and opening the
 database, for both.  mailarc's latency inside one long-running process
 (what the web panel sees: environment joined once, search plus reading the
-page's 50 records) is measured too, with bin/searchbench.
+page's 50 records) is measured too, with bin/searchbench.  Peak memory (RSS) is printed for the indexer, for
+that one long-running search process, for `mailarc reindex` and for
+`notmuch new`; the index size with the share of word positions; and the
+fixed cost of starting each command line.
 """
 import argparse
 import os
@@ -43,7 +47,10 @@ QUERIES = [
     ("on:2025-03-15", "date:2025-03-15"),
     ("larger:100K", None),
     ("compliance regulator filing", "compliance and regulator and filing"),
-    ('body:"quarterly report"', "body:quarterly and body:report"),
+    ('body:"quarterly report"', 'body:"quarterly report"'),
+    ('"quarterly report"', '"quarterly report"'),
+    ('budget -"quarterly report"', 'budget and not "quarterly report"'),
+    ('"the report"', '"the report"'),
     ("invoice OR merger", "invoice or merger"),
     ("subject:audit -body:merger", "subject:audit and not body:merger"),
     ("from:acme0.example budget -draft after:2025-01-01",
@@ -63,6 +70,52 @@ def dir_mb(*paths):
                 except OSError:
                     pass
     return total / 1048576.0
+
+
+def timed_rss(cmd, env=None):
+    """(seconds, stdout, exit status, peak RSS in MB) of one command."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                         stdin=subprocess.DEVNULL)
+    out = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return time.monotonic() - t0, out, p.returncode, ru.ru_maxrss / 1024.0
+
+
+def hwm_mb(pid):
+    """VmHWM of a live process, in MB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def child_pid(parent, name):
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                st = f.read()
+        except OSError:
+            continue
+        comm = st[st.index("(") + 1:st.rindex(")")]
+        ppid = int(st[st.rindex(")") + 2:].split()[1])
+        if ppid == parent and comm == name[:15]:
+            return int(d)
+    return None
+
+
+def start_cost(cmd, reps=50):
+    """Median seconds to run a command that does nothing much."""
+    ts = []
+    for _ in range(reps):
+        t0 = time.monotonic()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ts.append(time.monotonic() - t0)
+    return statistics.median(ts)
 
 
 def timed(cmd, env=None):
@@ -99,7 +152,8 @@ def notmuch_env(eml, work):
 def run_notmuch(eml, work, queries, reps):
     home = os.path.join(work, "notmuch")
     env = notmuch_env(eml, work)
-    t, r = timed(["notmuch", "new", "--quiet"], env)
+    t, _, rc, rss = timed_rss(["notmuch", "new", "--quiet"], env)
+    r = subprocess.CompletedProcess([], rc, "", "exit %d" % rc)
     if r.returncode != 0:
         raise SystemExit("notmuch new failed: " + r.stderr)
     size = dir_mb(os.path.join(home, "db"))
@@ -112,6 +166,8 @@ def run_notmuch(eml, work, queries, reps):
         lat[q] = [timed(cmd, env)[0] for _ in range(reps)]
         hits = timed(["notmuch", "count", q], env)[1].stdout.strip()
         lat[q + " #"] = hits
+    lat["rss"] = rss
+    lat["start"] = start_cost(["notmuch", "--version"])
     return t, size, lat
 
 
@@ -138,24 +194,37 @@ def run_mailarc(bindir, env, eml, distinct, work, queries, reps, sessions):
                 break
             time.sleep(0.05)
         ingest = time.monotonic() - t0
-        t, r = timed(cli + ["reindex"])
-        if r.returncode != 0:
-            raise SystemExit("mailarc reindex failed: " + r.stdout + r.stderr)
+        lat = {}
+        ipid = child_pid(master.pid, "mailarc-indexer")
+        lat["indexer rss"] = hwm_mb(ipid) if ipid else 0.0
+        t, out, rc, rss = timed_rss(cli + ["reindex"])
+        if rc != 0:
+            raise SystemExit("mailarc reindex failed: " + out.decode())
         reindex = t
+        lat["reindex rss"] = rss
         db = os.path.join(data, "db")
         files = [os.path.join(db, f) for f in os.listdir(db) if f.endswith(".db")]
         size = sum(os.path.getsize(f) for f in files) / 1048576.0
+        lat["pos size"] = os.path.getsize(os.path.join(db, "pos.db")) / 1048576.0
         logs = dir_mb(db) - size
-        lat = {}
+        lat["start"] = start_cost(cli + ["-h"])
+        lat["true"] = start_cost(["/bin/true"])
         for q in queries:
             cmd = cli + ["search", "--limit", "50", "--", q]
             timed(cmd)
             lat[q] = [timed(cmd)[0] for _ in range(reps)]
             lat[q + " #"] = timed(cli + ["search", "--count", "--", q])[1].stdout.strip()
-        r = subprocess.run([os.path.join(bindir, "searchbench"), conf, str(reps)],
-                           input="\n".join(queries) + "\n", capture_output=True, text=True)
+        p = subprocess.Popen([os.path.join(bindir, "searchbench"), conf, str(reps)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        p.stdin.write("\n".join(queries) + "\n")
+        p.stdin.close()
+        outs = p.stdout.read()
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        r = subprocess.CompletedProcess([], p.returncode, outs, "")
+        lat["searchbench rss"] = ru.ru_maxrss / 1024.0
         if r.returncode != 0:
-            raise SystemExit("searchbench failed: " + r.stderr)
+            raise SystemExit("searchbench failed")
         inproc = [float(line.split()[0]) for line in r.stdout.splitlines()]
         worst = [float(line.split()[1]) for line in r.stdout.splitlines()]
         lat["inproc"] = (inproc, worst)
@@ -174,6 +243,8 @@ def main():
     ap.add_argument("--reps", type=int, default=10)
     ap.add_argument("--sessions", type=int, default=16)
     ap.add_argument("--data-parent", default="/tmp")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the archive and notmuch database (printed) for later runs")
     a = ap.parse_args()
     if not shutil.which("notmuch"):
         raise SystemExit("notmuch is not installed (apt-get install notmuch)")
@@ -196,6 +267,15 @@ def main():
               f"(ratio {nm_t / rei:.2f}x notmuch new)")
         print(f"index size:             mailarc {size:.0f} MB (+{logs:.0f} MB transaction logs), "
               f"notmuch {nm_size:.0f} MB (ratio {size / nm_size:.2f})")
+        print(f"word positions:         pos.db {lat['pos size']:.0f} MB = "
+              f"{100 * lat['pos size'] / (size - lat['pos size']):.0f}% on top of the rest of "
+              f"the index")
+        print(f"peak RSS:               indexer {lat['indexer rss']:.0f} MB, "
+              f"mailarc reindex {lat['reindex rss']:.0f} MB, one search process "
+              f"(bin/searchbench, the panel's search path) {lat['searchbench rss']:.0f} MB; "
+              f"notmuch new {nm_lat['rss']:.0f} MB")
+        print(f"process start:          mailarc -h {lat['start'] * 1000:.2f} ms, notmuch --version "
+              f"{nm_lat['start'] * 1000:.2f} ms, /bin/true {lat['true'] * 1000:.2f} ms")
         print(f"\n{'query':52} {'mailarc p50':>11} {'notmuch p50':>11} {'ratio':>6}  "
               f"{'hits':>7} {'nm hits':>7}")
         allm, alln = [], []
@@ -215,7 +295,7 @@ def main():
             else:
                 print(f"{m[:52]:52} {mp:9.1f}ms {'n/a':>11} {'':>6}  {lat[m + ' #']:>7}")
         print(f"\nmailarc: p50 {pct(allm, 50) * 1000:.1f} ms, p99 {pct(allm, 99) * 1000:.1f} ms "
-              f"over {len(allm)} runs of 20 queries (first page of 50)")
+              f"over {len(allm)} runs of {len(mq)} queries (first page of 50)")
         print(f"notmuch: p50 {pct(alln, 50) * 1000:.1f} ms, p99 {pct(alln, 99) * 1000:.1f} ms "
               f"over {len(alln)} runs of {compared} queries it can express")
         inproc, worst = lat["inproc"]
@@ -226,7 +306,10 @@ def main():
               f"p50 ratio {pct(alln, 50) / pct(allm, 50):.1f}x, "
               f"p99 ratio {pct(alln, 99) / pct(allm, 99):.1f}x")
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if a.keep:
+            print(f"kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
