@@ -70,6 +70,10 @@ static int adb_open_one(ADB *db, DB **dbp, const char *file, int dup, char *err,
         snprintf(err, errlen, "%s: %s", file, db_strerror(rc));
         return rc;
     }
+    /* Positions are a few KB a message: pages that hold them whole, not
+     * in overflow chains, make the phrase check one page read. */
+    if (strcmp(file, "pos.db") == 0)
+        (*dbp)->set_pagesize(*dbp, 65536);
     if (dup && (rc = (*dbp)->set_flags(*dbp, DB_DUP | DB_DUPSORT)) != 0) {
         snprintf(err, errlen, "%s: %s", file, db_strerror(rc));
         return rc;

@@ -85,7 +85,7 @@ def test_documents_are_searchable_by_their_words_through_attachment(archive):
         for w in want:
             assert mid in archive.ids(f"attachment:{w}"), (k, w)
         # Bare words and body: keep their meaning: subject, body, file name.
-        rare = max(want, key=len)
+        rare = max(sorted(want - set(docmake.words(name))), key=len)
         assert mid not in archive.ids(f"body:{rare}"), (k, rare)
         assert mid not in archive.ids(rare), (k, rare)
     mid = one_id(archive, "subject:rtf")
