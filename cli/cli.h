@@ -58,6 +58,8 @@ int cli_burn(const CONFIG *cfg, int argc, char **argv);
 int cli_verify(const CONFIG *cfg, int argc, char **argv);
 int cli_jobs(const CONFIG *cfg, int argc, char **argv);
 int cli_drives(const CONFIG *cfg, int argc, char **argv);
+/* verify --media: one image or disc against its manifest and the archive. */
+int cli_verify_media(const CONFIG *cfg, const char *image);
 int cli_deliver(const CONFIG *cfg, int argc, char **argv);
 int cli_import(const CONFIG *cfg, int argc, char **argv);
 int cli_export(const CONFIG *cfg, int argc, char **argv);

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "../ipc/ipc_job.h"
-#include "drives.h"
 #include "media.h"
 #include "cli.h"
 
@@ -181,26 +180,4 @@ int cli_jobs(const CONFIG *cfg, int argc, char **argv)
     }
     free(all);
     return 0;
-}
-
-int cli_drives(const CONFIG *cfg, int argc, char **argv)
-{
-    VSTR   *out = vstr_alloc(256);
-    int     n;
-
-    (void) argv;
-    if (argc != 1) {
-        fprintf(stderr, "usage: mailarc drives\n");
-        vstr_free(out);
-        return EXIT_USAGE;
-    }
-    n = drives_list(out);
-    if (n == 0)
-        printf("no optical drives found; images wait in %s/media\n", cfg->data_dir);
-    else
-        fputs(out->s, stdout);
-    if (*cfg->burn_device)
-        printf("burn_device = %s\n", cfg->burn_device);
-    vstr_free(out);
-    return n ? 0 : EXIT_NOTFOUND;
 }

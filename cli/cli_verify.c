@@ -1,7 +1,7 @@
 /*
  * cli_verify.c - "mailarc verify": the archive (blobs, chain, index and
  * seals), the audit log's chain, or one image or disc (read-only, with
- * libcdio).
+ * libcdio, in mailarc-media: see cli_media.c).
  *
  * One line per problem, then a summary; exit 0 when intact, 1 otherwise,
  * 2 on usage errors, 3 when the archive cannot be read.  A progress bar
@@ -16,7 +16,6 @@
 
 #include "auditlog.h"
 #include "date.h"
-#include "isoverify.h"
 #include "seal.h"
 #include "verify.h"
 #include "cli.h"
@@ -28,36 +27,6 @@ static void verify_out(void *ctx, const char *line)
 {
     (void) ctx;
     printf("%s\n", line);
-}
-
-static int cli_verify_media(const CONFIG *cfg, const char *image)
-{
-    ISOVERIFY_RESULT res;
-    ADB    *db;
-    char    err[1024];
-    int     dberr = 0, rc;
-
-    if (access(image, R_OK) < 0) {
-        fprintf(stderr, "mailarc: verify: cannot read %s\n", image);
-        return EXIT_USAGE;
-    }
-    if ((db = adb_open(cfg, ADB_READ, &dberr, err, sizeof(err))) == 0)
-        fprintf(stderr, "mailarc: the archive database is unavailable (%s); checking the "
-                "image against its own manifest only\n", err);
-    rc = isoverify(image, db, verify_out, 0, 0, &res);
-    if (db)
-        adb_close(db);
-    if (rc < 0)
-        return EXIT_NOTFOUND;
-    if (rc == 0) {
-        printf("OK  %s (%s): %llu files, %llu messages, %llu bytes match the manifest%s\n",
-               image, res.label, (unsigned long long) res.files, (unsigned long long) res.messages,
-               (unsigned long long) res.bytes, db ? " and the archive" : "");
-        return 0;
-    }
-    printf("FAILED  %s (%s): %llu problem%s\n", image, res.label,
-           (unsigned long long) res.problems, res.problems == 1 ? "" : "s");
-    return EXIT_NOTFOUND;
 }
 
 static void cli_progress(uint64_t done, uint64_t total, void *ctx)

@@ -148,7 +148,9 @@ def test_make_install_honours_destdir(tmp_path):
               "usr/share/man/man8/mailarcd.8", "usr/share/man/man5/mailarc.conf.5",
               "usr/sbin/mailarc-web", "etc/init.d/mailarc", "etc/init.d/mailarc-web",
               "etc/pam.d/mailarc", "etc/sudoers.d/mailarc", "lib/systemd/system/mailarc.service",
-              "usr/share/man/man8/mailarc-web.8"):
+              "usr/share/man/man8/mailarc-web.8", "usr/lib/mailarc/mailarc-extract",
+              "usr/lib/mailarc/mailarc-media", "usr/share/man/man8/mailarc-extract.8",
+              "usr/share/man/man8/mailarc-media.8"):
         assert (dest / p).exists(), p
     assert os.access(dest / "usr/sbin/mailarcd", os.X_OK)
     assert os.access(dest / "etc/init.d/mailarc", os.X_OK)
