@@ -61,6 +61,14 @@ int ex_limits(long cpu_seconds, size_t max_memory, char *why, size_t whylen)
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM), \
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
 
+#if defined(__SANITIZE_ADDRESS__)
+/* LeakSanitizer stops the process's threads with ptrace to look for leaks
+ * at exit: a sanitizer build lets it. */
+#define DENY_PTRACE
+#else
+#define DENY_PTRACE DENY(SYS_ptrace),
+#endif
+
 /* kill() and tgkill() only at this process (abort() raises SIGABRT): the
  * indexer runs as the same user. */
 #define SELF_ONLY(nr, pid) \
@@ -85,7 +93,7 @@ int ex_sandbox(char *why, size_t whylen)
         DENY(SYS_listen), DENY(SYS_accept), DENY(SYS_accept4), DENY(SYS_sendto),
         DENY(SYS_sendmsg), DENY(SYS_sendmmsg),
         DENY(SYS_execve), DENY(SYS_execveat), DENY(SYS_fork), DENY(SYS_vfork),
-        DENY(SYS_ptrace), DENY(SYS_process_vm_writev), DENY(SYS_tkill),
+        DENY_PTRACE DENY(SYS_process_vm_writev), DENY(SYS_tkill),
         SELF_ONLY(SYS_kill, me), SELF_ONLY(SYS_tgkill, me),
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
         DENY(SYS_creat), DENY(SYS_mkdir), DENY(SYS_mkdirat), DENY(SYS_rmdir),

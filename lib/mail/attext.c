@@ -100,7 +100,8 @@ const char *attext_type(const ATTEXT_OPTS *o, const MIME_PART *p, char *why, siz
         const char *ext = attext_kinds[i].ext;
 
         if (strcmp(p->type, attext_kinds[i].mime) == 0
-            || (ext && flen > strlen(ext) && strcasecmp(p->filename + flen - strlen(ext), ext) == 0))
+            || (ext && flen > strlen(ext)
+                && strcasecmp(p->filename + flen - strlen(ext), ext) == 0))
             type = attext_kinds[i].type;
     }
     if (type == 0 && strncmp(p->type, "text/", 5) == 0)
@@ -146,21 +147,20 @@ static long attext_ms_left(const struct timespec *deadline)
     return (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
 }
 
-/* Does the file start as its type must?  A file named .pdf that is not
- * one costs no helper. */
+/* Does the file start as its type must (a PDF within its first KB, as
+ * readers allow)?  A file named .pdf that is not one costs no helper. */
 static int attext_magic(const char *type, const VSTR *raw, char *why, size_t whylen)
 {
-    const char *want = strcmp(type, "pdf") == 0 ? "%PDF-" : strcmp(type, "rtf") == 0 ? "{\\rtf"
-        : "PK\003\004";
+    int     pdf = strcmp(type, "pdf") == 0, rtf = strcmp(type, "rtf") == 0;
+    const char *want = pdf ? "%PDF-" : rtf ? "{\\rtf" : "PK\003\004";
     size_t  n = strlen(want);
 
-    if (strcmp(type, "pdf") == 0 && raw->len >= n && memmem(raw->s, raw->len < 1024 ? raw->len : 1024, want, n))
+    if (pdf && memmem(raw->s, raw->len < 1024 ? raw->len : 1024, want, n))
         return 0;
-    if (raw->len >= n && memcmp(raw->s, want, n) == 0)
+    if (!pdf && raw->len >= n && memcmp(raw->s, want, n) == 0)
         return 0;
     snprintf(why, whylen, "%s: not a %s file (it does not start with %s)", type,
-             strcmp(type, "pdf") == 0 ? "PDF" : strcmp(type, "rtf") == 0 ? "RTF" : "zip",
-             strcmp(type, "pdf") == 0 ? "%PDF-" : strcmp(type, "rtf") == 0 ? "{\\rtf" : "PK");
+             pdf ? "PDF" : rtf ? "RTF" : "zip", pdf ? "%PDF-" : rtf ? "{\\rtf" : "PK");
     return -1;
 }
 
@@ -243,17 +243,14 @@ static pid_t attext_spawn(const ATTEXT_OPTS *o, const char *type, int in, int ou
 
 /* Read the helper's output and its complaint until both end, the text
  * is long enough, or the deadline passes; 1 when it ran out of time. */
-static int attext_collect(const ATTEXT_OPTS *o, int out, int err, VSTR *text, size_t start,
-                          VSTR *complaint, int *cut)
+static int attext_collect(const ATTEXT_OPTS *o, const struct timespec *deadline, int out,
+                          int err, VSTR *text, size_t start, VSTR *complaint, int *cut)
 {
-    struct timespec deadline;
     struct pollfd pf[2] = {{out, POLLIN, 0}, {err, POLLIN, 0}};
     char    buf[65536];
 
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += o->timeout;
     while (pf[0].fd >= 0 || pf[1].fd >= 0) {
-        long    left = attext_ms_left(&deadline);
+        long    left = attext_ms_left(deadline);
         int     rc;
 
         if (left <= 0)
@@ -289,6 +286,28 @@ static int attext_collect(const ATTEXT_OPTS *o, int out, int err, VSTR *text, si
     return 0;
 }
 
+/* Wait for the helper, killing it when stop is set or when it lingers
+ * past the deadline with its output closed; 1 if it had to be killed. */
+static int attext_reap(const struct timespec *deadline, pid_t pid, int stop, int *status)
+{
+    long    nap = 1;
+
+    for (;;) {
+        pid_t   r = stop ? 0 : waitpid(pid, status, WNOHANG);
+
+        if (r == pid || (r < 0 && errno != EINTR))
+            return 0;
+        if (stop || attext_ms_left(deadline) <= 0) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+                ;
+            return 1;
+        }
+        usleep((useconds_t) nap * 1000);
+        nap = nap < 50 ? nap * 2 : 50;
+    }
+}
+
 static const char *attext_signal(int sig)
 {
     return sig == SIGXCPU ? "CPU limit reached (extract_timeout)"
@@ -303,6 +322,7 @@ int attext_part(const ATTEXT_OPTS *o, const char *type, const MIME_PART *p, VSTR
     int     in, out[2], err[2];
     size_t  start = text->len;
     VSTR   *complaint;
+    struct timespec deadline;
     pid_t   pid;
     int     status = 0, late;
 
@@ -332,13 +352,12 @@ int attext_part(const ATTEXT_OPTS *o, const char *type, const MIME_PART *p, VSTR
         return -1;
     }
     complaint = vstr_alloc(128);
-    late = attext_collect(o, out[0], err[0], text, start, complaint, cut);
-    if (late || *cut)
-        kill(pid, SIGKILL);
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += o->timeout;
+    late = attext_collect(o, &deadline, out[0], err[0], text, start, complaint, cut);
     close(out[0]);
     close(err[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    late = attext_reap(&deadline, pid, late || *cut, &status) && !*cut;
     while (complaint->len && (complaint->s[complaint->len - 1] == '\n'
                               || complaint->s[complaint->len - 1] == '\r'))
         vstr_truncate(complaint, complaint->len - 1);
