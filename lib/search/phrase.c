@@ -1,40 +1,14 @@
 /*
  * phrase.c - phrase queries on stored positions (see phrase.h).
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "fwd.h"
 #include "mymalloc.h"
 #include "phrase.h"
-#include "terms.h"
-#include "vstr.h"
-
-/* Keep the candidates with pair (a, b) in a part of one of kinds: the
- * pair terms of terms.h.  0 or a Berkeley DB error. */
-static int phrase_pair(POSTLIST_CTX *s, const char *kinds, const char *a, const char *b,
-                       NUMVEC *cand)
-{
-    char   *keys[4];
-    VSTR   *v = vstr_alloc(64), *k = vstr_alloc(64);
-    int     n = 0, rc;
-
-    vstr_sprintf(v, "%s %s", a, b);
-    for (const char *p = kinds; *p && n < 4; p++) {
-        terms_key((char) toupper((unsigned char) *p), v->s, v->len, k);
-        keys[n++] = mystrdup(k->s);
-    }
-    rc = postlist_filter_terms(s, (const char *const *) keys, n, cand, 1);
-    while (n > 0)
-        myfree(keys[--n]);
-    vstr_free(v);
-    vstr_free(k);
-    return rc;
-}
 
 int phrase_filter(POSTLIST_CTX *s, const QTERM *t, int n, NUMVEC *cand)
 {
-    int     exact = n == 2;
     uint32_t *h;
     const char *kinds;
     DBT     key = {0}, val = {0};
@@ -52,20 +26,6 @@ int phrase_filter(POSTLIST_CTX *s, const QTERM *t, int n, NUMVEC *cand)
     case 'x': kinds = "x"; break;
     default: return 0;
     }
-    /* Pairs with a common word have their own lists: exact for two words,
-     * a much shorter list to check positions in for more. */
-    for (int i = 0; i + 1 < n && cand->n > 0; i++) {
-        const char *a = t[i].key + 2, *b = t[i + 1].key + 2;
-
-        if (terms_common(a, strlen(a)) || terms_common(b, strlen(b))) {
-            if ((rc = phrase_pair(s, kinds, a, b, cand)) != 0)
-                return rc;
-        } else {
-            exact = 0;
-        }
-    }
-    if (exact || cand->n == 0)
-        return 0;
     h = mymalloc((size_t) n * sizeof(uint32_t));
     for (int i = 0; i < n; i++)
         h[i] = fwd_hash(t[i].key + 2, strlen(t[i].key + 2));

@@ -2,10 +2,8 @@
  * phrase.h - the adjacency check of quoted words.
  *
  * The posting lists find the messages holding every word of a phrase;
- * this keeps those in whose pair terms (terms.h) each adjacent pair with a
- * common word stands, then those whose pos.db entry (fwd.h) has the words
- * next to each other and in order (a two-word phrase with a common word
- * needs no positions), within one section of the field the query names (a
+ * this keeps those whose pos.db entry (fwd.h) has the words next to each
+ * other and in order, within one section of the field the query names (a
  * bare phrase: subject, body or file name).  A message indexed before
  * positions existed has no entry and keeps the older meaning, all the
  * words anywhere in the field, until "mailarc reindex".

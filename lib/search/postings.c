@@ -92,19 +92,11 @@ void postings_opts_free(POSTINGS_OPTS *o)
     attext_opts_free(&o->ax);
 }
 
-/* What phrases need of a text of kind: its section of positions and the
- * pair terms of its common words. */
-static void postings_phrases(TERMSET *ts, char kind, const char *text, size_t len)
-{
-    fwd_section(ts->fwd, kind, text, len, ts->opts->phrase_max_words);
-    terms_of_pairs(kind, text, len, termset_add, ts);
-}
-
-/* Text of kind: its terms, positions and pairs. */
+/* Text of kind: its terms and its section of positions. */
 static void postings_text(TERMSET *ts, char kind, const char *text, size_t len)
 {
     terms_of_text(kind, text, len, termset_add, ts);
-    postings_phrases(ts, kind, text, len);
+    fwd_section(ts->fwd, kind, text, len, ts->opts->phrase_max_words);
 }
 
 static void postings_part(const MIME_PART *p, void *ctx)
@@ -115,9 +107,9 @@ static void postings_part(const MIME_PART *p, void *ctx)
 
     terms_of_part(p, termset_add, ts);
     if (p->text && p->text->len)
-        postings_phrases(ts, 'b', p->text->s, p->text->len);
+        fwd_section(ts->fwd, 'b', p->text->s, p->text->len, ts->opts->phrase_max_words);
     if (*p->filename)
-        postings_phrases(ts, 'n', p->filename, strlen(p->filename));
+        fwd_section(ts->fwd, 'n', p->filename, strlen(p->filename), ts->opts->phrase_max_words);
     type = attext_type(&ts->opts->ax, p, why, sizeof(why));
     if (type && strcmp(type, "text") == 0) {
         /* Text files are read here, the same way every time. */

@@ -63,7 +63,6 @@ void terms_of_record(const MSGREC *r, TERMS_FN fn, void *ctx)
     if (r->subject) {
         t.kind = 's';
         words_each(r->subject, strlen(r->subject), terms_emit, &t);
-        terms_of_pairs('s', r->subject, strlen(r->subject), fn, ctx);
     }
     if (r->msgid && *r->msgid) {
         t.kind = 'm';
@@ -77,60 +76,6 @@ static void terms_part(const MIME_PART *p, void *ctx)
     struct tctx *t = ctx;
 
     terms_of_part(p, t->fn, t->ctx);
-}
-
-int terms_common(const char *word, size_t len)
-{
-    /* The commonest words of English mail; a phrase of rarer words has few
-     * messages to check anyway. */
-    static const char *const common[] = {
-        "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "was", "with",
-        "be", "by", "on", "not", "this", "are", "or", "at", "from", "an", "we", "you", "our",
-        "your", "have", "has", "will", "i", 0
-    };
-
-    for (int i = 0; common[i]; i++)
-        if (strlen(common[i]) == len && memcmp(common[i], word, len) == 0)
-            return 1;
-    return 0;
-}
-
-struct pairs {
-    char    kind;
-    char    prev[WORDS_MAX_LEN + 1];
-    size_t  plen;
-    VSTR   *val;
-    struct tctx *t;
-};
-
-static void terms_pair(const char *w, size_t len, void *ctx)
-{
-    struct pairs *p = ctx;
-
-    if (p->plen && (terms_common(p->prev, p->plen) || terms_common(w, len))) {
-        vstr_reset(p->val);
-        vstr_add(p->val, p->prev, p->plen);
-        vstr_addch(p->val, ' ');
-        vstr_add(p->val, w, len);
-        terms_emit(p->val->s, p->val->len, p->t);
-    }
-    if (len > WORDS_MAX_LEN)
-        len = WORDS_MAX_LEN;
-    memcpy(p->prev, w, len);
-    p->plen = len;
-}
-
-void terms_of_pairs(char kind, const char *text, size_t len, TERMS_FN fn, void *ctx)
-{
-    struct tctx t = {(char) toupper((unsigned char) kind), vstr_alloc(128), fn, ctx};
-    struct pairs p;
-
-    p.plen = 0;
-    p.val = vstr_alloc(2 * WORDS_MAX_LEN + 2);
-    p.t = &t;
-    words_each(text, len, terms_pair, &p);
-    vstr_free(p.val);
-    vstr_free(t.key);
 }
 
 void terms_of_text(char kind, const char *text, size_t len, TERMS_FN fn, void *ctx)

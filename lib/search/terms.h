@@ -14,11 +14,6 @@
  *      RTF) through mailarc-extract, text files in their charset
  *   a  "a:attachment" when some part is a file: Content-Disposition
  *      attachment, a file name, or a non-text type
- *   S B N X  two adjacent words of a subject, text part, file name or
- *      attachment text, "B:the report", when one of them is among the
- *      commonest words (terms_common()): a phrase with such a word reads
- *      one short list instead of checking positions in every message that
- *      has "the"
  * Address values expand as addr_terms() says; values longer than
  * TERMS_MAX_VALUE bytes are cut there, on both sides alike.  The indexer writes exactly
  * these; the query side builds its keys with terms_key() so both agree.
@@ -43,11 +38,6 @@ void terms_of_record(const MSGREC *r, TERMS_FN fn, void *ctx);
 /* The terms (b n a) of one part, and those of kind for a text's words. */
 void terms_of_part(const MIME_PART *p, TERMS_FN fn, void *ctx);
 void terms_of_text(char kind, const char *text, size_t len, TERMS_FN fn, void *ctx);
-
-/* Is a word (lower case) one of the commonest, that pair terms carry? */
-int terms_common(const char *word, size_t len);
-/* The pair terms (kind upper-cased) of a text's adjacent words. */
-void terms_of_pairs(char kind, const char *text, size_t len, TERMS_FN fn, void *ctx);
 
 /* The content terms (b n a) of the message bytes; returns mime_walk's
  * part count, *truncated set when a limit cut the walk short. */

@@ -7,7 +7,6 @@
 #include "fwd.h"
 #include "query.h"
 #include "rtf.h"
-#include "terms.h"
 #include "vstr.h"
 #include "words.h"
 #include "xtext.h"
@@ -102,27 +101,6 @@ static void test_xtext(void **state)
     vstr_free(x);
 }
 
-static void collect(const char *term, size_t len, void *ctx)
-{
-    VSTR   *v = ctx;
-
-    vstr_add(v, term, len);
-    vstr_addch(v, '|');
-}
-
-static void test_pairs(void **state)
-{
-    VSTR   *v = vstr_alloc(64);
-
-    (void) state;
-    assert_true(terms_common("the", 3));
-    assert_false(terms_common("budget", 6));
-    /* Pairs with a common word only, one part at a time, kind upper-cased. */
-    terms_of_pairs('b', "The quarterly budget of the Board", 33, collect, v);
-    assert_string_equal(v->s, "B:the quarterly|B:budget of|B:of the|B:the board|");
-    vstr_free(v);
-}
-
 static void test_query_phrases(void **state)
 {
     QUERY   q;
@@ -151,7 +129,6 @@ int main(void)
         cmocka_unit_test(test_rtf),
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_xtext),
-        cmocka_unit_test(test_pairs),
         cmocka_unit_test(test_query_phrases),
     };
 
