@@ -15,7 +15,7 @@ int main(int argc, char **argv)
     const char *conf = 0;
     CONFIG  cfg;
     char    err[1024];
-    int     i = 1;
+    int     i = 1, rc;
 
     msg_init("mailarc", 0);
     msg_fatal_status(EXIT_USAGE);
@@ -33,6 +33,9 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (strcmp(argv[i], "verify") == 0)
-        return cli_verify_media(&cfg, argv[i + 1]);
-    return cli_drives(&cfg, argc - i, argv + i);
+        rc = cli_verify_media(&cfg, argv[i + 1]);
+    else
+        rc = cli_drives(&cfg, argc - i, argv + i);
+    cfg_free(&cfg);
+    return rc;
 }
