@@ -111,7 +111,7 @@ int rtf_to_text(const char *data, size_t len, VSTR *out)
     memset(&r, 0, sizeof(r));
     r.out = out;
     r.bytes = vstr_alloc(256);
-    strcpy(r.cpg, "windows-1252");
+    snprintf(r.cpg, sizeof(r.cpg), "windows-1252");
     r.uc[0] = 1;
     while (i < len) {
         int     c = (unsigned char) data[i++];

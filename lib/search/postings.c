@@ -209,6 +209,7 @@ static int postings_put_extra(ADB *db, DB_TXN *txn, const unsigned char num[8],
 {
     VSTR   *fwd = vstr_alloc(1024);
     DBT     key = {0};
+    size_t  failed;
     int     rc = 0;
 
     if (rec->subject)
@@ -228,10 +229,10 @@ static int postings_put_extra(ADB *db, DB_TXN *txn, const unsigned char num[8],
     }
     if ((rc = adb_put(db->xtext, txn, num, 8, content->xtext->s, content->xtext->len, 0)) != 0)
         return rc;
-    if (xtext_failures(content->xtext->s, content->xtext->len) > 0)
+    failed = xtext_failures(content->xtext->s, content->xtext->len);
+    if (failed > 0)
         rc = adb_meta_put_u64(db, txn, "extract_failed",
-                              adb_meta_u64(db, txn, "extract_failed")
-                              + xtext_failures(content->xtext->s, content->xtext->len));
+                              adb_meta_u64(db, txn, "extract_failed") + failed);
     return rc;
 }
 
@@ -293,6 +294,7 @@ int postings_del(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
     TERMSET *ts = termset_create(2048);
     unsigned char dk[8], sk[8];
     DBT     key = {0};
+    size_t  n;
     int     rc;
 
     adb_date_key(rec->date, dk);
@@ -311,9 +313,8 @@ int postings_del(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
         if (rc != 0)
             goto out;
     }
-    if (content && xtext_failures(content->xtext->s, content->xtext->len) > 0) {
+    if (content && (n = xtext_failures(content->xtext->s, content->xtext->len)) > 0) {
         uint64_t f = adb_meta_u64(db, txn, "extract_failed");
-        size_t  n = xtext_failures(content->xtext->s, content->xtext->len);
 
         if ((rc = adb_meta_put_u64(db, txn, "extract_failed", f > n ? f - n : 0)) != 0)
             goto out;
