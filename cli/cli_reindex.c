@@ -147,6 +147,7 @@ static int reindex_write(REINDEX *r, ITEM *items, int n)
 {
     DB_TXN *txn;
     VSTR   *buf = vstr_alloc(4096);
+    POSTINGS_BATCH *later = postings_batch_create();
     int     rc;
 
     if ((rc = r->db->env->txn_begin(r->db->env, 0, &txn, 0)) != 0)
@@ -176,14 +177,17 @@ static int reindex_write(REINDEX *r, ITEM *items, int n)
         }
         myfree(val.data);
         if (rc == 0)
-            rc = postings_put(r->db, txn, kbuf, &rec, items[i].content, 1);
+            rc = postings_put(r->db, txn, kbuf, &rec, items[i].content, 1, later);
         record_free(&rec);
     }
+    if (rc == 0)
+        rc = postings_batch_flush(r->db, txn, later);
     if (rc == 0)
         rc = txn->commit(txn, 0);
     else
         txn->abort(txn);
 out:
+    postings_batch_free(later);
     vstr_free(buf);
     return rc;
 }

@@ -79,7 +79,8 @@ static void index_note_failures(const char *qid, const TERMSET *content)
 
 /* One message inside the batch transaction. */
 static int index_commit_one(const CONFIG *cfg, ADB *db, DB_TXN *txn, WORK *w,
-                            unsigned char chain[32], VSTR *buf, int *is_new)
+                            unsigned char chain[32], VSTR *buf, POSTINGS_BATCH *later,
+                            int *is_new)
 {
     DBT     key = {0}, val = {0};
     unsigned char numk[8];
@@ -123,7 +124,7 @@ static int index_commit_one(const CONFIG *cfg, ADB *db, DB_TXN *txn, WORK *w,
         record_encode(&old, buf);
         rc = adb_put(db->msg, txn, numk, 8, buf->s, buf->len, 0);
         if (rc == 0)
-            rc = postings_put(db, txn, numk, &old, 0, 0);
+            rc = postings_put(db, txn, numk, &old, 0, 0, later);
         record_free(&old);
     } else if (rc == DB_NOTFOUND) {
         db_seq_t num;
@@ -137,7 +138,7 @@ static int index_commit_one(const CONFIG *cfg, ADB *db, DB_TXN *txn, WORK *w,
         record_encode(&w->rec, buf);
         if ((rc = adb_put(db->msg, txn, numk, 8, buf->s, buf->len, 0)) == 0
             && (rc = adb_put(db->id, txn, w->rec.sha, 32, numk, 8, 0)) == 0)
-            rc = postings_put(db, txn, numk, &w->rec, w->content, 1);
+            rc = postings_put(db, txn, numk, &w->rec, w->content, 1, later);
     } else {
         return rc;
     }
@@ -208,6 +209,7 @@ static int index_txn(const CONFIG *cfg, ADB *db, WORK *w, int n, int *added, int
 {
     DB_TXN *txn;
     VSTR   *buf = vstr_alloc(4096);
+    POSTINGS_BATCH *later = postings_batch_create();
     unsigned char chain[32];
     uint64_t count;
     DBT     key = {0}, val = {0};
@@ -232,7 +234,7 @@ static int index_txn(const CONFIG *cfg, ADB *db, WORK *w, int n, int *added, int
 
         if (w[i].item == 0)
             continue;
-        if ((rc = index_commit_one(cfg, db, txn, &w[i], chain, buf, &is_new)) != 0)
+        if ((rc = index_commit_one(cfg, db, txn, &w[i], chain, buf, later, &is_new)) != 0)
             goto abort;
         if ((rc = index_journal_count(db, txn, &w[i])) != 0)
             goto abort;
@@ -248,7 +250,8 @@ static int index_txn(const CONFIG *cfg, ADB *db, WORK *w, int n, int *added, int
             (*dups)++;
         }
     }
-    if ((rc = index_note_arrivals(db, txn, w, n)) != 0)
+    if ((rc = postings_batch_flush(db, txn, later)) != 0
+        || (rc = index_note_arrivals(db, txn, w, n)) != 0)
         goto abort;
     val.data = chain;
     val.size = 32;
@@ -261,6 +264,7 @@ static int index_txn(const CONFIG *cfg, ADB *db, WORK *w, int n, int *added, int
 abort:
     txn->abort(txn);
 out:
+    postings_batch_free(later);
     vstr_free(buf);
     return rc;
 }

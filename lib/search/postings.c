@@ -190,14 +190,82 @@ void postings_content_free(TERMSET *ts)
     termset_free(ts);
 }
 
-static int postings_put_set(ADB *db, DB_TXN *txn, const unsigned char num[8], const TERMSET *ts)
+/* Term writes held back to the end of a transaction (postings.h). */
+struct postings_batch {
+    VSTR   *arena;                  /* each: the term, NUL, the 8-byte number */
+    size_t *off;
+    size_t  n, cap;
+};
+
+POSTINGS_BATCH *postings_batch_create(void)
+{
+    POSTINGS_BATCH *b = mycalloc(1, sizeof(*b));
+
+    b->arena = vstr_alloc(65536);
+    return b;
+}
+
+void postings_batch_free(POSTINGS_BATCH *b)
+{
+    if (b) {
+        vstr_free(b->arena);
+        myfree(b->off);
+        myfree(b);
+    }
+}
+
+static void postings_batch_add(POSTINGS_BATCH *b, const char *t, const unsigned char num[8])
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 4096;
+        b->off = myrealloc(b->off, b->cap * sizeof(size_t));
+    }
+    b->off[b->n++] = b->arena->len;
+    vstr_add(b->arena, t, strlen(t) + 1);
+    vstr_add(b->arena, (const char *) num, 8);
+}
+
+static const char *batch_base;
+
+/* The order of term.db: the term's bytes, then the number's. */
+static int batch_cmp(const void *a, const void *b)
+{
+    const char *x = batch_base + *(const size_t *) a;
+    const char *y = batch_base + *(const size_t *) b;
+    int     c = strcmp(x, y);
+
+    return c ? c : memcmp(x + strlen(x) + 1, y + strlen(y) + 1, 8);
+}
+
+int postings_batch_flush(ADB *db, DB_TXN *txn, POSTINGS_BATCH *b)
+{
+    int     rc = 0;
+
+    batch_base = b->arena->s;
+    qsort(b->off, b->n, sizeof(size_t), batch_cmp);
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
+        const char *t = b->arena->s + b->off[i];
+        size_t  len = strlen(t);
+
+        rc = adb_put(db->term, txn, t, len, t + len + 1, 8, DB_NODUPDATA);
+    }
+    b->n = 0;
+    vstr_reset(b->arena);
+    return rc;
+}
+
+static int postings_put_set(ADB *db, DB_TXN *txn, const unsigned char num[8], const TERMSET *ts,
+                            POSTINGS_BATCH *later)
 {
     int     rc = 0;
 
     for (size_t i = 0; i < ts->n && rc == 0; i++) {
         const char *t = ts->arena->s + ts->off[i];
 
-        rc = adb_put(db->term, txn, t, strlen(t), num, 8, DB_NODUPDATA);
+        if (later)
+            postings_batch_add(later, t, num);
+        else
+            rc = adb_put(db->term, txn, t, strlen(t), num, 8, DB_NODUPDATA);
     }
     return rc;
 }
@@ -237,7 +305,7 @@ static int postings_put_extra(ADB *db, DB_TXN *txn, const unsigned char num[8],
 }
 
 int postings_put(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC *rec,
-                 const TERMSET *content, int ranges)
+                 const TERMSET *content, int ranges, POSTINGS_BATCH *later)
 {
     TERMSET *ts = termset_create(2048);
     int     rc = 0;
@@ -254,13 +322,13 @@ int postings_put(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
             || (rc = adb_put(db->order, txn, num, 8, ord, 16, 0)) != 0)
             goto out;
     }
-    if (content && (rc = postings_put_set(db, txn, num, content)) != 0)
+    if (content && (rc = postings_put_set(db, txn, num, content, later)) != 0)
         goto out;
     if (ranges && (rc = postings_put_extra(db, txn, num, rec, content)) != 0)
         goto out;
     terms_of_record(rec, termset_add, ts);
     termset_finish(ts);
-    rc = postings_put_set(db, txn, num, ts);
+    rc = postings_put_set(db, txn, num, ts, later);
 out:
     termset_free(ts);
     return rc;

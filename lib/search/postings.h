@@ -18,6 +18,7 @@
 #include "record.h"
 
 typedef struct termset TERMSET;
+typedef struct postings_batch POSTINGS_BATCH;
 
 typedef struct postings_opts {
     MIME_LIMITS lim;
@@ -46,10 +47,20 @@ const VSTR *postings_xtext(const TERMSET *ts);
 int postings_xtext_get(ADB *db, DB_TXN *txn, const unsigned char num[8], VSTR *out);
 
 /* The terms of rec and of content (may be NULL); with ranges (a message
- * new to the index), also its date, size and order entries.  0 or a Berkeley DB
- * error. */
+ * new to the index), also its date, size and order entries.  With later
+ * (may be NULL) the term.db writes wait in it for postings_batch_flush().
+ * 0 or a Berkeley DB error. */
 int postings_put(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC *rec,
-                 const TERMSET *content, int ranges);
+                 const TERMSET *content, int ranges, POSTINGS_BATCH *later);
+
+/* A transaction's term.db writes, made at its end in the order of the
+ * tree: each leaf page is then visited once per transaction rather than
+ * once per message, which keeps the writes within the cache when term.db
+ * outgrows it.  flush() writes and empties the batch: 0 or a Berkeley DB
+ * error (the caller aborts the transaction). */
+POSTINGS_BATCH *postings_batch_create(void);
+int     postings_batch_flush(ADB *db, DB_TXN *txn, POSTINGS_BATCH *b);
+void    postings_batch_free(POSTINGS_BATCH *b);
 
 /* The reverse of postings_put() with ranges, for a lawful deletion: every
  * entry of the message (content: its postings_content(), from the blob
