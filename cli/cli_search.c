@@ -108,8 +108,8 @@ int cli_search(const CONFIG *cfg, int argc, char **argv)
     if (count || limit == 0) {
         ch = search_run(db, &q, as ? &acc : 0, 0, 1, &res, err, sizeof(err));
     } else if (by == SORT_DATE && !asc) {
-        ch = search_run(db, &q, as ? &acc : 0, (size_t) offset, limit < 0 ? 0 : (size_t) limit,
-                        &res, err, sizeof(err));
+        ch = search_page_run(db, &q, as ? &acc : 0, (size_t) offset,
+                             limit < 0 ? 0 : (size_t) limit, &res, err, sizeof(err));
     } else if ((ch = search_run(db, &q, as ? &acc : 0, 0, 0, &res, err, sizeof(err))) == 0) {
         if ((by == SORT_FROM || by == SORT_SUBJECT) && res.total > (size_t) cfg->search_sort_max) {
             fprintf(stderr, "mailarc: %zu results are more than search_sort_max (%ld) to sort "

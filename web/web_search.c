@@ -352,8 +352,8 @@ void web_search_page(WEB_REQ *r)
             STRLIST words;
 
             if (by == SORT_DATE && !asc) {
-                rc = search_run(db, &qq, acc, (size_t) (page - 1) * PAGE_SIZE, PAGE_SIZE, &res,
-                                err, sizeof(err));
+                rc = search_page_run(db, &qq, acc, (size_t) (page - 1) * PAGE_SIZE, PAGE_SIZE,
+                                     &res, err, sizeof(err));
             } else if ((rc = search_run(db, &qq, acc, 0, 0, &res, err, sizeof(err))) == 0) {
                 /* Another order needs every hit; by sender or subject
                  * every record, so only up to search_sort_max of them. */
@@ -379,8 +379,9 @@ void web_search_page(WEB_REQ *r)
                 xmlNodePtr form, nav;
                 long    pages = (long) ((res.total + PAGE_SIZE - 1) / PAGE_SIZE);
 
-                snprintf(line, sizeof(line), "%zu message%s found%s", res.total,
-                         res.total == 1 ? "" : "s", pages > 1 ? "" : ".");
+                snprintf(line, sizeof(line), "%s%zu message%s found%s",
+                         res.estimated ? "About " : "", res.total, res.total == 1 ? "" : "s",
+                         pages > 1 ? "" : ".");
                 elc(p->main, "p", "count", line);
                 if (res.total) {
                     VSTR   *u = vstr_alloc(256);
@@ -505,8 +506,9 @@ void web_api_search(WEB_REQ *r)
         vstr_free(j);
         return;
     }
-    if (search_run(db, &q, web_sees_all(r) ? 0 : &r->acc, (size_t) offset,
-                   limit ? (size_t) limit : 1, &res, err, sizeof(err)) != 0) {
+    if ((limit ? search_page_run : search_run)(db, &q, web_sees_all(r) ? 0 : &r->acc,
+                                               (size_t) offset, limit ? (size_t) limit : 1,
+                                               &res, err, sizeof(err)) != 0) {
         vstr_addstr(j, "{\"error\":");
         json_str(j, err);
         vstr_addstr(j, "}");
@@ -515,7 +517,8 @@ void web_api_search(WEB_REQ *r)
         STRLIST words;
 
         snippet_words(&q, &words);
-        vstr_sprintf(j, "{\"total\":%zu,\"results\":[", res.total);
+        vstr_sprintf(j, "{\"total\":%zu,%s\"results\":[", res.total,
+                     res.estimated ? "\"estimated\":true," : "");
         for (size_t i = 0, k = 0; limit && i < res.n; i++) {
             MSGREC  m;
             SNIPPET sn;

@@ -14,8 +14,24 @@
 #include "postlist.h"
 #include "query.h"
 
-/* Filter cand by the phrase of the n terms t (one group): 0 or a
+/* One phrase, ready to test message by message. */
+typedef struct phrase {
+    const char *kinds;              /* sections of the field (fwd.h) */
+    uint32_t *h;                    /* the words' hashes; NULL: no test */
+    int     n;
+    DBT     val;                    /* the pos.db entry read last */
+} PHRASE;
+
+/* Prepare the phrase of the n terms t (one group): 1, or 0 when it needs
+ * no test (one word, a field without positions). phrase_free() either way. */
+int     phrase_init(PHRASE *p, const QTERM *t, int n);
+void    phrase_free(PHRASE *p);
+
+/* Does message num hold the phrase?  *keep 1 or 0; the return is 0 or a
  * Berkeley DB error. */
-int phrase_filter(POSTLIST_CTX *s, const QTERM *t, int n, NUMVEC *cand);
+int     phrase_test(POSTLIST_CTX *s, PHRASE *p, uint64_t num, int *keep);
+
+/* Filter cand by the phrase of the n terms t: 0 or a Berkeley DB error. */
+int     phrase_filter(POSTLIST_CTX *s, const QTERM *t, int n, NUMVEC *cand);
 
 #endif

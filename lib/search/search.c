@@ -170,6 +170,63 @@ static void page_add(SEARCH_RESULT *res, uint64_t num, int64_t date)
     res->n++;
 }
 
+/* A phrase checked only on the candidates a page reaches. */
+typedef struct later {
+    PHRASE  p;
+    int     neg;                    /* drop the matches rather than keep them */
+    NUMVEC  only;                   /* neg: the messages holding all the words */
+} LATER;
+
+/* Candidates offered newest first; the page takes those that pass. */
+typedef struct pager {
+    POSTLIST_CTX *s;
+    SEARCH_RESULT *res;
+    LATER  *later;
+    int     nlater;
+    size_t  offset, limit;
+    size_t  rank;                   /* hits so far */
+    size_t  seen;                   /* candidates offered */
+} PAGER;
+
+static int pager_full(const PAGER *pg)
+{
+    return pg->limit && pg->rank >= pg->offset + pg->limit;
+}
+
+static int pager_offer(PAGER *pg, uint64_t num, int64_t date)
+{
+    pg->seen++;
+    for (int i = 0; i < pg->nlater; i++) {
+        LATER  *l = &pg->later[i];
+        int     match, rc;
+
+        if (l->neg && bsearch(&num, l->only.v, l->only.n, sizeof(uint64_t), numvec_cmp) == 0)
+            continue;
+        if ((rc = phrase_test(pg->s, &l->p, num, &match)) != 0)
+            return rc;
+        if (match == l->neg)
+            return 0;
+    }
+    if (pg->rank++ >= pg->offset)
+        page_add(pg->res, num, date);
+    return 0;
+}
+
+/* The total from cand candidates: exact when every one was offered, else
+ * the hits so far and the rest at the rate seen. */
+static void pager_total(PAGER *pg, size_t cand)
+{
+    if (pg->nlater == 0) {
+        pg->res->total = cand;
+    } else if (pg->seen >= cand || pg->seen == 0) {
+        pg->res->total = pg->rank;
+    } else {
+        pg->res->total = pg->rank + (size_t) ((double) (cand - pg->seen) * (double) pg->rank
+                                              / (double) pg->seen + 0.5);
+        pg->res->estimated = 1;
+    }
+}
+
 /* Dates and sizes of sorted candidates from order.db read in bulk across
  * their span (dense candidates); have[i] set for each one found. */
 static int order_scan(POSTLIST_CTX *s, const NUMVEC *cand, int64_t *date, int64_t *size, char *have)
@@ -248,8 +305,7 @@ static int order_get(POSTLIST_CTX *s, uint64_t num, int64_t *date, int64_t *size
 }
 
 /* Read each candidate's date and size, check the bounds, sort. */
-static int order_each(POSTLIST_CTX *s, const NUMVEC *cand, const BOUNDS *b, size_t offset,
-                      size_t limit, SEARCH_RESULT *res)
+static int order_each(POSTLIST_CTX *s, const NUMVEC *cand, const BOUNDS *b, PAGER *pg)
 {
     size_t  m = cand->n ? cand->n : 1;
     SEARCH_HIT *all = mymalloc(m * sizeof(SEARCH_HIT));
@@ -282,9 +338,9 @@ static int order_each(POSTLIST_CTX *s, const NUMVEC *cand, const BOUNDS *b, size
     if (rc == 0) {
         if (n > 1)
             qsort(all, n, sizeof(SEARCH_HIT), hit_cmp);
-        res->total = n;
-        for (size_t i = offset; i < n && (limit == 0 || i < offset + limit); i++)
-            page_add(res, all[i].num, all[i].date);
+        for (size_t i = 0; i < n && !pager_full(pg) && rc == 0; i++)
+            rc = pager_offer(pg, all[i].num, all[i].date);
+        pager_total(pg, n);
     }
     myfree(all);
     myfree(date);
@@ -352,38 +408,38 @@ static int walk_span(POSTLIST_CTX *s, int64_t *first, int64_t *last)
  * of candidates; each next one doubles.  cand NULL means every message.
  */
 static int order_walk(POSTLIST_CTX *s, const NUMVEC *cand, size_t total, int64_t lo, int64_t hi,
-                      size_t offset, size_t limit, SEARCH_RESULT *res)
+                      PAGER *pg)
 {
     WINDOW  win = {0, 0, 0};
-    size_t  rank = 0;
     int64_t first, last, top, width;
     uint64_t all = adb_meta_live(s->db, 0);
     double  need, per_sec;
     int     rc;
 
-    res->total = total;
+    pager_total(pg, total);
     if ((rc = walk_span(s, &first, &last)) != 0)
         return rc == DB_NOTFOUND ? 0 : rc;
     top = hi < last + 1 ? hi : last + 1;
     lo = lo > first ? lo : first;
-    need = (double) (limit ? offset + limit : total);
+    need = (double) (pg->limit ? pg->offset + pg->limit : total);
     per_sec = (double) (all ? all : 1) / (double) (last - first + 1);
     width = (int64_t) (2.0 * need * (cand && cand->n ? (double) all / (double) cand->n : 1.0)
                        / per_sec) + 3600;
-    while (top > lo && rank < total && (limit == 0 || rank < offset + limit)) {
+    while (top > lo && pg->seen < total && !pager_full(pg) && rc == 0) {
         int64_t bottom = top - lo > width ? top - width : lo;
 
         if ((rc = walk_window(s, bottom, top, &win)) != 0)
             break;
-        for (size_t j = win.n; j-- > 0 && rank < total && (limit == 0 || rank < offset + limit);) {
+        for (size_t j = win.n; j-- > 0 && pg->seen < total && !pager_full(pg) && rc == 0;) {
             if (cand && bsearch(&win.v[j].num, cand->v, cand->n, sizeof(uint64_t), numvec_cmp) == 0)
                 continue;
-            if (rank++ >= offset)
-                page_add(res, win.v[j].num, win.v[j].date);
+            rc = pager_offer(pg, win.v[j].num, win.v[j].date);
         }
         top = bottom;
         width = width > INT64_MAX / 4 ? width : width * 2;
     }
+    if (rc == 0)
+        pager_total(pg, total);
     myfree(win.v);
     return rc;
 }
@@ -412,9 +468,11 @@ static int search_access(POSTLIST_CTX *s, const ACCESS *acc, NUMVEC *cand)
 }
 
 static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_t offset,
-                       size_t limit, SEARCH_RESULT *res)
+                       size_t limit, int estimate, SEARCH_RESULT *res)
 {
     NUMVEC  cand = {0}, tmp = {0}, alt = {0};
+    LATER  *later = mycalloc((size_t) q->n + 1, sizeof(LATER));
+    PAGER   pg = {s, res, later, 0, offset, limit, 0, 0};
     BOUNDS  b = bounds_none;
     int64_t wlo = bounds_none.date_lo, whi = bounds_none.date_hi;   /* dates applied */
     size_t  wcount = 0;                 /* messages in that window, 0: not counted */
@@ -475,7 +533,7 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
         uint64_t total = adb_meta_live(s->db, 0);
 
         res->hits = mymalloc((limit ? limit : total ? total : 1) * sizeof(SEARCH_HIT));
-        rc = order_walk(s, 0, total, wlo, whi, offset, limit, res);
+        rc = order_walk(s, 0, total, wlo, whi, &pg);
         goto out;
     }
     if (!have && bounds_sized(&b) && !bounds_dated(&b)) {
@@ -508,12 +566,21 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     }
     if (acc && !access_sees_all(acc) && cand.n > 0 && (rc = search_access(s, acc, &cand)) != 0)
         goto out;
-    /* Phrases: the words are all there; are they next to each other? */
+    /* Phrases: the words are all there; are they next to each other?  For
+     * a page with an estimated total, only the candidates it reaches are
+     * checked, newest first. */
+    estimate = estimate && limit > 0;
     for (int i = 0; i < q->n && cand.n > 0; i = clause_end(q, i)) {
         if (q->t[i].neg || !q->t[i].phrase || group_end(q, i) != clause_end(q, i))
             continue;
-        if ((rc = phrase_filter(s, &q->t[i], group_end(q, i) - i, &cand)) != 0)
+        if (estimate) {
+            if (phrase_init(&later[pg.nlater].p, &q->t[i], group_end(q, i) - i))
+                pg.nlater++;
+            else
+                phrase_free(&later[pg.nlater].p);
+        } else if ((rc = phrase_filter(s, &q->t[i], group_end(q, i) - i, &cand)) != 0) {
             goto out;
+        }
     }
     /* Exclusions: drop messages that match every word of a negated value. */
     for (int i = 0; i < q->n && cand.n > 0; i = group_end(q, i)) {
@@ -527,6 +594,14 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
             numvec_copy(&alt, &cand);
             for (int k = i; k < ge && alt.n > 0 && rc == 0; k++)
                 rc = postlist_filter(s, q->t[k].key, &alt, 1);
+            if (rc == 0 && q->t[i].phrase && estimate && alt.n > 0
+                && phrase_init(&later[pg.nlater].p, &q->t[i], ge - i)) {
+                /* Checked later, on the candidates holding every word. */
+                later[pg.nlater].neg = 1;
+                later[pg.nlater++].only = alt;
+                memset(&alt, 0, sizeof(alt));
+                continue;
+            }
             if (rc == 0 && q->t[i].phrase)
                 rc = phrase_filter(s, &q->t[i], ge - i, &alt);
             numvec_merge(&cand, &alt, 0);
@@ -538,7 +613,7 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     res->hits = mymalloc(((limit && limit < cand.n) ? limit : cand.n ? cand.n : 1)
                          * sizeof(SEARCH_HIT));
     if (bounds_dated(&b) || bounds_sized(&b) || cand.n == 0) {
-        rc = order_each(s, &cand, &b, offset, limit, res);
+        rc = order_each(s, &cand, &b, &pg);
     } else {
         uint64_t total = wcount ? wcount : adb_meta_live(s->db, 0);
         double  need = (double) (limit ? offset + limit : cand.n);
@@ -547,11 +622,16 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
          * sequential steps; a record read is a random access that costs
          * some WALK_COST steps. */
         if (need * (double) total / (double) cand.n < WALK_COST * (double) cand.n)
-            rc = order_walk(s, &cand, cand.n, wlo, whi, offset, limit, res);
+            rc = order_walk(s, &cand, cand.n, wlo, whi, &pg);
         else
-            rc = order_each(s, &cand, &b, offset, limit, res);
+            rc = order_each(s, &cand, &b, &pg);
     }
 out:
+    for (int i = 0; i < pg.nlater; i++) {
+        phrase_free(&later[i].p);
+        myfree(later[i].only.v);
+    }
+    myfree(later);
     myfree(words);
     myfree(cand.v);
     myfree(tmp.v);
@@ -559,8 +639,8 @@ out:
     return rc;
 }
 
-int search_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
-               SEARCH_RESULT *res, char *err, size_t errlen)
+static int search_go(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
+                     int estimate, SEARCH_RESULT *res, char *err, size_t errlen)
 {
     POSTLIST_CTX s = {db, mymalloc(POSTLIST_BULK)};
     int     rc = 0;
@@ -568,7 +648,7 @@ int search_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t
     /* A reader can be the victim the lock detector picks; it starts over. */
     for (int i = 0; i < ADB_DEADLOCK_RETRIES; i++) {
         memset(res, 0, sizeof(*res));
-        if ((rc = search_once(&s, q, acc, offset, limit, res)) != DB_LOCK_DEADLOCK)
+        if ((rc = search_once(&s, q, acc, offset, limit, estimate, res)) != DB_LOCK_DEADLOCK)
             break;
         search_result_free(res);
     }
@@ -578,6 +658,18 @@ int search_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t
     }
     myfree(s.bulk);
     return rc;
+}
+
+int search_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
+               SEARCH_RESULT *res, char *err, size_t errlen)
+{
+    return search_go(db, q, acc, offset, limit, 0, res, err, errlen);
+}
+
+int search_page_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
+                    SEARCH_RESULT *res, char *err, size_t errlen)
+{
+    return search_go(db, q, acc, offset, limit, 1, res, err, errlen);
 }
 
 void search_result_free(SEARCH_RESULT *res)

@@ -26,6 +26,7 @@ typedef struct search_result {
     SEARCH_HIT *hits;               /* the page asked for, newest first */
     size_t  n;
     size_t  total;                  /* all matches */
+    int     estimated;              /* total is an estimate (search_page_run) */
 } SEARCH_RESULT;
 
 /* Run q as seen by acc (NULL: everything); the page skips offset hits and
@@ -33,6 +34,14 @@ typedef struct search_result {
  * (err set). */
 int search_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
                SEARCH_RESULT *res, char *err, size_t errlen);
+
+/* The same page for a reader, who needs the page exact and the total only
+ * roughly: phrases are checked only on the candidates the page reaches,
+ * newest first, and when it fills before all were checked, the total is
+ * the hits found plus the unchecked candidates at the rate seen, and
+ * res->estimated is set.  Counts (search_run, search_count) stay exact. */
+int search_page_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
+                    SEARCH_RESULT *res, char *err, size_t errlen);
 void search_result_free(SEARCH_RESULT *res);
 
 /* How many messages the query text finds (everything visible); 0, or

@@ -171,13 +171,13 @@ def run_notmuch(eml, work, queries, reps):
     return t, size, lat
 
 
-def run_mailarc(bindir, env, eml, distinct, work, queries, reps, sessions):
+def run_mailarc(bindir, env, eml, distinct, work, queries, reps, sessions, cache):
     port = free_port()
     conf = os.path.join(work, "mailarc.conf")
     data = os.path.join(work, "data")
     with open(conf, "w") as f:
         f.write(f"data_dir = {data}\nsmtp_listen = 127.0.0.1:{port}\nlog_syslog = no\n"
-                "smtpd_min_idle = 4\nindexer_sweep_interval = 1\ndb_cache_size = 256M\n")
+                f"smtpd_min_idle = 4\nindexer_sweep_interval = 1\ndb_cache_size = {cache}\n")
         if os.geteuid() == 0:
             f.write("user = nobody\n")
     log = open(os.path.join(work, "mailarcd.log"), "w")
@@ -243,6 +243,7 @@ def main():
     ap.add_argument("--reps", type=int, default=10)
     ap.add_argument("--sessions", type=int, default=16)
     ap.add_argument("--data-parent", default="/tmp")
+    ap.add_argument("--cache", default="256M", help="mailarc's db_cache_size")
     ap.add_argument("--keep", action="store_true",
                     help="keep the archive and notmuch database (printed) for later runs")
     a = ap.parse_args()
@@ -256,11 +257,12 @@ def main():
     work = tempfile.mkdtemp(prefix="mailarc-bench-search-", dir=a.data_parent)
     os.chmod(work, 0o755)
     try:
-        print(f"corpus: {a.count} messages ({distinct} distinct), seed {a.seed}")
+        print(f"corpus: {a.count} messages ({distinct} distinct), seed {a.seed}; "
+              f"mailarc db_cache_size = {a.cache}")
         nm_t, nm_size, nm_lat = run_notmuch(eml, work, nq, a.reps)
         print(f"notmuch new:            {nm_t:.1f} s = {distinct / nm_t:.0f} msg/s")
         ing, rei, size, logs, lat = run_mailarc(a.bin, env, eml, distinct, work, mq, a.reps,
-                                                a.sessions)
+                                                a.sessions, a.cache)
         print(f"mailarc via SMTP:       {ing:.1f} s to searchable = {distinct / ing:.0f} msg/s "
               f"(ratio {nm_t / ing:.2f}x notmuch new)")
         print(f"mailarc reindex:        {rei:.1f} s = {distinct / rei:.0f} msg/s "

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
             SEARCH_RESULT res;
             double  t = now_ms();
 
-            if (search_run(db, &q, 0, 0, 50, &res, err, sizeof(err)) != 0) {
+            if (search_page_run(db, &q, 0, 0, 50, &res, err, sizeof(err)) != 0) {
                 fprintf(stderr, "searchbench: %s\n", err);
                 return 3;
             }

@@ -78,4 +78,14 @@ def test_phrases_match_the_oracle_on_the_corpus(archive, corpus500):
         got = archive.ids(*q)
         assert got == want, (q, len(got), len(want), sorted(got ^ want)[:3])
         checked += bool(want)
+        # A page checks phrases only as far as it reaches: it must still be
+        # exactly that slice of the whole ordered list, and --count exact.
+        order = [h["id"] for h in archive.search(*q)]
+        r = archive.cli("search", "--count", "--", *q)
+        assert int(r.stdout) == len(want), q
+        for off, lim in ((0, 1), (2, 3), (len(order) - 2, 5)):
+            off = max(off, 0)
+            page = [h["id"] for h in archive.search("--offset", str(off), "--limit", str(lim),
+                                                    "--", *q)]
+            assert page == order[off:off + lim], (q, off, lim)
     assert checked >= 12, checked
