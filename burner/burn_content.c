@@ -28,7 +28,7 @@ static VFILE *vlist_new(VLIST *l, const char *path)
     return f;
 }
 
-void vlist_add_item(VLIST *l, const ITEM *it)
+void vlist_add_item(VLIST *l, const ITEM *it, ADB *db)
 {
     VFILE  *f = vlist_new(l, it->path);
 
@@ -37,6 +37,7 @@ void vlist_add_item(VLIST *l, const ITEM *it)
     f->mtime = it->arrival;
     memcpy(f->sha, it->id, sizeof(f->sha));
     f->item = it;
+    f->db = db;
 }
 
 void vlist_add_mem(VLIST *l, const char *path, unsigned char *mem, size_t len, int64_t mtime)
@@ -94,7 +95,7 @@ int vreader_open(const CONFIG *cfg, const VFILE *f, VREADER *r, char *err, size_
         return 0;
     case VSRC_BLOB:
         r->buf = vstr_alloc((size_t) f->size + 1);
-        if (store_get(cfg->data_dir, f->item->arrival, f->item->id, r->buf, err, len) < 0) {
+        if (store_get(cfg->data_dir, f->db, f->item->arrival, f->item->id, r->buf, err, len) < 0) {
             vreader_close(r);
             return -1;
         }

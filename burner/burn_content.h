@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "adb.h"
 #include "cfg.h"
 #include "strlist.h"
 #include "vstr.h"
@@ -40,6 +41,7 @@ typedef struct vfile {
     int64_t mtime;
     char    sha[65];
     const ITEM *item;               /* VSRC_BLOB */
+    ADB    *db;                     /* VSRC_BLOB: the archive, whose blob.db may hold it */
     char   *local;                  /* VSRC_FILE: the snapshot copy */
     unsigned char *mem;             /* VSRC_MEM (owned) */
 } VFILE;
@@ -49,7 +51,7 @@ typedef struct vlist {
     size_t  n, cap;
 } VLIST;
 
-void vlist_add_item(VLIST *l, const ITEM *it);
+void vlist_add_item(VLIST *l, const ITEM *it, ADB *db);
 /* Takes ownership of mem (mymalloc'ed). */
 void vlist_add_mem(VLIST *l, const char *path, unsigned char *mem, size_t len, int64_t mtime);
 void vlist_add_file(VLIST *l, const char *path, const char *local, uint64_t size,

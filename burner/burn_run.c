@@ -322,7 +322,7 @@ static int run_archive(RUN *r, PREP *p)
     snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
     add_logs(p, &l);
     for (size_t i = 0; i < p->sel.n; i++)
-        vlist_add_item(&l, &p->sel.items[i]);
+        vlist_add_item(&l, &p->sel.items[i], p->db);
     memset(&d, 0, sizeof(d));
     d.name = top;
     d.label = top;
@@ -489,7 +489,7 @@ static int write_volume(RUN *r, PREP *p, const MEDIA_KIND *kind, const PLAN *pl,
     if (v == 1)
         add_logs(p, &l);
     for (size_t i = pl->first; i < pl->first + pl->count; i++)
-        vlist_add_item(&l, &p->sel.items[i]);
+        vlist_add_item(&l, &p->sel.items[i], p->db);
     memset(&d, 0, sizeof(d));
     d.name = vi->name;
     d.label = label;

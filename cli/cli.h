@@ -52,6 +52,7 @@ int cli_cat(const CONFIG *cfg, int argc, char **argv);
 int cli_show(const CONFIG *cfg, int argc, char **argv);
 int cli_status(const CONFIG *cfg, int argc, char **argv);
 int cli_reindex(const CONFIG *cfg, int argc, char **argv);
+int cli_store(const CONFIG *cfg, int argc, char **argv);
 int cli_redeliver(const CONFIG *cfg, int argc, char **argv);
 int cli_archive(const CONFIG *cfg, int argc, char **argv);
 int cli_burn(const CONFIG *cfg, int argc, char **argv);

@@ -193,7 +193,7 @@ int cli_export(const CONFIG *cfg, int argc, char **argv)
             goto out;
         }
         digest_hex(r.sha, hex);
-        if (store_get(cfg->data_dir, r.arrival, hex, msg, err, sizeof(err)) < 0) {
+        if (store_get(cfg->data_dir, db, r.arrival, hex, msg, err, sizeof(err)) < 0) {
             fprintf(stderr, "mailarc: export: %s: %s\n", hex, err);
             record_free(&r);
             goto out;

@@ -62,17 +62,19 @@ static int cli_cat_journal(const CONFIG *cfg, const char *id)
         if (*p >= 'A' && *p <= 'F')
             *p = (char) (*p + 32);
     arrival = adb_meta_u64(db, 0, key);
-    adb_close(db);
     if (arrival == 0) {
         fprintf(stderr, "mailarc: no journal report %s\n", id);
+        adb_close(db);
         return EXIT_NOTFOUND;
     }
     msg = vstr_alloc(65536);
-    if (store_get(cfg->data_dir, (int64_t) arrival, key + 8, msg, err, sizeof(err)) < 0) {
+    if (store_get(cfg->data_dir, db, (int64_t) arrival, key + 8, msg, err, sizeof(err)) < 0) {
         fprintf(stderr, "mailarc: cannot read journal report %s: %s\n", id, err);
         vstr_free(msg);
+        adb_close(db);
         return EXIT_UNAVAILABLE;
     }
+    adb_close(db);
     rc = cli_write_all(msg);
     vstr_free(msg);
     return rc;
@@ -98,7 +100,7 @@ int cli_cat(const CONFIG *cfg, int argc, char **argv)
     cli_resolve(db, argv[1], &num, &r);
     digest_hex(r.sha, hex);
     msg = vstr_alloc((size_t) r.size + 1);
-    if (store_get(cfg->data_dir, r.arrival, hex, msg, err, sizeof(err)) < 0) {
+    if (store_get(cfg->data_dir, db, r.arrival, hex, msg, err, sizeof(err)) < 0) {
         fprintf(stderr, "mailarc: cannot read message %s: %s\n", hex, err);
         vstr_free(msg);
         record_free(&r);
@@ -241,7 +243,7 @@ int cli_show(const CONFIG *cfg, int argc, char **argv)
             *nl++ = 0;
         printf("%-12s%s\n", line == msg->s ? "Media:" : "", line);
     }
-    if (store_get(cfg->data_dir, r.arrival, hex, msg, err, sizeof(err)) < 0) {
+    if (store_get(cfg->data_dir, db, r.arrival, hex, msg, err, sizeof(err)) < 0) {
         printf("\n[message body unavailable: %s]\n", err);
         num = EXIT_UNAVAILABLE;
     } else {

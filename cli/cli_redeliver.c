@@ -46,7 +46,7 @@ static int cli_redeliver_one(const CONFIG *cfg, ADB *db, const char *id, const c
     }
     digest_hex(r.sha, hex);
     msg = vstr_alloc((size_t) r.size + 1);
-    if (store_get(cfg->data_dir, r.arrival, hex, msg, err, sizeof(err)) < 0) {
+    if (store_get(cfg->data_dir, db, r.arrival, hex, msg, err, sizeof(err)) < 0) {
         printf("%s  -  FAILED  cannot read the message: %s\n", hex, err);
         vstr_free(msg);
         record_free(&r);

@@ -14,8 +14,6 @@
  * daemons, so the files it creates stay theirs.
  */
 #include <dirent.h>
-#include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +25,6 @@
 #include "msg.h"
 #include "mymalloc.h"
 #include "postings.h"
-#include "privs.h"
 #include "store.h"
 #include "cli.h"
 
@@ -72,22 +69,14 @@ static void reindex_progress(REINDEX *r, int last)
 static int reindex_read(REINDEX *r, uint64_t *next, ITEM *items, int *n)
 {
     DBC    *cur;
-    DBT     key = {0}, val = {0};
+    DBT     key, val;
     unsigned char kbuf[8];
     VSTR   *blob = vstr_alloc(65536);
     char    err[512];
     int     rc;
 
     *n = 0;
-    if ((rc = r->db->msg->cursor(r->db->msg, 0, &cur, DB_READ_COMMITTED)) != 0)
-        goto out;
-    adb_num_key(*next, kbuf);
-    key.data = kbuf;
-    key.size = 8;
-    key.ulen = 8;
-    key.flags = DB_DBT_USERMEM;
-    val.flags = DB_DBT_REALLOC;
-    for (rc = cur->get(cur, &key, &val, DB_SET_RANGE); rc == 0 && *n < REINDEX_BATCH;
+    for (rc = adb_msg_from(r->db, *next, &cur, &key, &val, kbuf); rc == 0 && *n < REINDEX_BATCH;
          rc = cur->get(cur, &key, &val, DB_NEXT)) {
         ITEM   *it = &items[*n];
         MSGREC  old;
@@ -112,7 +101,7 @@ static int reindex_read(REINDEX *r, uint64_t *next, ITEM *items, int *n)
         }
         digest_hex(old.sha, hex);
         vstr_reset(blob);
-        if (store_get(r->cfg->data_dir, old.arrival, hex, blob, err, sizeof(err)) == 0) {
+        if (store_get(r->cfg->data_dir, r->db, old.arrival, hex, blob, err, sizeof(err)) == 0) {
             ENVELOPE env;
 
             envelope_init(&env);
@@ -133,10 +122,10 @@ static int reindex_read(REINDEX *r, uint64_t *next, ITEM *items, int *n)
         record_free(&old);
         (*n)++;
     }
-    cur->close(cur);
+    if (cur)
+        cur->close(cur);
     if (rc == DB_NOTFOUND)
         rc = 0;
-out:
     myfree(val.data);
     vstr_free(blob);
     return rc;
@@ -258,22 +247,6 @@ static uint64_t reindex_orphans(REINDEX *r, const char *dir, int depth)
     return n;
 }
 
-static void reindex_become_user(const CONFIG *cfg)
-{
-    struct passwd *pw;
-
-    if (geteuid() != 0 || cfg->user[0] == 0)
-        return;
-    if ((pw = getpwnam(cfg->user)) == 0) {
-        fprintf(stderr, "mailarc: reindex: no such user \"%s\"\n", cfg->user);
-        exit(EXIT_USAGE);
-    }
-    if (privs_drop(pw->pw_uid, pw->pw_gid) < 0) {
-        fprintf(stderr, "mailarc: reindex: cannot become %s: %s\n", cfg->user, strerror(errno));
-        exit(EXIT_UNAVAILABLE);
-    }
-}
-
 static void reindex_done(REINDEX *r)
 {
     postings_opts_free(&r->po);
@@ -294,7 +267,8 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
         fprintf(stderr, "usage: mailarc reindex [--extract]\n");
         return EXIT_USAGE;
     }
-    reindex_become_user(cfg);
+    if (cfg->user[0] && cli_become_user(cfg, "reindex") < 0)
+        return EXIT_USAGE;
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
     /* --extract reads every document again; otherwise their stored text is used. */

@@ -19,7 +19,8 @@ static void usage(void)
             "                        [--as LOGIN] QUERY...\n"
             "       mailarc [-c FILE] cat ID | cat --journal REPORT-ID\n"
             "       mailarc [-c FILE] show ID\n"
-            "       mailarc [-c FILE] reindex\n"
+            "       mailarc [-c FILE] reindex [--extract]\n"
+            "       mailarc [-c FILE] store migrate\n"
             "       mailarc [-c FILE] redeliver (-r | -e ADDRESS) ID...\n"
             "       mailarc [-c FILE] archive [-s YY-MM-DD]\n"
             "       mailarc [-c FILE] burn [--media cd|dvd|dvd-dl|bd|udo30|udo60|udo120]\n"
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
         {"burn", cli_burn}, {"verify", cli_verify}, {"jobs", cli_jobs}, {"drives", cli_drives},
         {"deliver", cli_deliver}, {"import", cli_import}, {"export", cli_export},
         {"hold", cli_hold}, {"retention", cli_retention}, {"delete", cli_delete},
+        {"store", cli_store},
     };
     const char *conf = 0;
     CONFIG  cfg;

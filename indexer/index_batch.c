@@ -30,6 +30,7 @@ typedef struct work {
     ENVELOPE env;
     MSGREC  rec;
     TERMSET *content;               /* body, file name, attachment terms */
+    VSTR   *blob;                   /* store = db: the packed blob, written in the batch */
     int     journal;                /* JOURNAL_OK, JOURNAL_MALFORMED or JOURNAL_NOT */
     char    path[4096];
 } WORK;
@@ -137,7 +138,9 @@ static int index_commit_one(const CONFIG *cfg, ADB *db, DB_TXN *txn, WORK *w,
         memcpy(w->rec.chain, chain, 32);
         record_encode(&w->rec, buf);
         if ((rc = adb_put(db->msg, txn, numk, 8, buf->s, buf->len, 0)) == 0
-            && (rc = adb_put(db->id, txn, w->rec.sha, 32, numk, 8, 0)) == 0)
+            && (rc = adb_put(db->id, txn, w->rec.sha, 32, numk, 8, 0)) == 0
+            && (w->blob == 0 || (rc = store_put_db(db, txn, w->rec.sha, w->blob->s,
+                                                   w->blob->len)) == 0))
             rc = postings_put(db, txn, numk, &w->rec, w->content, 1, later);
     } else {
         return rc;
@@ -273,6 +276,7 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
 {
     WORK   *w = mycalloc((size_t) n, sizeof(WORK));
     VSTR   *msgbuf = vstr_alloc(65536);
+    VSTR   *packed = vstr_alloc(65536);
     const char *dir = child->cfg.data_dir;
     char    err[1024];
     int     live = 0;
@@ -327,7 +331,7 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
             struct itimerval off = {{0, 0}, {0, 0}};
 
             setitimer(ITIMER_PROF, &cap, 0);
-            x->journal = index_journal(&child->cfg, &x->env, msgbuf, err, sizeof(err));
+            x->journal = index_journal(&child->cfg, db, &x->env, msgbuf, err, sizeof(err));
             if (x->journal == INDEX_JOURNAL_IOERR) {
                 setitimer(ITIMER_PROF, &off, 0);
                 msg_warn("cannot store the journal report %s: %s; will retry", x->env.qid, err);
@@ -341,8 +345,14 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
                 msg_info("%s: MIME limits reached; text beyond them is not indexed", x->env.qid);
             index_note_failures(x->env.qid, x->content);
         }
-        if (store_put(dir, x->rec.arrival, x->env.sha256, msgbuf->s, msgbuf->len,
-                      (int) child->cfg.store_compress_level, err, sizeof(err)) < 0) {
+        /* Files are written now and synced before the commit; blob.db
+         * entries are written in the batch's transaction. */
+        if (db->store_db)
+            x->blob = vstr_alloc(msgbuf->len / 2 + 64);
+        if (store_pack(msgbuf->s, msgbuf->len, (int) child->cfg.store_compress_level,
+                       x->blob ? x->blob : packed, err, sizeof(err)) < 0
+            || (x->blob == 0 && store_put_packed(dir, x->rec.arrival, x->env.sha256, packed->s,
+                                                 packed->len, err, sizeof(err)) < 0)) {
             msg_warn("cannot store %s: %s; will retry", x->env.qid, err);
             ret = -1;
             goto out;
@@ -352,7 +362,7 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
     }
     if (live == 0)
         goto out;
-    if (store_sync(dir, err, sizeof(err)) < 0) {
+    if (!db->store_db && store_sync(dir, err, sizeof(err)) < 0) {
         msg_warn("%s; will retry", err);
         ret = -1;
         goto out;
@@ -385,9 +395,11 @@ out:
         envelope_free(&w[i].env);
         record_free(&w[i].rec);
         postings_content_free(w[i].content);
+        vstr_free(w[i].blob);
     }
     myfree(w);
     vstr_free(msgbuf);
+    vstr_free(packed);
     postings_opts_free(&po);
     return ret;
 }

@@ -186,7 +186,7 @@ static void check_chunk(const CONFIG *cfg, ADB *db, const RETENTION *ret, const 
         }
         if (v[i].rec.flags & REC_F_DELETED) {
             /* Deleted by an earlier run that stopped before the unlink. */
-            if (store_remove(cfg->data_dir, v[i].rec.arrival, hex, err, sizeof(err)) < 0)
+            if (store_remove(cfg->data_dir, db, v[i].rec.arrival, hex, err, sizeof(err)) < 0)
                 msg_warn("deletion: %s", err);
             (*gone)++;
             continue;
@@ -197,7 +197,7 @@ static void check_chunk(const CONFIG *cfg, ADB *db, const RETENTION *ret, const 
             continue;
         }
         note_volumes(db, v[i].num, vols);
-        if (store_get(cfg->data_dir, v[i].rec.arrival, hex, blob, err, sizeof(err)) == 0) {
+        if (store_get(cfg->data_dir, db, v[i].rec.arrival, hex, blob, err, sizeof(err)) == 0) {
             unsigned char numk[8];
 
             adb_num_key(v[i].num, numk);
@@ -270,7 +270,7 @@ static int carry_out(CHILD *child, ADB *db, const char *id, STRLIST *kv)
             check_chunk(cfg, db, &ret, ev, v, n, &vols, &skipped, &gone);
             rc = delete_chunk(db, v, n, kv, id, &deleted);
             for (int k = 0; k < n && rc == 0; k++) {
-                if (v[k].go && store_remove(cfg->data_dir, v[k].rec.arrival, v[k].hex, err,
+                if (v[k].go && store_remove(cfg->data_dir, db, v[k].rec.arrival, v[k].hex, err,
                                             sizeof(err)) < 0)
                     msg_warn("deletion %s: %s", id, err);
                 for (int j = 0; j < v[k].reports.n; j++) {
@@ -278,7 +278,7 @@ static int carry_out(CHILD *child, ADB *db, const char *id, STRLIST *kv)
                     char    hex[DIGEST_HEXLEN + 1];
 
                     if (sscanf(v[k].reports.v[j], "%llu %64s", &when, hex) == 2 && when
-                        && store_remove(cfg->data_dir, (int64_t) when, hex, err, sizeof(err)) < 0)
+                        && store_remove(cfg->data_dir, db, (int64_t) when, hex, err, sizeof(err)) < 0)
                         msg_warn("deletion %s: journal report: %s", id, err);
                 }
             }

@@ -15,7 +15,7 @@ void index_journal_key(const char *hex, char *key, size_t keylen)
     snprintf(key, keylen, "journal/%s", hex);
 }
 
-int index_journal(const CONFIG *cfg, ENVELOPE *env, VSTR *msg, char *err, size_t errlen)
+int index_journal(const CONFIG *cfg, ADB *db, ENVELOPE *env, VSTR *msg, char *err, size_t errlen)
 {
     JOURNAL j;
     char    why[256];
@@ -30,7 +30,7 @@ int index_journal(const CONFIG *cfg, ENVELOPE *env, VSTR *msg, char *err, size_t
         return rc;
     }
     /* The report as it came, under its own digest (checked by spool_read). */
-    if (store_put(cfg->data_dir, env->arrival, env->sha256, msg->s, msg->len,
+    if (store_put(cfg->data_dir, db, env->arrival, env->sha256, msg->s, msg->len,
                   (int) cfg->store_compress_level, err, errlen) < 0) {
         journal_free(&j);
         return INDEX_JOURNAL_IOERR;

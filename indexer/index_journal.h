@@ -13,6 +13,7 @@
 #ifndef MAILARC_INDEX_JOURNAL_H
 #define MAILARC_INDEX_JOURNAL_H
 
+#include "adb.h"
 #include "cfg.h"
 #include "envelope.h"
 #include "vstr.h"
@@ -21,10 +22,12 @@
  * JOURNAL_OK (msg and env now hold the original and its envelope, the
  * report is in the store), JOURNAL_NOT, JOURNAL_MALFORMED (logged; archive
  * it as it came), or INDEX_JOURNAL_IOERR (the report could not be stored;
- * err says why: try the batch again).
+ * err says why: try the batch again).  The report goes where db says
+ * (store.h), a blob.db entry in a transaction of its own.
  */
 #define INDEX_JOURNAL_IOERR (-2)
-int index_journal(const CONFIG *cfg, ENVELOPE *env, VSTR *msg, char *err, size_t errlen);
+int index_journal(const CONFIG *cfg, ADB *db, ENVELOPE *env, VSTR *msg, char *err,
+                  size_t errlen);
 
 /* The meta key that maps a report's id to its arrival (the store path). */
 void index_journal_key(const char *hex, char *key, size_t keylen);

@@ -5,8 +5,10 @@
  * Whoever may search may export what the search shows them: admins and
  * auditors everything, a user their own mail.  The search runs once; the
  * answer is then made as the browser reads it, one message at a time:
- * records are read in small batches under the database lock, blobs
- * outside it, so memory stays bounded and other requests go on.  The
+ * records are read in small batches under the database lock, blob files
+ * outside it, so memory stays bounded and other requests go on (blob.db
+ * entries are read with their batch, still compressed, and checked
+ * outside the lock).  The
  * export is audited (query and count) before the first byte goes out.
  * A message that cannot be read ends the download with an error (the
  * browser sees it fail), never with a silently shorter file.
@@ -32,6 +34,7 @@ typedef struct next {
     int64_t arrival;
     char    hex[DIGEST_HEXLEN + 1];
     char   *sender;
+    VSTR   *packed;                 /* its blob.db entry; NULL: a file */
 } NEXT;
 
 typedef struct stream {
@@ -40,6 +43,7 @@ typedef struct stream {
     NEXT    batch[BATCH];
     int     nbatch, ibatch;
     VSTR   *out, *msg;
+    STORE_CHECK *check;             /* decodes blob.db entries */
     size_t  off;                    /* sent of out */
     int     failed;
 } STREAM;
@@ -48,11 +52,14 @@ static void stream_free(void *cls)
 {
     STREAM *s = cls;
 
-    for (int i = 0; i < s->nbatch; i++)
+    for (int i = 0; i < s->nbatch; i++) {
         myfree(s->batch[i].sender);
+        vstr_free(s->batch[i].packed);
+    }
     search_result_free(&s->res);
     vstr_free(s->out);
     vstr_free(s->msg);
+    store_check_free(s->check);
     myfree(s);
 }
 
@@ -62,8 +69,10 @@ static int stream_batch(STREAM *s)
     ADB    *db;
     char    err[512];
 
-    for (int i = 0; i < s->nbatch; i++)
+    for (int i = 0; i < s->nbatch; i++) {
         myfree(s->batch[i].sender);
+        vstr_free(s->batch[i].packed);
+    }
     s->nbatch = s->ibatch = 0;
     if ((db = web_db_take(err, sizeof(err))) == 0) {
         msg_warn("export: the archive is unavailable: %s", err);
@@ -82,6 +91,14 @@ static int stream_batch(STREAM *s)
         n->arrival = r.arrival;
         digest_hex(r.sha, n->hex);
         n->sender = mystrdup(exportfmt_sender(&r));
+        n->packed = 0;
+        if (db->blob) {
+            n->packed = vstr_alloc(16384);
+            if (store_fetch_db(db, n->hex, 0, n->packed, err, sizeof(err)) != 0) {
+                vstr_free(n->packed);
+                n->packed = 0;
+            }
+        }
         s->nbatch++;
         record_free(&r);
     }
@@ -108,11 +125,17 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
                 return MHD_CONTENT_READER_END_WITH_ERROR;
         }
         m = &s->batch[s->ibatch++];
-        if (store_get(web_config()->data_dir, m->arrival, m->hex, s->msg, err, sizeof(err)) < 0) {
+        if (m->packed ? store_check_blob(s->check, 0, m->hex, -1, 0, m->packed, err, sizeof(err)) < 0
+            : store_get(web_config()->data_dir, 0, m->arrival, m->hex, s->msg, err,
+                        sizeof(err)) < 0) {
             msg_warn("export: %s: %s; the download ends with an error", m->hex, err);
             return MHD_CONTENT_READER_END_WITH_ERROR;
         }
-        mbox_append(s->out, m->sender, (time_t) m->arrival, s->msg->s, s->msg->len);
+        if (m->packed)
+            mbox_append(s->out, m->sender, (time_t) m->arrival, s->check->out->s,
+                        s->check->out->len);
+        else
+            mbox_append(s->out, m->sender, (time_t) m->arrival, s->msg->s, s->msg->len);
     }
     n = s->out->len - s->off;
     if (n > max)
@@ -202,6 +225,7 @@ void web_export(WEB_REQ *r)
 stream:
     s->out = vstr_alloc(65536);
     s->msg = vstr_alloc(65536);
+    s->check = store_check_create();
     detail = vstr_alloc(256);
     vstr_sprintf(detail, "format=mbox messages=%zu query=%s", s->res.n, qtext);
     web_audit(r->client, r->sess.login, "export", "ok", detail->s);

@@ -65,6 +65,19 @@ static int web_find_docs(WEB_REQ *r, const char *id, MSGREC *rec, VSTR *msg, VST
         adb_num_key(num, numk);
         postings_xtext_get(db, 0, numk, docs);
     }
+    if (rc == LOOKUP_OK)
+        digest_hex(rec->sha, hex);
+    /* The blob while the database is open: it may live in blob.db. */
+    if (rc == LOOKUP_OK && msg
+        && store_get(web_config()->data_dir, db, rec->arrival, hex, msg, err, sizeof(err)) < 0) {
+        web_db_close(db);
+        msg_warn("message %s: %s", hex, err);
+        record_free(rec);
+        web_message_page(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Message unavailable",
+                         "The stored copy of this message cannot be read or does not match "
+                         "its digest; the administrator has been told.");
+        return -1;
+    }
     web_db_close(db);
     if (rc == LOOKUP_UNAVAILABLE) {
         web_message_page(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Archive unavailable",
@@ -73,15 +86,6 @@ static int web_find_docs(WEB_REQ *r, const char *id, MSGREC *rec, VSTR *msg, VST
     }
     if (rc != LOOKUP_OK)
         return 1;
-    digest_hex(rec->sha, hex);
-    if (msg && store_get(web_config()->data_dir, rec->arrival, hex, msg, err, sizeof(err)) < 0) {
-        msg_warn("message %s: %s", hex, err);
-        record_free(rec);
-        web_message_page(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Message unavailable",
-                         "The stored copy of this message cannot be read or does not match "
-                         "its digest; the administrator has been told.");
-        return -1;
-    }
     return 0;
 }
 

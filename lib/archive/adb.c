@@ -74,6 +74,9 @@ static int adb_open_one(ADB *db, DB **dbp, const char *file, int dup, char *err,
      * in overflow chains, make the phrase check one page read. */
     if (strcmp(file, "pos.db") == 0)
         (*dbp)->set_pagesize(*dbp, 65536);
+    /* Blobs of a few KB to a few tens: most fit a page or two. */
+    if (strcmp(file, "blob.db") == 0)
+        (*dbp)->set_pagesize(*dbp, 16384);
     if (dup && (rc = (*dbp)->set_flags(*dbp, DB_DUP | DB_DUPSORT)) != 0) {
         snprintf(err, errlen, "%s: %s", file, db_strerror(rc));
         return rc;
@@ -145,6 +148,8 @@ ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t
         || ((rc = adb_open_one(db, &db->pos, "pos.db", 0, err, errlen)) != 0
             && !(rc == ENOENT && mode == ADB_READ))
         || ((rc = adb_open_one(db, &db->xtext, "xtext.db", 0, err, errlen)) != 0
+            && !(rc == ENOENT && mode == ADB_READ))
+        || ((rc = adb_open_one(db, &db->blob, "blob.db", 0, err, errlen)) != 0
             && !(rc == ENOENT && mode == ADB_READ))) {
         *dberr = rc;
         vstr_free(home);
@@ -166,6 +171,7 @@ ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t
             return 0;
         }
     }
+    db->store_db = strcmp(cfg->store, "db") == 0;
     vstr_free(home);
     return db;
 fail:
@@ -187,7 +193,7 @@ void adb_close(ADB *db)
     if (db->seq)
         db->seq->close(db->seq, 0);
     DB     *all[] = {db->msg, db->id, db->qid, db->term, db->date, db->size, db->order, db->meta,
-                      db->media, db->volume, db->pos, db->xtext};
+                      db->media, db->volume, db->pos, db->xtext, db->blob};
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         if (all[i])
@@ -225,6 +231,25 @@ int adb_put(DB *dbp, DB_TXN *txn, const void *k, size_t klen, const void *v, siz
     val.size = (u_int32_t) vlen;
     rc = dbp->put(dbp, txn, &key, &val, flags);
     return rc == DB_KEYEXIST ? 0 : rc;
+}
+
+int adb_msg_from(ADB *db, uint64_t from, DBC **c, DBT *key, DBT *val, unsigned char kbuf[8])
+{
+    int     rc;
+
+    memset(key, 0, sizeof(*key));
+    memset(val, 0, sizeof(*val));
+    if ((rc = db->msg->cursor(db->msg, 0, c, DB_READ_COMMITTED)) != 0) {
+        *c = 0;
+        return rc;
+    }
+    adb_num_key(from, kbuf);
+    key->data = kbuf;
+    key->size = 8;
+    key->ulen = 8;
+    key->flags = DB_DBT_USERMEM;
+    val->flags = DB_DBT_REALLOC;
+    return (*c)->get(*c, key, val, DB_SET_RANGE);
 }
 
 void adb_day_key(int64_t when, char *buf, size_t len)

@@ -14,6 +14,8 @@
  *   pos.db    num(8)          -> word positions (fwd.h), for phrases
  *   xtext.db  num(8)          -> attachment text or why there is none (xtext.h)
  *             (both NULL for a reader of an archive whose daemon predates them)
+ *   blob.db   sha256(32)      -> a blob (store.h), when store = db; 16 KB pages
+ *             (NULL for a reader of an archive whose daemon predates it)
  *   meta.db   name            -> value       sequence, chain head, count,
  *                                            "day:YYYY-MM-DD" messages first
  *                                            arrived that day (UTC)
@@ -45,7 +47,9 @@ typedef enum { ADB_RECOVER, ADB_WRITE, ADB_READ, ADB_READ_SHARED, ADB_CATALOG } 
 typedef struct adb {
     DB_ENV *env;
     DB     *msg, *id, *qid, *term, *date, *size, *order, *meta, *media, *volume, *pos, *xtext;
+    DB     *blob;
     DB_SEQUENCE *seq;
+    int     store_db;               /* store = db: new blobs go to blob.db */
     ADB_MODE mode;
     int     dead;                   /* marked dead by adb_panic() */
     struct adb *next_dead;
@@ -87,6 +91,12 @@ int adb_meta_put_u64(ADB *db, DB_TXN *txn, const char *name, uint64_t v);
 /* Messages that can be found: "count" (records, the chain's length)
  * less "deleted" (tombstones of lawful deletions). */
 uint64_t adb_meta_live(ADB *db, DB_TXN *txn);
+
+/* Walk msg.db from record number from on: a read-committed cursor *c
+ * (NULL when it could not be made), the first record at or after from
+ * read into key (its number in kbuf) and val (DB_DBT_REALLOC: the caller
+ * frees val->data).  Returns that get's result; go on with DB_NEXT. */
+int adb_msg_from(ADB *db, uint64_t from, DBC **c, DBT *key, DBT *val, unsigned char kbuf[8]);
 
 /* The meta key of a day's arrival counter: "day:YYYY-MM-DD" (UTC). */
 void adb_day_key(int64_t when, char *buf, size_t len);

@@ -81,15 +81,34 @@ static int store_day_dir(const char *path, char *err, size_t errlen)
     return store_day_fd;
 }
 
-int store_put(const char *data_dir, int64_t arrival, const char *hex,
-              const char *msg, size_t len, int level, char *err, size_t errlen)
+int store_pack(const char *msg, size_t len, int level, VSTR *out, char *err, size_t errlen)
 {
     static ZSTD_CCtx *cctx;
+    size_t  bound = ZSTD_compressBound(len);
+    size_t  clen;
+
+    if (cctx == 0 && (cctx = ZSTD_createCCtx()) == 0) {
+        snprintf(err, errlen, "cannot create zstd context");
+        return -1;
+    }
+    vstr_reset(out);
+    vstr_reserve(out, bound + STORE_HDR);
+    memcpy(out->s, STORE_MAGIC, 4);
+    record_put_u64((unsigned char *) out->s + 4, (uint64_t) len);
+    clen = ZSTD_compressCCtx(cctx, out->s + STORE_HDR, bound, msg, len, level);
+    if (ZSTD_isError(clen)) {
+        snprintf(err, errlen, "zstd: %s", ZSTD_getErrorName(clen));
+        return -1;
+    }
+    out->len = clen + STORE_HDR;
+    return 0;
+}
+
+int store_put_packed(const char *data_dir, int64_t arrival, const char *hex, const char *blob,
+                     size_t blen, char *err, size_t errlen)
+{
     VSTR   *path = vstr_alloc(256);
     char    tmp[DIGEST_HEXLEN + 8];
-    size_t  bound = ZSTD_compressBound(len);
-    char   *buf = 0;
-    size_t  clen;
     int     dfd;
     int     fd;
     int     ret = -1;
@@ -98,24 +117,12 @@ int store_put(const char *data_dir, int64_t arrival, const char *hex,
     store_path(data_dir, arrival, hex, path);
     if ((dfd = store_day_dir(path->s, err, errlen)) < 0)
         goto out;
-    if (cctx == 0 && (cctx = ZSTD_createCCtx()) == 0) {
-        snprintf(err, errlen, "cannot create zstd context");
-        goto out;
-    }
-    buf = mymalloc(bound + STORE_HDR);
-    memcpy(buf, STORE_MAGIC, 4);
-    record_put_u64((unsigned char *) buf + 4, (uint64_t) len);
-    clen = ZSTD_compressCCtx(cctx, buf + STORE_HDR, bound, msg, len, level);
-    if (ZSTD_isError(clen)) {
-        snprintf(err, errlen, "zstd: %s", ZSTD_getErrorName(clen));
-        goto out;
-    }
     snprintf(tmp, sizeof(tmp), ".%s.tmp", hex);
     if ((fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0) {
         snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
         goto out;
     }
-    if (fileio_write_all(fd, buf, clen + STORE_HDR) < 0 || close(fd) < 0) {
+    if (fileio_write_all(fd, blob, blen) < 0 || close(fd) < 0) {
         snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
         close(fd);
         unlinkat(dfd, tmp, 0);
@@ -128,8 +135,38 @@ int store_put(const char *data_dir, int64_t arrival, const char *hex,
     }
     ret = 0;
 out:
-    myfree(buf);
     vstr_free(path);
+    return ret;
+}
+
+int store_put_db(ADB *db, DB_TXN *txn, const unsigned char sha[32], const char *blob, size_t blen)
+{
+    return db->blob ? adb_put(db->blob, txn, sha, DIGEST_LEN, blob, blen, 0) : EINVAL;
+}
+
+int store_put(const char *data_dir, ADB *db, int64_t arrival, const char *hex,
+              const char *msg, size_t len, int level, char *err, size_t errlen)
+{
+    VSTR   *blob = vstr_alloc(len / 2 + 64);
+    int     ret;
+
+    unsigned char sha[DIGEST_LEN];
+    int     rc;
+
+    if (store_pack(msg, len, level, blob, err, errlen) < 0) {
+        ret = -1;
+    } else if (db == 0 || !db->store_db) {
+        ret = store_put_packed(data_dir, arrival, hex, blob->s, blob->len, err, errlen);
+    } else if (digest_unhex(hex, sha) < 0) {
+        snprintf(err, errlen, "blob.db: %s: not a digest", hex);
+        ret = -1;
+    } else if ((rc = store_put_db(db, 0, sha, blob->s, blob->len)) != 0) {
+        snprintf(err, errlen, "blob.db: %s", db_strerror(rc));
+        ret = -1;
+    } else {
+        ret = 0;
+    }
+    vstr_free(blob);
     return ret;
 }
 
@@ -150,20 +187,14 @@ int store_sync(const char *data_dir, char *err, size_t errlen)
     return ret;
 }
 
-/* Read and check one blob with the caller's buffers: 0, STORE_CHANGED or
- * STORE_MISSING.  With quick, only the header: magic and original size. */
-static int store_load(const char *data_dir, int64_t arrival, const char *hex, int64_t size,
-                      int quick, ZSTD_DCtx *dctx, VSTR *path, VSTR *blob, VSTR *out, char *err,
-                      size_t errlen)
-{    unsigned char bin[DIGEST_LEN];
-    char    got[DIGEST_HEXLEN + 1];
-    uint64_t olen;
-    size_t  r;
+int store_fetch_file(const char *data_dir, int64_t arrival, const char *hex, int quick,
+                     VSTR *where, VSTR *blob, char *err, size_t errlen)
+{
     int     fd;
 
-    store_path(data_dir, arrival, hex, path);
-    if ((fd = open(path->s, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-        snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
+    store_path(data_dir, arrival, hex, where);
+    if ((fd = open(where->s, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+        snprintf(err, errlen, "%s: %s", where->s, strerror(errno));
         return errno == ENOENT ? STORE_MISSING : STORE_CHANGED;
     }
     vstr_reset(blob);
@@ -174,18 +205,70 @@ static int store_load(const char *data_dir, int64_t arrival, const char *hex, in
         n = pread(fd, blob->s, STORE_HDR, 0);
         blob->len = n > 0 ? (size_t) n : 0;
     } else if (fileio_read_all(fd, blob, 0) < 0) {
-        snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
+        snprintf(err, errlen, "%s: %s", where->s, strerror(errno));
         close(fd);
         return STORE_CHANGED;
     }
     close(fd);
+    return 0;
+}
+
+int store_fetch_db(ADB *db, const char *hex, int quick, VSTR *blob, char *err, size_t errlen)
+{
+    unsigned char sha[DIGEST_LEN];
+    DBT     key = {0}, val = {0};
+    int     rc;
+
+    vstr_reset(blob);
+    if (db == 0 || db->blob == 0 || digest_unhex(hex, sha) < 0) {
+        snprintf(err, errlen, "blob.db: %s: not there", hex);
+        return STORE_MISSING;
+    }
+    key.data = sha;
+    key.size = DIGEST_LEN;
+    for (int i = 0; i < ADB_DEADLOCK_RETRIES; i++) {
+        val.flags = DB_DBT_USERMEM;
+        if (quick) {
+            val.flags |= DB_DBT_PARTIAL;
+            val.dlen = STORE_HDR;
+        }
+        val.data = blob->s;
+        val.ulen = (u_int32_t) (blob->cap - 1);
+        rc = db->blob->get(db->blob, 0, &key, &val, DB_READ_COMMITTED);
+        if (rc == DB_BUFFER_SMALL) {
+            vstr_reserve(blob, val.size);
+            i--;
+            continue;
+        }
+        if (rc != DB_LOCK_DEADLOCK)
+            break;
+    }
+    if (rc == 0) {
+        blob->len = val.size;
+        blob->s[blob->len] = 0;
+        return 0;
+    }
+    snprintf(err, errlen, "blob.db: %s: %s", hex, rc == DB_NOTFOUND ? "not there" : db_strerror(rc));
+    return rc == DB_NOTFOUND ? STORE_MISSING : STORE_CHANGED;
+}
+
+/* Check a blob's bytes (from where) and decompress them into out:
+ * 0 or STORE_CHANGED.  With quick, only the header: magic and size. */
+static int store_decode(const char *where, const char *hex, int64_t size, int quick,
+                        ZSTD_DCtx *dctx, const VSTR *blob, VSTR *out, char *err, size_t errlen)
+{
+    unsigned char bin[DIGEST_LEN];
+    char    got[DIGEST_HEXLEN + 1];
+    uint64_t olen;
+    size_t  r;
+
     if (blob->len < STORE_HDR || memcmp(blob->s, STORE_MAGIC, 4) != 0) {
-        snprintf(err, errlen, "%s: not a mailarc blob", path->s);
+        snprintf(err, errlen, "%s: not a mailarc blob", where);
         return STORE_CHANGED;
     }
     olen = record_get_u64((unsigned char *) blob->s + 4);
     if (olen > (uint64_t) 1 << 34 || (size >= 0 && olen != (uint64_t) size)) {
-        snprintf(err, errlen, "%s: wrong size", path->s);
+        snprintf(err, errlen, "%s: wrong size", where);
         return STORE_CHANGED;
     }
     if (quick)
@@ -197,7 +280,7 @@ static int store_load(const char *data_dir, int64_t arrival, const char *hex, in
                                    blob->len - STORE_HDR)
         : ZSTD_decompress(out->s, (size_t) olen, blob->s + STORE_HDR, blob->len - STORE_HDR);
     if (ZSTD_isError(r) || r != olen) {
-        snprintf(err, errlen, "%s: damaged blob (%s)", path->s,
+        snprintf(err, errlen, "%s: damaged blob (%s)", where,
                  ZSTD_isError(r) ? ZSTD_getErrorName(r) : "wrong size");
         return STORE_CHANGED;
     }
@@ -206,20 +289,41 @@ static int store_load(const char *data_dir, int64_t arrival, const char *hex, in
     digest_buffer(out->s, out->len, bin);
     digest_hex(bin, got);
     if (strcmp(got, hex) != 0) {
-        snprintf(err, errlen, "%s: digest mismatch: content is %s", path->s, got);
+        snprintf(err, errlen, "%s: digest mismatch: content is %s", where, got);
         return STORE_CHANGED;
     }
     return 0;
 }
 
-int store_get(const char *data_dir, int64_t arrival, const char *hex, VSTR *out,
+/*
+ * Read a blob from wherever it is: its file, else blob.db, else its file
+ * again.  A migration makes the new copy durable before it removes the
+ * old one, so the second look at the file catches a blob that moved from
+ * blob.db to a file between the first two.
+ */
+static int store_find(const char *data_dir, ADB *db, int64_t arrival, const char *hex, int quick,
+                      VSTR *where, VSTR *blob, char *err, size_t errlen)
+{
+    int     rc = store_fetch_file(data_dir, arrival, hex, quick, where, blob, err, errlen);
+
+    if (rc != STORE_MISSING || db == 0 || db->blob == 0)
+        return rc;
+    vstr_sprintf(where, "blob.db:%s", hex);
+    if ((rc = store_fetch_db(db, hex, quick, blob, err, errlen)) != STORE_MISSING)
+        return rc;
+    return store_fetch_file(data_dir, arrival, hex, quick, where, blob, err, errlen);
+}
+
+int store_get(const char *data_dir, ADB *db, int64_t arrival, const char *hex, VSTR *out,
               char *err, size_t errlen)
 {
-    VSTR   *path = vstr_alloc(256);
+    VSTR   *where = vstr_alloc(256);
     VSTR   *blob = vstr_alloc(65536);
-    int     ret = store_load(data_dir, arrival, hex, -1, 0, 0, path, blob, out, err, errlen);
+    int     ret = store_find(data_dir, db, arrival, hex, 0, where, blob, err, errlen);
 
-    vstr_free(path);
+    if (ret == 0)
+        ret = store_decode(where->s, hex, -1, 0, 0, blob, out, err, errlen);
+    vstr_free(where);
     vstr_free(blob);
     return ret;
 }
@@ -247,14 +351,41 @@ void store_check_free(STORE_CHECK *c)
     }
 }
 
-int store_check(STORE_CHECK *c, const char *data_dir, int64_t arrival, const char *hex,
+int store_check(STORE_CHECK *c, const char *data_dir, ADB *db, int64_t arrival, const char *hex,
                 int64_t size, int quick, char *err, size_t errlen)
 {
-    return store_load(data_dir, arrival, hex, size, quick, c->dctx, c->path, c->blob, c->out, err,
-                      errlen);
+    int     rc = store_find(data_dir, db, arrival, hex, quick, c->path, c->blob, err, errlen);
+
+    return rc ? rc : store_decode(c->path->s, hex, size, quick, c->dctx, c->blob, c->out, err,
+                                  errlen);
 }
 
-int store_remove(const char *data_dir, int64_t arrival, const char *hex, char *err, size_t errlen)
+int store_check_blob(STORE_CHECK *c, const char *where, const char *hex, int64_t size, int quick,
+                     const VSTR *blob, char *err, size_t errlen)
+{
+    if (where)
+        vstr_sprintf(c->path, "%s", where);
+    else
+        vstr_sprintf(c->path, "blob.db:%s", hex);
+    return store_decode(c->path->s, hex, size, quick, c->dctx, blob, c->out, err, errlen);
+}
+
+int store_unlink(const char *data_dir, int64_t arrival, const char *hex, char *err, size_t errlen)
+{
+    VSTR   *path = vstr_alloc(256);
+    int     ret = 0;
+
+    store_path(data_dir, arrival, hex, path);
+    if (unlink(path->s) < 0 && errno != ENOENT) {
+        snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
+        ret = -1;
+    }
+    vstr_free(path);
+    return ret;
+}
+
+static int store_remove_file(const char *data_dir, int64_t arrival, const char *hex, char *err,
+                             size_t errlen)
 {
     VSTR   *path = vstr_alloc(256);
     char   *slash;
@@ -280,4 +411,25 @@ int store_remove(const char *data_dir, int64_t arrival, const char *hex, char *e
 out:
     vstr_free(path);
     return ret;
+}
+
+int store_remove(const char *data_dir, ADB *db, int64_t arrival, const char *hex, char *err,
+                 size_t errlen)
+{
+    unsigned char sha[DIGEST_LEN];
+    DBT     key = {0};
+    int     rc;
+
+    if (store_remove_file(data_dir, arrival, hex, err, errlen) < 0)
+        return -1;
+    if (db == 0 || db->blob == 0 || digest_unhex(hex, sha) < 0)
+        return 0;
+    key.data = sha;
+    key.size = DIGEST_LEN;
+    rc = db->blob->del(db->blob, 0, &key, 0);
+    if (rc != 0 && rc != DB_NOTFOUND) {
+        snprintf(err, errlen, "blob.db: %s: %s", hex, db_strerror(rc));
+        return -1;
+    }
+    return 0;
 }

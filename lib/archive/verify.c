@@ -35,6 +35,7 @@ typedef struct job {
     uint64_t num;
     int64_t arrival, size;
     char    hex[DIGEST_HEXLEN + 1];
+    VSTR   *blob;                   /* blob.db's entry, read by the walk; NULL: a file */
 } JOB;
 
 typedef struct problem {
@@ -117,7 +118,10 @@ static void *verify_worker(void *arg)
         s->count--;
         pthread_cond_signal(&s->room);
         pthread_mutex_unlock(&s->lock);
-        rc = store_check(c, s->cfg->data_dir, j.arrival, j.hex, j.size, s->quick, err, sizeof(err));
+        rc = j.blob ? store_check_blob(c, 0, j.hex, j.size, s->quick, j.blob, err, sizeof(err))
+            : store_check(c, s->cfg->data_dir, 0, j.arrival, j.hex, j.size, s->quick, err,
+                          sizeof(err));
+        vstr_free(j.blob);
         pthread_mutex_lock(&s->lock);
         s->blobs++;
         s->bytes += (uint64_t) j.size;
@@ -304,6 +308,17 @@ static void walk_record(WALK *w, uint64_t n, const unsigned char *r, size_t len)
         j.arrival = (int64_t) record_get_u64(r + OFF_ARRIVAL);
         j.size = (int64_t) record_get_u64(r + OFF_SIZE);
         memcpy(j.hex, hex, sizeof(hex));
+        j.blob = 0;
+        if (w->db->blob) {
+            /* This thread owns the handle: it reads blob.db, workers check. */
+            char    err[256];
+
+            j.blob = vstr_alloc(s->quick ? 64 : 16384);
+            if (store_fetch_db(w->db, hex, s->quick, j.blob, err, sizeof(err)) == STORE_MISSING) {
+                vstr_free(j.blob);
+                j.blob = 0;
+            }
+        }
         verify_queue(s, &j);
     }
 }

@@ -183,7 +183,7 @@ int snippet_of_record(const CONFIG *cfg, ADB *db, uint64_t num, const MSGREC *r,
     msg = vstr_alloc(65536);
     digest_hex(r->sha, hex);
     mime_limits_cfg(&lim, cfg);
-    if (store_get(cfg->data_dir, r->arrival, hex, msg, err, sizeof(err)) == 0)
+    if (store_get(cfg->data_dir, db, r->arrival, hex, msg, err, sizeof(err)) == 0)
         rc = snippet_make(msg->s, msg->len, &lim, words, s);
     if (rc == 0 && db) {
         unsigned char numk[8];

@@ -126,6 +126,7 @@ static const struct cfg_key cfg_keys[] = {
     {"record_max_queue_ids", T_LONG, S(record_max_queue_ids), "100", 1, 100000},
     {"indexer_sweep_interval", T_LONG, S(indexer_sweep_interval), "5", 1, 3600},
     {"indexer_message_timeout", T_LONG, S(indexer_message_timeout), "60", 1, 86400},
+    {"store", T_ENUM, S(store), "files", 0, 0},
     {"store_compress_level", T_LONG, S(store_compress_level), "3", 1, 19},
     {"ipc_ring_slots", T_LONG, S(ipc_ring_slots), "256", 8, 65536},
     {"ipc_queue_max", T_SIZE, S(ipc_queue_max), "65536", 1024, 16777216},
@@ -146,6 +147,7 @@ static const struct cfg_enum {
     {"redeliver_message_id", {"keep", "new", 0}},
     {"burn_media", {"cd", "dvd", "dvd-dl", "bd", "udo30", "udo60", "udo120", 0}},
     {"burn_schedule", {"monthly", "off", 0}},
+    {"store", {"files", "db", 0}},
     {"extract_types", {"pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "rtf", "text", 0}},
 };
 

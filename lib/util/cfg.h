@@ -105,6 +105,7 @@ typedef struct config {
     long    record_max_queue_ids;        /* queue ids of arrivals one record keeps */
     long    indexer_sweep_interval;
     long    indexer_message_timeout;     /* CPU seconds to read one message */
+    char   *store;                      /* where blobs go: "files" or "db" (store.h) */
     long    store_compress_level;
     long    ipc_ring_slots;
     long    ipc_queue_max;

@@ -35,14 +35,16 @@ def logs_dir():
     shutil.rmtree(d, ignore_errors=True)
 
 
-@pytest.fixture
-def loaded(archive_factory, corpus40, logs_dir):
-    """An archive with this month's mail and a rotated set of mail logs."""
+@pytest.fixture(params=["files", "db"])
+def loaded(archive_factory, corpus40, logs_dir, request):
+    """An archive with this month's mail and a rotated set of mail logs; its
+    blobs as files, and in blob.db (store = db)."""
     now = time.time()
     logs = burnlib.make_logs(logs_dir, now)
     for name in os.listdir(logs_dir):
         os.chmod(os.path.join(logs_dir, name), 0o644)
-    a = archive_factory(burn_schedule="off", mta_logs=os.path.join(logs_dir, "mail.log*"))
+    a = archive_factory(burn_schedule="off", mta_logs=os.path.join(logs_dir, "mail.log*"),
+                        store=request.param)
     a.start()
     burnlib.send(a.port, corpus40)
     msgs = {sha256(it["bytes"]): it for it in corpus40}

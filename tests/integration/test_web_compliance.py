@@ -3,8 +3,11 @@ what (users nothing, auditors look, admins act, and never approve their
 own request), exactly the expected messages deleted and then answered 404,
 the streamed mbox export holding exactly what the search shows, and the
 dashboard's integrity table."""
+import glob
 import hashlib
+import os
 import re
+import subprocess
 import time
 
 import pytest
@@ -14,13 +17,25 @@ from test_web import IDS, SEES, feed
 from webpanel import panel_factory  # noqa: F401
 
 
-@pytest.fixture
-def cpanel(panel_factory):
-    """Mail dated 2026-11-03 under a 14-day retention: all of it expired."""
-    p = panel_factory(admin_users="admin, admin2", retention_default="14d",
-                      verify_interval="1h")
+@pytest.fixture(params=["files", "db"])
+def cpanel(panel_factory, request):
+    """Mail dated 2026-11-03 under a 14-day retention: all of it expired;
+    blobs as files and in blob.db (store = db)."""
+    p = panel_factory(archive_conf={"store": request.param}, admin_users="admin, admin2",
+                      retention_default="14d", verify_interval="1h")
     feed(p.archive)
     return p
+
+
+def blob_places(a):
+    """The ids of the blobs under store/, and of those in blob.db."""
+    files = {os.path.basename(f) for f in glob.glob(os.path.join(a.data, "store", "*", "*", "*",
+                                                                 "*"))}
+    out = subprocess.run(["db5.3_dump", "-h", os.path.join(a.data, "db"), "blob.db"],
+                         capture_output=True, check=True).stdout.decode().split("\n")
+    body = out[out.index("HEADER=END") + 1:]
+    keys = {k.strip() for k in body[0::2] if k.startswith(" ")}
+    return files, keys
 
 
 def post(p, s, path, **data):
@@ -70,6 +85,12 @@ def test_holds_and_four_eyes_deletion(cpanel):
 
     gone = {IDS["to_alice"], IDS["bob_out"]}
     assert {h["id"] for h in p.api(admin, "")["results"]} == set(IDS.values()) - gone
+    # The blobs are gone from wherever they were, the others are there.
+    files, entries = blob_places(p.archive)
+    if p.archive.settings["store"] == "db":
+        assert files == set() and entries == set(IDS.values()) - gone
+    else:
+        assert files == set(IDS.values()) - gone and entries == set()
     for mid in gone:
         assert admin.get(p.url + "/message/" + mid).status_code == 404
         assert admin.get(p.url + "/message/" + mid + ".eml").status_code == 404
