@@ -358,6 +358,30 @@ out:
     return rc;
 }
 
+/* Every key of dbp, values unread: tables whose values may be larger
+ * than a bulk buffer (pos.db, xtext.db). */
+static int verify_keys(DB *dbp, int (*fn)(WALK *, const DBT *, const DBT *), WALK *w)
+{
+    DBC    *c;
+    DBT     k = {0}, v = {0};
+    unsigned char kbuf[256];
+    int     rc;
+
+    if ((rc = dbp->cursor(dbp, 0, &c, 0)) != 0)
+        return rc;
+    k.data = kbuf;
+    k.ulen = sizeof(kbuf);
+    k.flags = DB_DBT_USERMEM;
+    v.flags = DB_DBT_PARTIAL;
+    while ((rc = c->get(c, &k, &v, DB_NEXT)) == 0)
+        if ((rc = fn(w, &k, &v)) != 0)
+            break;
+    if (rc == DB_NOTFOUND)
+        rc = 0;
+    c->close(c);
+    return rc;
+}
+
 static int each_record(WALK *w, const DBT *k, const DBT *v)
 {
     if (k->size == 8)
@@ -650,13 +674,16 @@ int verify_archive(const CONFIG *cfg, ADB *db, const VERIFY_OPTS *o, VERIFY_RESU
         verify_explain(&w);
         verify_head(&w);
         if ((rc = verify_each(db->id, each_id, &w)) == 0)
-            for (int i = 0; i < 4 && rc == 0; i++) {
-                DB     *dbs[4] = {db->term, db->date, db->size, db->order};
-                const char *names[4] = {"term.db", "date.db", "size.db", "order.db"};
+            for (int i = 0; i < 6 && rc == 0; i++) {
+                /* Postings (number in the value), then tables keyed by number. */
+                DB     *dbs[6] = {db->term, db->date, db->size, db->order, db->pos, db->xtext};
+                const char *names[6] = {"term.db", "date.db", "size.db", "order.db", "pos.db",
+                                        "xtext.db"};
 
                 w.where = names[i];
                 if (dbs[i])
-                    rc = verify_each(dbs[i], i == 3 ? each_order : each_posting, &w);
+                    rc = i >= 4 ? verify_keys(dbs[i], each_order, &w)
+                        : verify_each(dbs[i], i == 3 ? each_order : each_posting, &w);
             }
         for (size_t i = 0; i < w.ndang; i++) {
             const DANGLING *dang = w.dang;
