@@ -272,7 +272,13 @@ out:
     return rc;
 }
 
-int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
+/* With store = db a transaction carries the blobs: at most this many
+ * bytes of them, the rest of the batch in the next transaction. */
+#define DB_BLOB_BYTES (64 * 1024 * 1024)
+
+/* Index items from the first on; *used says how many were taken (all but
+ * with store = db, where the blobs' bytes end a chunk). */
+static int index_chunk(CHILD *child, ADB *db, INDEX_ITEM *items, int n, int *used)
 {
     WORK   *w = mycalloc((size_t) n, sizeof(WORK));
     VSTR   *msgbuf = vstr_alloc(65536);
@@ -287,8 +293,10 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
     POSTINGS_OPTS po;
     int     truncated;
     int     rc = 0;
+    size_t  blob_bytes = 0;
 
     postings_opts_cfg(&po, &child->cfg, 1);
+    *used = n;
     for (int i = 0; i < n; i++) {
         WORK   *x = &w[i];
 
@@ -359,6 +367,12 @@ int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
         }
         x->item = &items[i];
         live++;
+        if (x->blob && (blob_bytes += x->blob->len) >= DB_BLOB_BYTES && i + 1 < n) {
+            msg_info("%d message(s) of this batch go in the next transaction: "
+                     "blob.db's share of one is %d MB", n - i - 1, DB_BLOB_BYTES >> 20);
+            *used = n = i + 1;
+            break;
+        }
     }
     if (live == 0)
         goto out;
@@ -402,4 +416,16 @@ out:
     vstr_free(packed);
     postings_opts_free(&po);
     return ret;
+}
+
+int index_batch(CHILD *child, ADB *db, INDEX_ITEM *items, int n)
+{
+    int     total = 0, used, r;
+
+    for (int off = 0; off < n; off += used) {
+        if ((r = index_chunk(child, db, items + off, n - off, &used)) < 0)
+            return r;
+        total += r;
+    }
+    return total;
 }

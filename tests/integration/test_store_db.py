@@ -158,3 +158,25 @@ def test_store_db_keeps_no_files_and_verify_names_a_damaged_entry(archive_factor
     others = dict(want)
     del others[victim]
     all_bytes_back(a, others)
+
+
+def test_big_batch_goes_in_chunks_with_store_db(archive_factory):
+    """Five 27 MB messages found in the spool at start form one batch; with
+    store = db its blobs go in transactions of at most 64 MB."""
+    import base64
+    a = archive_factory(store="db", verify_interval="0", burn_schedule="off")
+    a.start()
+    a.stop()
+    want = {}
+    for i in range(5):
+        body = base64.encodebytes(os.urandom(20 * 1024 * 1024))
+        raw = (f"From: big@acme.example\r\nTo: audit@acme.example\r\nSubject: big {i}\r\n\r\n"
+               .encode() + body)
+        r = a.cli("deliver", "-f", "big@acme.example", "--", "audit@acme.example", input=raw)
+        assert r.returncode == 0, r.stderr.decode()
+        want[sha256(raw)] = raw
+    a.start()
+    a.wait_count(len(want), timeout=120)
+    assert "message(s) of this batch go in the next transaction" in a.log()
+    assert store_files(a) == {} and blob_keys(a) == set(want)
+    all_bytes_back(a, want)
