@@ -216,8 +216,12 @@ int main(int argc, char **argv)
         if (b.n == b.cap)
             last_sweep = 0;             /* more may be waiting in the spool */
         batch_clear(&b);
+        /* A checkpoint writes every dirty page of the cache.  Once term.db
+         * outgrows the cache most of it is dirty, so checkpoints come when
+         * 512 MB of log (a few seconds of recovery) or 5 minutes have
+         * passed, not every 30 seconds. */
         if (time(0) - last_ckp >= 30) {
-            db->env->txn_checkpoint(db->env, 1024, 0, 0);
+            db->env->txn_checkpoint(db->env, 512 * 1024, 5, 0);
             last_ckp = time(0);
         }
     }

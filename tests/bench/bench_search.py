@@ -149,13 +149,20 @@ def notmuch_env(eml, work):
     return dict(os.environ, NOTMUCH_CONFIG=cfg)
 
 
-def run_notmuch(eml, work, queries, reps):
-    home = os.path.join(work, "notmuch")
-    env = notmuch_env(eml, work)
-    t, _, rc, rss = timed_rss(["notmuch", "new", "--quiet"], env)
-    r = subprocess.CompletedProcess([], rc, "", "exit %d" % rc)
-    if r.returncode != 0:
-        raise SystemExit("notmuch new failed: " + r.stderr)
+def run_notmuch(eml, work, queries, reps, reuse=None):
+    """notmuch new over the corpus, then the queries.  reuse: (the work
+    directory of an earlier invocation over the same corpus, its notmuch new
+    seconds, its peak RSS in MB): its database is queried, new is not run."""
+    if reuse:
+        home = os.path.join(reuse[0], "notmuch")
+        env = dict(os.environ, NOTMUCH_CONFIG=os.path.join(home, "config"))
+        t, rss = reuse[1], reuse[2]
+    else:
+        home = os.path.join(work, "notmuch")
+        env = notmuch_env(eml, work)
+        t, _, rc, rss = timed_rss(["notmuch", "new", "--quiet"], env)
+        if rc != 0:
+            raise SystemExit(f"notmuch new failed: exit {rc}")
     size = dir_mb(os.path.join(home, "db"))
     lat = {}
     for q in queries:
@@ -244,6 +251,13 @@ def main():
     ap.add_argument("--sessions", type=int, default=16)
     ap.add_argument("--data-parent", default="/tmp")
     ap.add_argument("--cache", default="256M", help="mailarc's db_cache_size")
+    ap.add_argument("--notmuch-from", metavar="DIR",
+                    help="query the notmuch database an earlier --keep run left in DIR "
+                         "instead of running notmuch new again (hours at a million)")
+    ap.add_argument("--notmuch-new-seconds", type=float,
+                    help="with --notmuch-from: what notmuch new took in that run")
+    ap.add_argument("--notmuch-new-rss", type=float, default=float("nan"),
+                    help="with --notmuch-from: notmuch new's peak RSS (MB) in that run")
     ap.add_argument("--keep", action="store_true",
                     help="keep the archive and notmuch database (printed) for later runs")
     a = ap.parse_args()
@@ -259,8 +273,15 @@ def main():
     try:
         print(f"corpus: {a.count} messages ({distinct} distinct), seed {a.seed}; "
               f"mailarc db_cache_size = {a.cache}")
-        nm_t, nm_size, nm_lat = run_notmuch(eml, work, nq, a.reps)
-        print(f"notmuch new:            {nm_t:.1f} s = {distinct / nm_t:.0f} msg/s")
+        reuse = None
+        if a.notmuch_from:
+            if a.notmuch_new_seconds is None:
+                raise SystemExit("--notmuch-from needs --notmuch-new-seconds")
+            reuse = (a.notmuch_from, a.notmuch_new_seconds, a.notmuch_new_rss)
+        nm_t, nm_size, nm_lat = run_notmuch(eml, work, nq, a.reps, reuse)
+        print(f"notmuch new:            {nm_t:.1f} s = {distinct / nm_t:.0f} msg/s"
+              + (f" (timed by an earlier run, {a.notmuch_from}; its queries timed now)"
+                 if reuse else ""))
         ing, rei, size, logs, lat = run_mailarc(a.bin, env, eml, distinct, work, mq, a.reps,
                                                 a.sessions, a.cache)
         print(f"mailarc via SMTP:       {ing:.1f} s to searchable = {distinct / ing:.0f} msg/s "
