@@ -38,6 +38,8 @@ int store_put_db(ADB *db, DB_TXN *txn, const unsigned char sha[32], const char *
  * its own.  0, or -1 with err. */
 int store_put(const char *data_dir, ADB *db, int64_t arrival, const char *hex,
               const char *msg, size_t len, int level, char *err, size_t errlen);
+/* Make durable what this process stored or unlinked since the last call:
+ * each file's data, then each directory changed.  0, or -1 with err. */
 int store_sync(const char *data_dir, char *err, size_t errlen);
 /* 0, or STORE_MISSING (no blob) or STORE_CHANGED (any other failure). */
 int store_get(const char *data_dir, ADB *db, int64_t arrival, const char *hex, VSTR *out,
