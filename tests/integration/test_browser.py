@@ -77,10 +77,13 @@ def shot(driver, name):
 
 
 def wait_file(directory, timeout=30):
+    """The finished download.  Chromium reserves the final name with an
+    empty file while NAME.crdownload fills: wait until none is left."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        done = [f for f in os.listdir(directory) if not f.endswith(".crdownload")]
-        if done:
+        names = os.listdir(directory)
+        done = [f for f in names if not f.endswith(".crdownload")]
+        if done and not any(f.endswith(".crdownload") for f in names):
             return os.path.join(directory, done[0])
         time.sleep(0.1)
     raise AssertionError("the download did not arrive")
