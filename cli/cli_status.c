@@ -146,6 +146,8 @@ int cli_status(const CONFIG *cfg, int argc, char **argv)
            "(spool/bad/*.poison)\n", spool_count_suffix(cfg->data_dir, "spool/bad", ".poison", 1));
     if ((db = adb_open(cfg, ADB_READ, &dberr, err, sizeof(err))) != 0) {
         printf("messages:      %llu stored\n", (unsigned long long) adb_meta_live(db, 0));
+        printf("store:         %s\n", db->store_db ? "db (new blobs go to db/blob.db)"
+               : "files (new blobs go to store/)");
         printf("journal:       %llu Exchange journal report(s) unwrapped, %llu malformed "
                "(archived as they came)\n",
                (unsigned long long) adb_meta_u64(db, 0, "journal_reports"),

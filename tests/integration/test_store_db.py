@@ -80,6 +80,7 @@ def test_migrate_files_to_db_and_back_while_mail_arrives(archive_factory, corpus
     want = {sha256(it["bytes"]): it["bytes"] for it in corpus500}
     a.wait_count(len(want))
     assert set(store_files(a)) == set(want) and blob_keys(a) == set()
+    assert "store:         files (new blobs go to store/)\n" in a.cli("status").stdout.decode()
 
     # A damaged blob is named and stays where it is; the rest move.
     bad = sorted(want)[7]
@@ -132,6 +133,7 @@ def test_store_db_keeps_no_files_and_verify_names_a_damaged_entry(archive_factor
     want = {sha256(it["bytes"]): it["bytes"] for it in items}
     a.wait_count(len(want))
     assert store_files(a) == {} and blob_keys(a) == set(want)
+    assert "store:         db (new blobs go to db/blob.db)\n" in a.cli("status").stdout.decode()
     all_bytes_back(a, want)
     r = a.cli("verify")
     assert r.returncode == 0, r.stdout.decode()
