@@ -446,24 +446,11 @@ int store_check_blob(STORE_CHECK *c, const char *where, const char *hex, int64_t
     return store_decode(c->path->s, hex, size, quick, c->dctx, blob, c->out, err, errlen);
 }
 
-int store_unlink(const char *data_dir, int64_t arrival, const char *hex, char *err, size_t errlen)
-{
-    VSTR   *path = vstr_alloc(256);
-    int     ret = 0;
-
-    store_path(data_dir, arrival, hex, path);
-    if (unlink(path->s) < 0 && errno != ENOENT) {
-        snprintf(err, errlen, "%s: %s", path->s, strerror(errno));
-        ret = -1;
-    } else {
-        pending_add_parent(path->s);
-    }
-    vstr_free(path);
-    return ret;
-}
-
-static int store_remove_file(const char *data_dir, int64_t arrival, const char *hex, char *err,
-                             size_t errlen)
+/* Unlink a blob file relative to its day directory, opened without
+ * following links; with sync, fsync that directory now, else leave it to
+ * store_sync(). */
+static int store_remove_file(const char *data_dir, int64_t arrival, const char *hex, int sync,
+                             char *err, size_t errlen)
 {
     VSTR   *path = vstr_alloc(256);
     char   *slash;
@@ -481,14 +468,21 @@ static int store_remove_file(const char *data_dir, int64_t arrival, const char *
     }
     if (unlinkat(dfd, slash + 1, 0) < 0 && errno != ENOENT)
         snprintf(err, errlen, "%s/%s: %s", path->s, slash + 1, strerror(errno));
-    else if (fsync(dfd) < 0)
+    else if (sync && fsync(dfd) < 0)
         snprintf(err, errlen, "%s: fsync: %s", path->s, strerror(errno));
     else
         ret = 0;
+    if (ret == 0 && !sync)
+        pending_add(&pend_dirs, path->s);
     close(dfd);
 out:
     vstr_free(path);
     return ret;
+}
+
+int store_unlink(const char *data_dir, int64_t arrival, const char *hex, char *err, size_t errlen)
+{
+    return store_remove_file(data_dir, arrival, hex, 0, err, errlen);
 }
 
 int store_remove(const char *data_dir, ADB *db, int64_t arrival, const char *hex, char *err,
@@ -498,7 +492,7 @@ int store_remove(const char *data_dir, ADB *db, int64_t arrival, const char *hex
     DBT     key = {0};
     int     rc;
 
-    if (store_remove_file(data_dir, arrival, hex, err, errlen) < 0)
+    if (store_remove_file(data_dir, arrival, hex, 1, err, errlen) < 0)
         return -1;
     if (db == 0 || db->blob == 0 || digest_unhex(hex, sha) < 0)
         return 0;
