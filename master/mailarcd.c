@@ -28,6 +28,7 @@
 #include "../ipc/ipc_ring.h"
 #include "../ipc/ipc_score.h"
 #include "adb.h"
+#include "adb_shm.h"
 #include "hostport.h"
 #include "msg.h"
 #include "seal.h"
@@ -133,6 +134,28 @@ static void master_close_db(void)
     adb_close(master_db);
     master_as_root();
     master_db = 0;
+}
+
+/* On a clean stop the regions go, shared memory above all: nothing else
+ * would free it.  Every page is written to the files first, so that a
+ * reader of the stopped archive, which makes itself a new environment,
+ * sees all that was committed.  A reader still inside keeps the regions
+ * (and the log says so). */
+static void master_release_db(MASTER *m)
+{
+    char    home[4096];
+    int     rc;
+
+    snprintf(home, sizeof(home), "%s/db", m->cfg.data_dir);
+    master_as_user(m);
+    if (master_db && (rc = master_db->env->txn_checkpoint(master_db->env, 0, 0, DB_FORCE)) != 0)
+        msg_warn("checkpoint at stop: %s", db_strerror(rc));
+    adb_close(master_db);
+    master_db = 0;
+    rc = adb_shm_release(home);
+    master_as_root();
+    if (rc != 0)
+        msg_info("database regions kept: %s", db_strerror(rc));
 }
 
 /* After a crash, and every db_failchk_interval: failchk releases what dead
@@ -335,7 +358,7 @@ int main(int argc, char **argv)
     }
     msg_info("stopping: letting sessions and the indexer finish");
     master_drain(&m);
-    master_close_db();
+    master_release_db(&m);
     ipc_score_detach(m.score);
     master_ipc_remove();
     instance_unlock(m.cfg.data_dir, "mailarcd", pidfd);

@@ -2,6 +2,7 @@
  * adb.c - Berkeley DB environment and schema (see adb.h).
  */
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,8 +11,10 @@
 #include <unistd.h>
 
 #include "adb.h"
+#include "adb_shm.h"
 #include "msg.h"
 #include "mymalloc.h"
+#include "privs.h"
 #include "record.h"
 #include "vstr.h"
 
@@ -93,17 +96,13 @@ static int adb_open_one(ADB *db, DB **dbp, const char *file, int dup, char *err,
     return rc;
 }
 
-ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t errlen)
+/* A configured environment handle, not yet opened. */
+static int adb_env_create(ADB *db, const CONFIG *cfg)
 {
-    ADB    *db = mycalloc(1, sizeof(*db));
-    VSTR   *home = vstr_alloc(256);
-    u_int32_t flags = DB_INIT_MPOOL | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_TXN;
     int     rc;
 
-    db->mode = mode;
-    vstr_sprintf(home, "%s/db", cfg->data_dir);
     if ((rc = db_env_create(&db->env, 0)) != 0)
-        goto fail;
+        return rc;
     db->env->set_errcall(db->env, adb_errcall);
     db->env->set_cachesize(db->env, (u_int32_t) (cfg->db_cache_size >> 30),
                            (u_int32_t) (cfg->db_cache_size & ((1L << 30) - 1)), 1);
@@ -115,10 +114,51 @@ ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t
     db->env->set_lg_max(db->env, 64 * 1024 * 1024);
     db->env->set_thread_count(db->env, ADB_THREADS);
     db->env->set_isalive(db->env, adb_is_alive);
-    if (mode == ADB_READ_SHARED) {
+    if (db->mode == ADB_READ_SHARED)
         db->env->set_thread_id(db->env, adb_thread_id_pid);
-        mode = db->mode = ADB_READ;
+    return 0;
+}
+
+/* Recovery creates the regions: in shared memory when configured and
+ * possible (adb_shm.h), else in files.  Joiners find them through
+ * __db.001 either way. */
+static int adb_env_recover(ADB *db, const CONFIG *cfg, const char *home, u_int32_t flags)
+{
+    long    key;
+    int     rc;
+
+    if (!cfg->db_shared_memory)
+        return db->env->open(db->env, home, flags, 0640);
+    if ((key = adb_shm_key(home)) == 0) {
+        msg_warn("database regions stay in files: no free shared memory key (%s)",
+                 strerror(errno));
+        return db->env->open(db->env, home, flags, 0640);
     }
+    db->env->set_shm_key(db->env, key);
+    if ((rc = db->env->open(db->env, home, flags | DB_SYSTEM_MEM, 0640)) == 0)
+        return 0;
+    msg_warn("database regions stay in files: shared memory at key %ld: %s", key,
+             db_strerror(rc));
+    db->env->close(db->env, 0);
+    db->env = 0;
+    if ((rc = adb_env_create(db, cfg)) != 0)
+        return rc;
+    return db->env->open(db->env, home, flags, 0640);
+}
+
+static ADB *adb_open_env(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t errlen)
+{
+    ADB    *db = mycalloc(1, sizeof(*db));
+    VSTR   *home = vstr_alloc(256);
+    u_int32_t flags = DB_INIT_MPOOL | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_TXN;
+    int     rc;
+
+    db->mode = mode;
+    vstr_sprintf(home, "%s/db", cfg->data_dir);
+    if ((rc = adb_env_create(db, cfg)) != 0)
+        goto fail;
+    if (mode == ADB_READ_SHARED)
+        mode = db->mode = ADB_READ;
     if (mode == ADB_RECOVER) {
         flags |= DB_CREATE | DB_RECOVER;
         if (mkdir(home->s, 0750) < 0 && errno != EEXIST) {
@@ -126,8 +166,18 @@ ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t
             *dberr = errno;
             goto fail_env;
         }
-    }
-    if ((rc = db->env->open(db->env, home->s, flags, 0640)) != 0)
+        if ((rc = adb_env_recover(db, cfg, home->s, flags)) != 0)
+            goto fail;
+    } else if ((rc = db->env->open(db->env, home->s, flags, 0640)) == ENOENT) {
+        /* mailarcd stopped cleanly and removed the environment (having
+         * written every page to the files): a new one, in files, is as
+         * good.  The master's next recovery replaces it. */
+        db->env->close(db->env, 0);
+        db->env = 0;
+        if ((rc = adb_env_create(db, cfg)) != 0
+            || (rc = db->env->open(db->env, home->s, flags | DB_CREATE, 0640)) != 0)
+            goto fail;
+    } else if (rc != 0)
         goto fail;
     if (mode != ADB_READ)
         db->env->log_set_config(db->env, DB_LOG_AUTO_REMOVE, 1);
@@ -183,6 +233,30 @@ fail_env:
         db->env->close(db->env, 0);
     myfree(db);
     return 0;
+}
+
+/*
+ * Root joins the environment as the archive's user: db/ and the regions
+ * are the user's, and what they name (region files, the shared memory
+ * segments __db.001 points at) is then opened with the user's rights,
+ * never root's.  The master recovers as the user already.
+ */
+ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t errlen)
+{
+    struct passwd *pw = 0;
+    ADB    *db;
+
+    if (geteuid() == 0 && mode != ADB_RECOVER && cfg->user[0]
+        && (pw = getpwnam(cfg->user)) != 0 && pw->pw_uid != 0
+        && privs_assume(pw->pw_uid, pw->pw_gid) < 0) {
+        snprintf(err, errlen, "cannot act as user %s: %s", cfg->user, strerror(errno));
+        *dberr = errno;
+        return 0;
+    }
+    db = adb_open_env(cfg, mode, dberr, err, errlen);
+    if (pw && pw->pw_uid != 0 && privs_resume() < 0)
+        msg_fatal("cannot return to root: %s", strerror(errno));
+    return db;
 }
 
 /* Handles of environments marked dead: see adb_panic(). */

@@ -111,6 +111,7 @@ typedef struct config {
     long    ipc_queue_max;
     long    db_cache_size;
     long    db_failchk_interval;         /* seconds between the master's failchk */
+    int     db_shared_memory;            /* regions in SysV shared memory (adb_shm.h) */
     long    restart_backoff_max;
     int     log_syslog;
 } CONFIG;

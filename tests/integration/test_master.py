@@ -1,7 +1,6 @@
 """The master: prefork bounds, SysV objects, the CLI's exit codes, install."""
 import hashlib
 import os
-import signal
 import smtplib
 import socket
 import subprocess
@@ -53,11 +52,14 @@ def read_ids(a):
         return dict(line.split() for line in f)
 
 
-def shm_created_by(pid):
-    """ids of shared-memory segments whose creator is pid."""
+def shm_created_by(pid, keyed=False):
+    """ids of shared-memory segments whose creator is pid: the master's own
+    (IPC_PRIVATE, key 0), or with keyed the database environment's regions
+    (db_shared_memory, created by the master's recovery under a key)."""
     with open("/proc/sysvipc/shm") as f:
         rows = [line.split() for line in f.readlines()[1:]]
-    return {int(r[1]) for r in rows if int(r[4]) == pid}   # key shmid perms size cpid
+    # key shmid perms size cpid
+    return {int(r[1]) for r in rows if int(r[4]) == pid and (int(r[0]) != 0) == keyed}
 
 
 def test_stale_sysv_objects_are_removed_after_a_crash(archive):
@@ -65,11 +67,14 @@ def test_stale_sysv_objects_are_removed_after_a_crash(archive):
     old_master = archive.proc.pid
     assert ipc_exists("q", old["msq"]) and ipc_exists("m", old["score"])
     assert shm_created_by(old_master) == {int(old["ring"]), int(old["score"])}
+    assert len(shm_created_by(old_master, keyed=True)) >= 2, "database regions in shared memory"
     archive.kill9()
     archive.start()
     new = read_ids(archive)
     # The kernel may hand a freed id to the new master; then it is the new object.
     assert shm_created_by(old_master) == set()
+    assert shm_created_by(old_master, keyed=True) == set(), "recovery removed the old regions"
+    assert len(shm_created_by(archive.proc.pid, keyed=True)) >= 2
     assert not ipc_exists("q", old["msq"]) or old["msq"] == new["msq"]
     assert not ipc_exists("s", old["sem"]) or old["sem"] == new["sem"]
     assert shm_created_by(archive.proc.pid) == {int(new["ring"]), int(new["score"])}
@@ -78,6 +83,7 @@ def test_stale_sysv_objects_are_removed_after_a_crash(archive):
     assert not ipc_exists("q", new["msq"]), "a clean stop removes its objects"
     assert not ipc_exists("s", new["sem"])
     assert shm_created_by(new_master) == set()
+    assert shm_created_by(new_master, keyed=True) == set(), "a clean stop removes the regions"
     assert not os.path.exists(os.path.join(archive.data, "run", "ipc.ids"))
 
 

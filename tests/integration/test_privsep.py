@@ -166,3 +166,39 @@ def test_rc_stop_signals_only_the_daemon(archive_factory):
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         shutil.rmtree(ctl, ignore_errors=True)
+
+
+def attach_time(shmid):
+    out = subprocess.run(["ipcs", "-m", "-i", str(shmid)], capture_output=True, text=True,
+                         check=True).stdout
+    return re.search(r"att_time=(.*)", out).group(1).strip()
+
+
+def test_root_reader_never_attaches_a_segment_the_user_names(archive_factory):
+    """With db_shared_memory, db/__db.001 only says which shared memory
+    segment holds the environment.  The user can rewrite it: root's
+    `mailarc search` must then not attach root's own segment."""
+    a = archive_factory()
+    a.start()
+    ref = os.path.join(a.data, "db", "__db.001")
+    with open(ref, "rb") as f:
+        real = f.read()
+    assert len(real) == 24, "the environment is in shared memory: __db.001 is a reference"
+    a.stop()
+    assert not os.path.exists(ref), "a clean stop removes the environment"
+    made = subprocess.run(["ipcmk", "-M", "1048576", "-p", "0600"], capture_output=True,
+                          text=True, check=True)
+    shmid = int(re.search(r"(\d+)", made.stdout).group(1))
+    try:
+        with open(ref, "wb") as f:
+            f.write(real[:16] + shmid.to_bytes(8, "little"))
+        os.chown(ref, NOBODY.pw_uid, NOBODY.pw_gid)
+        r = a.cli("search", "--count")
+        assert r.returncode == 3, r.stderr.decode()
+        assert b"archive is unavailable" in r.stderr
+        assert attach_time(shmid) == "Not set", "root attached a segment the user named"
+    finally:
+        subprocess.run(["ipcrm", "-m", str(shmid)])
+    os.unlink(ref)
+    a.start()
+    assert a.count() == 0
