@@ -14,6 +14,7 @@
  * daemons, so the files it creates stay theirs.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,19 +30,38 @@
 #include "cli.h"
 
 #define REINDEX_BATCH 256
+#define REINDEX_KEEP (1024 * 1024)      /* largest buffer a slot keeps */
 
 typedef struct item {
     uint64_t num;
+    int64_t arrival;
+    char    hex[65];
+    int     fetched;                /* packed holds the blob as stored */
+    VSTR   *where, *packed, *xt;    /* its place, its bytes, its stored xtext.db entry */
+    char    err[512];               /* why there is no blob */
     MSGREC  fresh;                  /* header fields derived from the blob */
     TERMSET *content;
     int     have_blob;
 } ITEM;
 
+/*
+ * Two batches in flight: while this thread writes one (Berkeley DB), a
+ * second thread decompresses, checks and parses the next (no database
+ * handle: the environment is not opened for threads).
+ */
+typedef struct batch {
+    ITEM    items[REINDEX_BATCH];
+    int     n;
+    pthread_t worker;
+    int     working;
+    const struct reindex *r;
+    STORE_CHECK *check;
+} BATCH;
+
 typedef struct reindex {
     const CONFIG *cfg;
     ADB    *db;
     POSTINGS_OPTS po;
-    VSTR   *xt;                     /* a stored xtext.db entry */
     uint64_t done, total, unreadable;
     int     tty;
     time_t  started, shown;
@@ -64,23 +84,45 @@ static void reindex_progress(REINDEX *r, int last)
                 (unsigned long long) r->total);
 }
 
+static BATCH *reindex_batch_create(const REINDEX *r)
+{
+    BATCH  *b = mycalloc(1, sizeof(*b));
+
+    b->r = r;
+    b->check = store_check_create();
+    for (int i = 0; i < REINDEX_BATCH; i++) {
+        b->items[i].where = vstr_alloc(256);
+        b->items[i].packed = vstr_alloc(65536);
+        b->items[i].xt = vstr_alloc(256);
+    }
+    return b;
+}
+
+static void reindex_batch_free(BATCH *b)
+{
+    for (int i = 0; i < REINDEX_BATCH; i++) {
+        vstr_free(b->items[i].where);
+        vstr_free(b->items[i].packed);
+        vstr_free(b->items[i].xt);
+    }
+    store_check_free(b->check);
+    myfree(b);
+}
+
 /* Read the next batch of records after *next (outside any transaction)
- * and prepare each: blob, fresh header fields, content terms. */
-static int reindex_read(REINDEX *r, uint64_t *next, ITEM *items, int *n)
+ * with each blob's stored bytes: this thread's part, the database's. */
+static int reindex_read(REINDEX *r, uint64_t *next, BATCH *b)
 {
     DBC    *cur;
     DBT     key, val;
     unsigned char kbuf[8];
-    VSTR   *blob = vstr_alloc(65536);
-    char    err[512];
     int     rc;
 
-    *n = 0;
-    for (rc = adb_msg_from(r->db, *next, &cur, &key, &val, kbuf); rc == 0 && *n < REINDEX_BATCH;
-         rc = cur->get(cur, &key, &val, DB_NEXT)) {
-        ITEM   *it = &items[*n];
+    b->n = 0;
+    for (rc = adb_msg_from(r->db, *next, &cur, &key, &val, kbuf);
+         rc == 0 && b->n < REINDEX_BATCH; rc = cur->get(cur, &key, &val, DB_NEXT)) {
+        ITEM   *it = &b->items[b->n];
         MSGREC  old;
-        char    hex[65];
 
         if (key.size != 8)
             continue;
@@ -88,7 +130,7 @@ static int reindex_read(REINDEX *r, uint64_t *next, ITEM *items, int *n)
         *next = it->num + 1;
         record_init(&it->fresh);
         it->content = 0;
-        it->have_blob = 0;
+        it->have_blob = it->fetched = 0;
         if (record_decode(val.data, val.size, &old) < 0) {
             msg_warn("record %llu is damaged; left as it is",
                      (unsigned long long) it->num);
@@ -99,41 +141,86 @@ static int reindex_read(REINDEX *r, uint64_t *next, ITEM *items, int *n)
             record_free(&old);
             continue;
         }
-        digest_hex(old.sha, hex);
-        vstr_reset(blob);
-        if (store_get(r->cfg->data_dir, r->db, old.arrival, hex, blob, err, sizeof(err)) == 0) {
-            ENVELOPE env;
-
-            envelope_init(&env);
-            env.arrival = old.arrival;
-            memcpy(env.sha256, hex, sizeof(env.sha256));
-            /* With no Date header, the date is the first arrival. */
-            meta_parse(blob->s, blob->len, &env, &it->fresh);
-            if (!r->po.extract)
-                postings_xtext_get(r->db, 0, kbuf, r->xt);
-            it->content = postings_content(blob->s, blob->len, &r->po, r->xt->s,
-                                           r->po.extract ? 0 : r->xt->len, 0);
-            it->have_blob = 1;
-            envelope_free(&env);
-        } else {
-            msg_warn("message %s: %s; indexed from its record alone", hex, err);
-            r->unreadable++;
-        }
+        digest_hex(old.sha, it->hex);
+        it->arrival = old.arrival;
+        vstr_reset(it->packed);
+        it->fetched = store_fetch(r->cfg->data_dir, r->db, old.arrival, it->hex, 0, it->where,
+                                  it->packed, it->err, sizeof(it->err)) == 0;
+        vstr_reset(it->xt);
+        if (it->fetched && !r->po.extract)
+            postings_xtext_get(r->db, 0, kbuf, it->xt);
         record_free(&old);
-        (*n)++;
+        b->n++;
     }
     if (cur)
         cur->close(cur);
     if (rc == DB_NOTFOUND)
         rc = 0;
     myfree(val.data);
-    vstr_free(blob);
     return rc;
 }
 
-/* One transaction: refresh each record and write its entries. */
-static int reindex_write(REINDEX *r, ITEM *items, int n)
+/* The other thread's part: check each blob, derive header fields and
+ * content terms from its exact bytes. */
+static void *reindex_prepare(void *arg)
 {
+    BATCH  *b = arg;
+    const REINDEX *r = b->r;
+
+    for (int i = 0; i < b->n; i++) {
+        ITEM   *it = &b->items[i];
+        const VSTR *msg = b->check->out;
+        ENVELOPE env;
+
+        if (!it->fetched || store_check_blob(b->check, it->where->s, it->hex, -1, 0, it->packed,
+                                             it->err, sizeof(it->err)) != 0)
+            continue;
+        envelope_init(&env);
+        env.arrival = it->arrival;
+        memcpy(env.sha256, it->hex, sizeof(env.sha256));
+        /* With no Date header, the date is the first arrival. */
+        meta_parse(msg->s, msg->len, &env, &it->fresh);
+        it->content = postings_content(msg->s, msg->len, &r->po, it->xt->s,
+                                       r->po.extract ? 0 : it->xt->len, 0);
+        it->have_blob = 1;
+        envelope_free(&env);
+    }
+    return 0;
+}
+
+static void reindex_start(BATCH *b)
+{
+    int     rc;
+
+    if (b->n == 0)
+        return;
+    if ((rc = pthread_create(&b->worker, 0, reindex_prepare, b)) != 0) {
+        msg_warn("cannot start a thread (%s); preparing in this one", strerror(rc));
+        reindex_prepare(b);
+        return;
+    }
+    b->working = 1;
+}
+
+/* Wait for the batch, and report the blobs it could not read. */
+static void reindex_wait(REINDEX *r, BATCH *b)
+{
+    if (b->working)
+        pthread_join(b->worker, 0);
+    b->working = 0;
+    for (int i = 0; i < b->n; i++)
+        if (!b->items[i].have_blob) {
+            msg_warn("message %s: %s; indexed from its record alone", b->items[i].hex,
+                     b->items[i].err);
+            r->unreadable++;
+        }
+}
+
+/* One transaction: refresh each record and write its entries. */
+static int reindex_write(REINDEX *r, const BATCH *b)
+{
+    const ITEM *items = b->items;
+    int     n = b->n;
     DB_TXN *txn;
     VSTR   *buf = vstr_alloc(4096);
     POSTINGS_BATCH *later = postings_batch_create();
@@ -181,12 +268,21 @@ out:
     return rc;
 }
 
-static void reindex_free(ITEM *items, int n)
+static void reindex_free(BATCH *b)
 {
-    for (int i = 0; i < n; i++) {
-        record_free(&items[i].fresh);
-        postings_content_free(items[i].content);
+    for (int i = 0; i < b->n; i++) {
+        ITEM   *it = &b->items[i];
+
+        record_free(&it->fresh);
+        postings_content_free(it->content);
+        it->content = 0;
+        /* One large message must not keep its size in every slot. */
+        if (it->packed->cap > REINDEX_KEEP) {
+            vstr_free(it->packed);
+            it->packed = vstr_alloc(65536);
+        }
     }
+    b->n = 0;
 }
 
 static int reindex_truncate(REINDEX *r)
@@ -250,18 +346,16 @@ static uint64_t reindex_orphans(REINDEX *r, const char *dir, int depth)
 static void reindex_done(REINDEX *r)
 {
     postings_opts_free(&r->po);
-    vstr_free(r->xt);
 }
 
 int cli_reindex(const CONFIG *cfg, int argc, char **argv)
 {
     REINDEX r;
-    ITEM   *items;
+    BATCH  *b[2];
     uint64_t next = 0, orphans;
     char    err[512], store[4096];
     int     dberr = 0;
     int     rc = 0;
-    int     n;
 
     if (argc > 2 || (argc == 2 && strcmp(argv[1], "--extract") != 0)) {
         fprintf(stderr, "usage: mailarc reindex [--extract]\n");
@@ -273,7 +367,6 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
     r.cfg = cfg;
     /* --extract reads every document again; otherwise their stored text is used. */
     postings_opts_cfg(&r.po, cfg, argc == 2);
-    r.xt = vstr_alloc(256);
     r.tty = isatty(2);
     r.started = time(0);
     if ((r.db = adb_open(cfg, ADB_WRITE, &dberr, err, sizeof(err))) == 0) {
@@ -286,19 +379,23 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
             break;
     if (rc != 0)
         goto fail;
-    items = mycalloc(REINDEX_BATCH, sizeof(ITEM));
-    for (;;) {
-        if ((rc = reindex_read(&r, &next, items, &n)) != 0 || n == 0) {
-            reindex_free(items, n);
+    b[0] = reindex_batch_create(&r);
+    b[1] = reindex_batch_create(&r);
+    if ((rc = reindex_read(&r, &next, b[0])) == 0)
+        reindex_start(b[0]);
+    for (int cur = 0; rc == 0 && b[cur]->n > 0; cur = !cur) {
+        reindex_wait(&r, b[cur]);
+        /* The next batch is prepared while this one is written. */
+        if ((rc = reindex_read(&r, &next, b[!cur])) != 0)
             break;
-        }
+        reindex_start(b[!cur]);
         for (int attempt = 0; attempt < ADB_DEADLOCK_RETRIES; attempt++)
-            if ((rc = reindex_write(&r, items, n)) != DB_LOCK_DEADLOCK)
+            if ((rc = reindex_write(&r, b[cur])) != DB_LOCK_DEADLOCK)
                 break;
-        reindex_free(items, n);
+        r.done += (uint64_t) b[cur]->n;
+        reindex_free(b[cur]);
         if (rc != 0)
             break;
-        r.done += (uint64_t) n;
         /* Checkpoints let Berkeley DB remove the logs a rebuild writes. */
         if (r.done % (REINDEX_BATCH * 16) == 0)
             r.db->env->txn_checkpoint(r.db->env, 0, 0, 0);
@@ -306,7 +403,12 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
             r.total = r.done;           /* the indexer added some meanwhile */
         reindex_progress(&r, 0);
     }
-    myfree(items);
+    for (int i = 0; i < 2; i++) {
+        if (b[i]->working)
+            reindex_wait(&r, b[i]);
+        reindex_free(b[i]);
+        reindex_batch_free(b[i]);
+    }
     if (rc != 0)
         goto fail;
     reindex_progress(&r, 1);

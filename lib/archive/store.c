@@ -377,8 +377,8 @@ static int store_decode(const char *where, const char *hex, int64_t size, int qu
  * old one, so the second look at the file catches a blob that moved from
  * blob.db to a file between the first two.
  */
-static int store_find(const char *data_dir, ADB *db, int64_t arrival, const char *hex, int quick,
-                      VSTR *where, VSTR *blob, char *err, size_t errlen)
+int store_fetch(const char *data_dir, ADB *db, int64_t arrival, const char *hex, int quick,
+                VSTR *where, VSTR *blob, char *err, size_t errlen)
 {
     int     rc = store_fetch_file(data_dir, arrival, hex, quick, where, blob, err, errlen);
 
@@ -395,7 +395,7 @@ int store_get(const char *data_dir, ADB *db, int64_t arrival, const char *hex, V
 {
     VSTR   *where = vstr_alloc(256);
     VSTR   *blob = vstr_alloc(65536);
-    int     ret = store_find(data_dir, db, arrival, hex, 0, where, blob, err, errlen);
+    int     ret = store_fetch(data_dir, db, arrival, hex, 0, where, blob, err, errlen);
 
     if (ret == 0)
         ret = store_decode(where->s, hex, -1, 0, 0, blob, out, err, errlen);
@@ -430,7 +430,7 @@ void store_check_free(STORE_CHECK *c)
 int store_check(STORE_CHECK *c, const char *data_dir, ADB *db, int64_t arrival, const char *hex,
                 int64_t size, int quick, char *err, size_t errlen)
 {
-    int     rc = store_find(data_dir, db, arrival, hex, quick, c->path, c->blob, err, errlen);
+    int     rc = store_fetch(data_dir, db, arrival, hex, quick, c->path, c->blob, err, errlen);
 
     return rc ? rc : store_decode(c->path->s, hex, size, quick, c->dctx, c->blob, c->out, err,
                                   errlen);

@@ -50,6 +50,10 @@ int store_fetch_db(ADB *db, const char *hex, int quick, VSTR *blob, char *err, s
 /* The same of the blob's file; where gets its path. */
 int store_fetch_file(const char *data_dir, int64_t arrival, const char *hex, int quick,
                      VSTR *where, VSTR *blob, char *err, size_t errlen);
+/* The packed bytes from wherever the blob is (its file, blob.db, its file
+ * again: see store_get), for store_check_blob(); where gets the place. */
+int store_fetch(const char *data_dir, ADB *db, int64_t arrival, const char *hex, int quick,
+                VSTR *where, VSTR *blob, char *err, size_t errlen);
 /* Unlink a blob file, no fsync (store_sync() after many): 0, or -1 with
  * err; a file already gone is success. */
 int store_unlink(const char *data_dir, int64_t arrival, const char *hex, char *err, size_t errlen);
