@@ -178,37 +178,51 @@ def run_notmuch(eml, work, queries, reps, reuse=None):
     return t, size, lat
 
 
-def run_mailarc(bindir, env, eml, distinct, work, queries, reps, sessions, cache):
-    port = free_port()
+def run_mailarc(bindir, env, eml, distinct, work, queries, reps, sessions, cache, reuse=None):
+    """reuse: (the work directory of an earlier --keep run over the same
+    corpus, its ingest seconds, its reindex seconds or None to run reindex
+    now): that archive is queried, nothing is sent."""
+    if reuse:
+        work = reuse[0]
     conf = os.path.join(work, "mailarc.conf")
     data = os.path.join(work, "data")
-    with open(conf, "w") as f:
-        f.write(f"data_dir = {data}\nsmtp_listen = 127.0.0.1:{port}\nlog_syslog = no\n"
-                f"smtpd_min_idle = 4\nindexer_sweep_interval = 1\ndb_cache_size = {cache}\n")
-        if os.geteuid() == 0:
-            f.write("user = nobody\n")
-    log = open(os.path.join(work, "mailarcd.log"), "w")
+    if reuse:
+        with open(conf) as f:
+            port = int(f.read().split("smtp_listen = 127.0.0.1:")[1].split()[0])
+    else:
+        port = free_port()
+        with open(conf, "w") as f:
+            f.write(f"data_dir = {data}\nsmtp_listen = 127.0.0.1:{port}\nlog_syslog = no\n"
+                    f"smtpd_min_idle = 4\nindexer_sweep_interval = 1\n"
+                    f"db_cache_size = {cache}\n")
+            if os.geteuid() == 0:
+                f.write("user = nobody\n")
+    log = open(os.path.join(work, "mailarcd.log"), "a")
     master = subprocess.Popen([os.path.join(bindir, "mailarcd"), "-f", "-c", conf],
                               stdout=log, stderr=log)
     cli = [os.path.join(bindir, "mailarc"), "-c", conf]
     try:
         wait_port(port)
         t0 = time.monotonic()
-        blast(bindir, port, sessions, env, eml)
+        if not reuse:
+            blast(bindir, port, sessions, env, eml)
         while True:
             r = subprocess.run(cli + ["search", "--count"], capture_output=True, text=True)
             if r.stdout.strip() and int(r.stdout) >= distinct:
                 break
             time.sleep(0.05)
-        ingest = time.monotonic() - t0
+        ingest = reuse[1] if reuse else time.monotonic() - t0
         lat = {}
         ipid = child_pid(master.pid, "mailarc-indexer")
         lat["indexer rss"] = hwm_mb(ipid) if ipid else 0.0
-        t, out, rc, rss = timed_rss(cli + ["reindex"])
-        if rc != 0:
-            raise SystemExit("mailarc reindex failed: " + out.decode())
-        reindex = t
-        lat["reindex rss"] = rss
+        if reuse and reuse[2] is not None:
+            reindex, lat["reindex rss"] = reuse[2], float("nan")
+        else:
+            t, out, rc, rss = timed_rss(cli + ["reindex"])
+            if rc != 0:
+                raise SystemExit("mailarc reindex failed: " + out.decode())
+            reindex = t
+            lat["reindex rss"] = rss
         db = os.path.join(data, "db")
         files = [os.path.join(db, f) for f in os.listdir(db) if f.endswith(".db")]
         size = sum(os.path.getsize(f) for f in files) / 1048576.0
@@ -258,6 +272,14 @@ def main():
                     help="with --notmuch-from: what notmuch new took in that run")
     ap.add_argument("--notmuch-new-rss", type=float, default=float("nan"),
                     help="with --notmuch-from: notmuch new's peak RSS (MB) in that run")
+    ap.add_argument("--mailarc-from", metavar="DIR",
+                    help="query the archive an earlier --keep run left in DIR instead of "
+                         "ingesting again (with --ingest-seconds, and --reindex-seconds to "
+                         "skip reindex too)")
+    ap.add_argument("--ingest-seconds", type=float,
+                    help="with --mailarc-from: what ingest via SMTP took in that run")
+    ap.add_argument("--reindex-seconds", type=float,
+                    help="with --mailarc-from: what reindex took, if it is not to run again")
     ap.add_argument("--keep", action="store_true",
                     help="keep the archive and notmuch database (printed) for later runs")
     a = ap.parse_args()
@@ -282,12 +304,19 @@ def main():
         print(f"notmuch new:            {nm_t:.1f} s = {distinct / nm_t:.0f} msg/s"
               + (f" (timed by an earlier run, {a.notmuch_from}; its queries timed now)"
                  if reuse else ""))
+        mreuse = None
+        if a.mailarc_from:
+            if a.ingest_seconds is None:
+                raise SystemExit("--mailarc-from needs --ingest-seconds")
+            mreuse = (a.mailarc_from, a.ingest_seconds, a.reindex_seconds)
         ing, rei, size, logs, lat = run_mailarc(a.bin, env, eml, distinct, work, mq, a.reps,
-                                                a.sessions, a.cache)
+                                                a.sessions, a.cache, mreuse)
+        earlier = f" (timed by an earlier run, {a.mailarc_from})"
         print(f"mailarc via SMTP:       {ing:.1f} s to searchable = {distinct / ing:.0f} msg/s "
-              f"(ratio {nm_t / ing:.2f}x notmuch new)")
+              f"(ratio {nm_t / ing:.2f}x notmuch new)" + (earlier if mreuse else ""))
         print(f"mailarc reindex:        {rei:.1f} s = {distinct / rei:.0f} msg/s "
-              f"(ratio {nm_t / rei:.2f}x notmuch new)")
+              f"(ratio {nm_t / rei:.2f}x notmuch new)"
+              + (earlier if mreuse and a.reindex_seconds is not None else ""))
         print(f"index size:             mailarc {size:.0f} MB (+{logs:.0f} MB transaction logs), "
               f"notmuch {nm_size:.0f} MB (ratio {size / nm_size:.2f})")
         print(f"word positions:         pos.db {lat['pos size']:.0f} MB = "
