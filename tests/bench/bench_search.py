@@ -216,6 +216,7 @@ def run_mailarc(bindir, env, eml, distinct, work, queries, reps, sessions, cache
         ipid = child_pid(master.pid, "mailarc-indexer")
         lat["indexer rss"] = hwm_mb(ipid) if ipid else 0.0
         if reuse and reuse[2] is not None:
+            # a negative number: reindex is not timed in this run
             reindex, lat["reindex rss"] = reuse[2], float("nan")
         else:
             t, out, rc, rss = timed_rss(cli + ["reindex"])
@@ -279,7 +280,8 @@ def main():
     ap.add_argument("--ingest-seconds", type=float,
                     help="with --mailarc-from: what ingest via SMTP took in that run")
     ap.add_argument("--reindex-seconds", type=float,
-                    help="with --mailarc-from: what reindex took, if it is not to run again")
+                    help="with --mailarc-from: what reindex took, if it is not to run again "
+                         "(-1: not timed)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the archive and notmuch database (printed) for later runs")
     a = ap.parse_args()
@@ -314,9 +316,12 @@ def main():
         earlier = f" (timed by an earlier run, {a.mailarc_from})"
         print(f"mailarc via SMTP:       {ing:.1f} s to searchable = {distinct / ing:.0f} msg/s "
               f"(ratio {nm_t / ing:.2f}x notmuch new)" + (earlier if mreuse else ""))
-        print(f"mailarc reindex:        {rei:.1f} s = {distinct / rei:.0f} msg/s "
-              f"(ratio {nm_t / rei:.2f}x notmuch new)"
-              + (earlier if mreuse and a.reindex_seconds is not None else ""))
+        if rei < 0:
+            print("mailarc reindex:        not timed in this run (--reindex-seconds -1)")
+        else:
+            print(f"mailarc reindex:        {rei:.1f} s = {distinct / rei:.0f} msg/s "
+                  f"(ratio {nm_t / rei:.2f}x notmuch new)"
+                  + (earlier if mreuse and a.reindex_seconds is not None else ""))
         print(f"index size:             mailarc {size:.0f} MB (+{logs:.0f} MB transaction logs), "
               f"notmuch {nm_size:.0f} MB (ratio {size / nm_size:.2f})")
         print(f"word positions:         pos.db {lat['pos size']:.0f} MB = "
