@@ -14,6 +14,7 @@
  * daemons, so the files it creates stay theirs.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,7 +286,9 @@ static void reindex_free(BATCH *b)
     b->n = 0;
 }
 
-static int reindex_truncate(REINDEX *r)
+/* Empty a table.  A truncate locks every page of it in one transaction,
+ * so the lock table (db_max_locks) must hold them all. */
+static int reindex_empty(REINDEX *r, DB *dbp)
 {
     DB_TXN *txn;
     u_int32_t count;
@@ -293,18 +296,30 @@ static int reindex_truncate(REINDEX *r)
 
     if ((rc = r->db->env->txn_begin(r->db->env, 0, &txn, 0)) != 0)
         return rc;
-    if ((rc = r->db->term->truncate(r->db->term, txn, &count, 0)) != 0
-        || (rc = r->db->date->truncate(r->db->date, txn, &count, 0)) != 0
-        || (rc = r->db->size->truncate(r->db->size, txn, &count, 0)) != 0
-        || (rc = r->db->order->truncate(r->db->order, txn, &count, 0)) != 0
-        || (rc = r->db->pos->truncate(r->db->pos, txn, &count, 0)) != 0
-        || (r->po.extract
-            && ((rc = r->db->xtext->truncate(r->db->xtext, txn, &count, 0)) != 0
-                || (rc = adb_meta_put_u64(r->db, txn, "extract_failed", 0)) != 0))) {
-        txn->abort(txn);
-        return rc;
-    }
-    return txn->commit(txn, 0);
+    if ((rc = dbp->truncate(dbp, txn, &count, 0)) == 0)
+        return txn->commit(txn, 0);
+    txn->abort(txn);
+    if (rc == ENOMEM)
+        fprintf(stderr, "mailarc: reindex: emptying %s takes a lock per page, more than "
+                "db_max_locks (%ld); raise it and restart mailarcd\n", dbp->fname,
+                r->cfg->db_max_locks);
+    return rc;
+}
+
+/* The tables reindex writes, emptied (each on its own: a run that stops
+ * half way is run again). */
+static int reindex_truncate(REINDEX *r)
+{
+    DB     *all[] = {r->db->term, r->db->date, r->db->size, r->db->order, r->db->pos,
+                     r->po.extract ? r->db->xtext : 0};
+    int     rc = 0;
+
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]) && rc == 0; i++)
+        if (all[i])
+            rc = reindex_empty(r, all[i]);
+    if (rc == 0 && r->po.extract)
+        rc = adb_meta_put_u64(r->db, 0, "extract_failed", 0);
+    return rc;
 }
 
 /* Blobs under store/ that no record names. */

@@ -107,8 +107,9 @@ static int adb_env_create(ADB *db, const CONFIG *cfg)
     db->env->set_cachesize(db->env, (u_int32_t) (cfg->db_cache_size >> 30),
                            (u_int32_t) (cfg->db_cache_size & ((1L << 30) - 1)), 1);
     db->env->set_lk_detect(db->env, DB_LOCK_DEFAULT);
-    db->env->set_lk_max_locks(db->env, 200000);
-    db->env->set_lk_max_objects(db->env, 200000);
+    /* A truncate (mailarc reindex) locks every page of a table at once. */
+    db->env->set_lk_max_locks(db->env, (u_int32_t) cfg->db_max_locks);
+    db->env->set_lk_max_objects(db->env, (u_int32_t) cfg->db_max_locks);
     db->env->set_lk_max_lockers(db->env, 4096);
     db->env->set_lg_bsize(db->env, 4 * 1024 * 1024);
     db->env->set_lg_max(db->env, 64 * 1024 * 1024);

@@ -131,6 +131,7 @@ static const struct cfg_key cfg_keys[] = {
     {"ipc_ring_slots", T_LONG, S(ipc_ring_slots), "256", 8, 65536},
     {"ipc_queue_max", T_SIZE, S(ipc_queue_max), "65536", 1024, 16777216},
     {"db_cache_size", T_SIZE, S(db_cache_size), "67108864", 1048576, 4294967295L},
+    {"db_max_locks", T_LONG, S(db_max_locks), "1000000", 10000, 100000000},
     {"db_failchk_interval", T_LONG, S(db_failchk_interval), "5", 1, 3600},
     {"db_shared_memory", T_BOOL, S(db_shared_memory), "yes", 0, 1},
     {"restart_backoff_max", T_LONG, S(restart_backoff_max), "60", 1, 3600},

@@ -110,6 +110,7 @@ typedef struct config {
     long    ipc_ring_slots;
     long    ipc_queue_max;
     long    db_cache_size;
+    long    db_max_locks;                /* locks and lock objects in the environment */
     long    db_failchk_interval;         /* seconds between the master's failchk */
     int     db_shared_memory;            /* regions in SysV shared memory (adb_shm.h) */
     long    restart_backoff_max;
