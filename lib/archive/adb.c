@@ -97,7 +97,7 @@ static int adb_open_one(ADB *db, DB **dbp, const char *file, int dup, char *err,
 }
 
 /* A configured environment handle, not yet opened. */
-static int adb_env_create(ADB *db, const CONFIG *cfg)
+static int adb_env_create(ADB *db, const CONFIG *cfg, int shared)
 {
     int     rc;
 
@@ -115,7 +115,7 @@ static int adb_env_create(ADB *db, const CONFIG *cfg)
     db->env->set_lg_max(db->env, 64 * 1024 * 1024);
     db->env->set_thread_count(db->env, ADB_THREADS);
     db->env->set_isalive(db->env, adb_is_alive);
-    if (db->mode == ADB_READ_SHARED)
+    if (shared)
         db->env->set_thread_id(db->env, adb_thread_id_pid);
     return 0;
 }
@@ -142,7 +142,7 @@ static int adb_env_recover(ADB *db, const CONFIG *cfg, const char *home, u_int32
              db_strerror(rc));
     db->env->close(db->env, 0);
     db->env = 0;
-    if ((rc = adb_env_create(db, cfg)) != 0)
+    if ((rc = adb_env_create(db, cfg, 0)) != 0)
         return rc;
     return db->env->open(db->env, home, flags, 0640);
 }
@@ -154,12 +154,14 @@ static ADB *adb_open_env(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err
     u_int32_t flags = DB_INIT_MPOOL | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_TXN;
     int     rc;
 
+    int     shared = mode == ADB_READ_SHARED;
+
+    if (shared)
+        mode = ADB_READ;
     db->mode = mode;
     vstr_sprintf(home, "%s/db", cfg->data_dir);
-    if ((rc = adb_env_create(db, cfg)) != 0)
+    if ((rc = adb_env_create(db, cfg, shared)) != 0)
         goto fail;
-    if (mode == ADB_READ_SHARED)
-        mode = db->mode = ADB_READ;
     if (mode == ADB_RECOVER) {
         flags |= DB_CREATE | DB_RECOVER;
         if (mkdir(home->s, 0750) < 0 && errno != EEXIST) {
@@ -175,7 +177,7 @@ static ADB *adb_open_env(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err
          * good.  The master's next recovery replaces it. */
         db->env->close(db->env, 0);
         db->env = 0;
-        if ((rc = adb_env_create(db, cfg)) != 0
+        if ((rc = adb_env_create(db, cfg, shared)) != 0
             || (rc = db->env->open(db->env, home->s, flags | DB_CREATE, 0640)) != 0)
             goto fail;
     } else if (rc != 0)
@@ -244,18 +246,21 @@ fail_env:
  */
 ADB    *adb_open(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err, size_t errlen)
 {
-    struct passwd *pw = 0;
+    struct passwd *pw;
+    int     assumed = 0;
     ADB    *db;
 
     if (geteuid() == 0 && mode != ADB_RECOVER && cfg->user[0]
-        && (pw = getpwnam(cfg->user)) != 0 && pw->pw_uid != 0
-        && privs_assume(pw->pw_uid, pw->pw_gid) < 0) {
-        snprintf(err, errlen, "cannot act as user %s: %s", cfg->user, strerror(errno));
-        *dberr = errno;
-        return 0;
+        && (pw = getpwnam(cfg->user)) != 0 && pw->pw_uid != 0) {
+        if (privs_assume(pw->pw_uid, pw->pw_gid) < 0) {
+            snprintf(err, errlen, "cannot act as user %s: %s", cfg->user, strerror(errno));
+            *dberr = errno;
+            return 0;
+        }
+        assumed = 1;
     }
     db = adb_open_env(cfg, mode, dberr, err, errlen);
-    if (pw && pw->pw_uid != 0 && privs_resume() < 0)
+    if (assumed && privs_resume() < 0)
         msg_fatal("cannot return to root: %s", strerror(errno));
     return db;
 }
