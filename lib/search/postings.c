@@ -57,11 +57,12 @@ static void termset_add(const char *term, size_t len, void *ctx)
     vstr_addch(ts->arena, 0);
 }
 
-static const char *termset_base;
-
-static int termset_cmp(const void *a, const void *b)
+/* The arena comes as an argument: reindex builds term sets in two threads. */
+static int termset_cmp(const void *a, const void *b, void *arena)
 {
-    return strcmp(termset_base + *(const size_t *) a, termset_base + *(const size_t *) b);
+    const char *base = arena;
+
+    return strcmp(base + *(const size_t *) a, base + *(const size_t *) b);
 }
 
 /* Sort and drop repeats. */
@@ -71,8 +72,7 @@ static void termset_finish(TERMSET *ts)
 
     if (ts->n < 2)
         return;
-    termset_base = ts->arena->s;
-    qsort(ts->off, ts->n, sizeof(size_t), termset_cmp);
+    qsort_r(ts->off, ts->n, sizeof(size_t), termset_cmp, ts->arena->s);
     for (size_t i = 0; i < ts->n; i++)
         if (o == 0 || strcmp(ts->arena->s + ts->off[o - 1], ts->arena->s + ts->off[i]) != 0)
             ts->off[o++] = ts->off[i];
@@ -225,13 +225,11 @@ static void postings_batch_add(POSTINGS_BATCH *b, const char *t, const unsigned 
     vstr_add(b->arena, (const char *) num, 8);
 }
 
-static const char *batch_base;
-
 /* The order of term.db: the term's bytes, then the number's. */
-static int batch_cmp(const void *a, const void *b)
+static int batch_cmp(const void *a, const void *b, void *arena)
 {
-    const char *x = batch_base + *(const size_t *) a;
-    const char *y = batch_base + *(const size_t *) b;
+    const char *x = (const char *) arena + *(const size_t *) a;
+    const char *y = (const char *) arena + *(const size_t *) b;
     int     c = strcmp(x, y);
 
     return c ? c : memcmp(x + strlen(x) + 1, y + strlen(y) + 1, 8);
@@ -241,8 +239,7 @@ int postings_batch_flush(ADB *db, DB_TXN *txn, POSTINGS_BATCH *b)
 {
     int     rc = 0;
 
-    batch_base = b->arena->s;
-    qsort(b->off, b->n, sizeof(size_t), batch_cmp);
+    qsort_r(b->off, b->n, sizeof(size_t), batch_cmp, b->arena->s);
     for (size_t i = 0; i < b->n && rc == 0; i++) {
         const char *t = b->arena->s + b->off[i];
         size_t  len = strlen(t);
