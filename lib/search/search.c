@@ -467,6 +467,120 @@ static int search_access(POSTLIST_CTX *s, const ACCESS *acc, NUMVEC *cand)
     return rc;
 }
 
+/* ---- dense words ------------------------------------------------------------ */
+
+#define SEEK_COST 64.0              /* a seek in a posting list, in entries read in bulk */
+
+/* Words, one-word exclusions and dates only: no OR, no phrase, no size. */
+static int dense_shape(const QUERY *q)
+{
+    for (int i = 0; i < q->n; i = group_end(q, i)) {
+        int     ge = group_end(q, i);
+
+        if (ge != clause_end(q, i) || (q->t[i].phrase && ge - i > 1)
+            || (q->t[i].neg && (ge - i != 1 || q->t[i].kind != Q_POSTING)))
+            return 0;
+        for (int k = i; k < ge; k++)
+            if (q->t[k].kind == Q_SIZE_GT || q->t[k].kind == Q_SIZE_LT)
+                return 0;
+    }
+    return 1;
+}
+
+/* Would seeking each walked message in every list cost less than reading
+ * the lists?  The walk takes about need * live / rarest messages. */
+static int dense_pays(const QUERY *q, const WORD *words, int nwords, size_t need, uint64_t live)
+{
+    double  read = 0, seeks = 0;
+
+    if (words[0].count == 0)
+        return 0;
+    for (int i = 0; i < nwords; i++)
+        read += (double) words[i].count;
+    for (int i = 0; i < q->n; i++)
+        if (q->t[i].kind == Q_POSTING)
+            seeks += q->t[i].key[0] == QUERY_ANY_TEXT ? 3 : 1;
+    return (double) need * (double) live / (double) words[0].count * seeks * SEEK_COST < read;
+}
+
+/* Keep the window's messages (sorted numbers) that have every word, the
+ * rarest first, and none of the exclusions, and that acc may see. */
+static int dense_filter(POSTLIST_CTX *s, const QUERY *q, const WORD *words, int nwords,
+                        const ACCESS *acc, NUMVEC *nums)
+{
+    int     rc = 0;
+
+    for (int i = 0; i < nwords && rc == 0 && nums->n > 0; i++)
+        rc = postlist_filter(s, words[i].key, nums, 1);
+    for (int i = 0; i < q->n && rc == 0 && nums->n > 0; i++)
+        if (q->t[i].neg)
+            rc = postlist_filter(s, q->t[i].key, nums, 0);
+    if (rc == 0 && nums->n > 0 && acc && !access_sees_all(acc))
+        rc = search_access(s, acc, nums);
+    return rc;
+}
+
+/*
+ * Words that most messages hold: rather than read lists of a good part of
+ * the archive, walk date.db newest first, a window at a time (as
+ * order_walk), and keep the messages of the window that are in the lists,
+ * a seek per message and list.  The total is exact when the walk reached
+ * the oldest date, else the share kept so far of the messages the dates
+ * hold (estimated).
+ */
+static int dense_walk(POSTLIST_CTX *s, const QUERY *q, const WORD *words, int nwords,
+                      const ACCESS *acc, const BOUNDS *b, PAGER *pg)
+{
+    WINDOW  win = {0, 0, 0};
+    NUMVEC  nums = {0};
+    int64_t first, last, top, lo, width;
+    uint64_t all = adb_meta_live(s->db, 0);
+    size_t  scanned = 0, kept = 0;
+    double  per_sec;
+    int     rc;
+
+    if ((rc = walk_span(s, &first, &last)) != 0)
+        return rc == DB_NOTFOUND ? 0 : rc;
+    top = b->date_hi < last + 1 ? b->date_hi : last + 1;
+    lo = b->date_lo > first ? b->date_lo : first;
+    per_sec = (double) (all ? all : 1) / (double) (last - first + 1);
+    width = (int64_t) (2.0 * (double) (pg->offset + pg->limit) * (double) all
+                       / (double) words[0].count / per_sec) + 3600;
+    while (top > lo && !pager_full(pg) && rc == 0) {
+        int64_t bottom = top - lo > width ? top - width : lo;
+
+        if ((rc = walk_window(s, bottom, top, &win)) != 0)
+            break;
+        nums.n = 0;
+        for (size_t j = 0; j < win.n; j++)
+            numvec_add(&nums, win.v[j].num);
+        numvec_sort_unique(&nums);
+        scanned += nums.n;
+        if ((rc = dense_filter(s, q, words, nwords, acc, &nums)) != 0)
+            break;
+        kept += nums.n;
+        for (size_t j = win.n; j-- > 0 && !pager_full(pg) && rc == 0;)
+            if (bsearch(&win.v[j].num, nums.v, nums.n, sizeof(uint64_t), numvec_cmp))
+                rc = pager_offer(pg, win.v[j].num, win.v[j].date);
+        top = bottom;
+        width = width > INT64_MAX / 4 ? width : width * 2;
+    }
+    if (rc == 0 && top <= lo) {
+        pg->res->total = kept;
+    } else if (rc == 0) {
+        size_t  held = bounds_dated(b) ? range_share(s, b) : (size_t) all;
+
+        pg->res->total = scanned ? (size_t) ((double) kept * (double) held / (double) scanned + 0.5)
+            : pg->rank;
+        if (pg->res->total < pg->rank)
+            pg->res->total = pg->rank;
+        pg->res->estimated = 1;
+    }
+    myfree(win.v);
+    myfree(nums.v);
+    return rc;
+}
+
 static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_t offset,
                        size_t limit, int estimate, SEARCH_RESULT *res)
 {
@@ -496,9 +610,16 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
             }
         }
     }
-    /* The rarest word first; every other word filters. */
+    /* The rarest word first; every other word filters.  A page of words
+     * most messages hold walks the dates instead. */
     if (nwords > 0) {
         qsort(words, (size_t) nwords, sizeof(WORD), word_cmp);
+        if (estimate && limit > 0 && !bounds_sized(&b) && dense_shape(q)
+            && dense_pays(q, words, nwords, offset + limit, adb_meta_live(s->db, 0))) {
+            res->hits = mymalloc(limit * sizeof(SEARCH_HIT));
+            rc = dense_walk(s, q, words, nwords, acc, &b, &pg);
+            goto out;
+        }
         if ((rc = postlist_read(s, words[0].key, &cand)) != 0)
             goto out;
         have = 1;
