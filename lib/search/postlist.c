@@ -106,6 +106,45 @@ void numvec_merge(NUMVEC *a, const NUMVEC *b, int keep)
     a->n = o;
 }
 
+void numset_init(NUMSET *ns, const NUMVEC *nv)
+{
+    uint64_t span;
+
+    ns->nv = nv;
+    ns->bits = 0;
+    ns->base = nv->n ? nv->v[0] : 0;
+    if (nv->n == 0)
+        return;
+    span = nv->v[nv->n - 1] - ns->base + 1;
+    if (span / 64 + 1 > nv->n)
+        return;
+    ns->bits = mycalloc(span / 64 + 1, sizeof(uint64_t));
+    for (size_t i = 0; i < nv->n; i++) {
+        uint64_t b = nv->v[i] - ns->base;
+
+        ns->bits[b / 64] |= (uint64_t) 1 << (b % 64);
+    }
+}
+
+int numset_has(const NUMSET *ns, uint64_t x)
+{
+    const NUMVEC *nv = ns->nv;
+    uint64_t b;
+
+    if (nv->n == 0 || x < ns->base || x > nv->v[nv->n - 1])
+        return 0;
+    if (ns->bits == 0)
+        return bsearch(&x, nv->v, nv->n, sizeof(uint64_t), numvec_cmp) != 0;
+    b = x - ns->base;
+    return (ns->bits[b / 64] >> (b % 64)) & 1;
+}
+
+void numset_free(NUMSET *ns)
+{
+    myfree(ns->bits);
+    ns->bits = 0;
+}
+
 /* ---- posting lists ------------------------------------------------------ */
 
 

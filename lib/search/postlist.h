@@ -27,6 +27,19 @@ void numvec_copy(NUMVEC *dst, const NUMVEC *src);
 /* Keep in a the members that are (keep) or are not (!keep) in b. */
 void numvec_merge(NUMVEC *a, const NUMVEC *b, int keep);
 
+/* Membership in a sorted NUMVEC at a bit test, where a bitmap over its
+ * span is no larger than the vector (else a binary search).  The set
+ * reads nv, which must outlive it. */
+typedef struct numset {
+    const NUMVEC *nv;
+    uint64_t base;
+    uint64_t *bits;                 /* NULL: search nv */
+} NUMSET;
+
+void numset_init(NUMSET *ns, const NUMVEC *nv);
+int numset_has(const NUMSET *ns, uint64_t x);
+void numset_free(NUMSET *ns);
+
 typedef struct postlist_ctx {
     ADB    *db;
     void   *bulk;                   /* BULK_BUF bytes */

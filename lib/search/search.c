@@ -175,6 +175,7 @@ typedef struct later {
     PHRASE  p;
     int     neg;                    /* drop the matches rather than keep them */
     NUMVEC  only;                   /* neg: the messages holding all the words */
+    NUMSET  in_only;                /* ... to look up */
 } LATER;
 
 /* Candidates offered newest first; the page takes those that pass. */
@@ -200,7 +201,7 @@ static int pager_offer(PAGER *pg, uint64_t num, int64_t date)
         LATER  *l = &pg->later[i];
         int     match, rc;
 
-        if (l->neg && bsearch(&num, l->only.v, l->only.n, sizeof(uint64_t), numvec_cmp) == 0)
+        if (l->neg && !numset_has(&l->in_only, num))
             continue;
         if ((rc = phrase_test(pg->s, &l->p, num, &match)) != 0)
             return rc;
@@ -411,6 +412,7 @@ static int order_walk(POSTLIST_CTX *s, const NUMVEC *cand, size_t total, int64_t
                       PAGER *pg)
 {
     WINDOW  win = {0, 0, 0};
+    NUMSET  in_cand;
     int64_t first, last, top, width;
     uint64_t all = adb_meta_live(s->db, 0);
     double  need, per_sec;
@@ -419,6 +421,8 @@ static int order_walk(POSTLIST_CTX *s, const NUMVEC *cand, size_t total, int64_t
     pager_total(pg, total);
     if ((rc = walk_span(s, &first, &last)) != 0)
         return rc == DB_NOTFOUND ? 0 : rc;
+    if (cand)
+        numset_init(&in_cand, cand);
     top = hi < last + 1 ? hi : last + 1;
     lo = lo > first ? lo : first;
     need = (double) (pg->limit ? pg->offset + pg->limit : total);
@@ -431,7 +435,7 @@ static int order_walk(POSTLIST_CTX *s, const NUMVEC *cand, size_t total, int64_t
         if ((rc = walk_window(s, bottom, top, &win)) != 0)
             break;
         for (size_t j = win.n; j-- > 0 && pg->seen < total && !pager_full(pg) && rc == 0;) {
-            if (cand && bsearch(&win.v[j].num, cand->v, cand->n, sizeof(uint64_t), numvec_cmp) == 0)
+            if (cand && !numset_has(&in_cand, win.v[j].num))
                 continue;
             rc = pager_offer(pg, win.v[j].num, win.v[j].date);
         }
@@ -440,6 +444,8 @@ static int order_walk(POSTLIST_CTX *s, const NUMVEC *cand, size_t total, int64_t
     }
     if (rc == 0)
         pager_total(pg, total);
+    if (cand)
+        numset_free(&in_cand);
     myfree(win.v);
     return rc;
 }
@@ -719,7 +725,9 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
                 && phrase_init(&later[pg.nlater].p, &q->t[i], ge - i)) {
                 /* Checked later, on the candidates holding every word. */
                 later[pg.nlater].neg = 1;
-                later[pg.nlater++].only = alt;
+                later[pg.nlater].only = alt;
+                numset_init(&later[pg.nlater].in_only, &later[pg.nlater].only);
+                pg.nlater++;
                 memset(&alt, 0, sizeof(alt));
                 continue;
             }
@@ -750,6 +758,7 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
 out:
     for (int i = 0; i < pg.nlater; i++) {
         phrase_free(&later[i].p);
+        numset_free(&later[i].in_only);
         myfree(later[i].only.v);
     }
     myfree(later);

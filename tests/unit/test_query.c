@@ -1,8 +1,11 @@
-/* test_query.c - dates and the query parser, including malformed input. */
+/* test_query.c - dates, the query parser (malformed input included) and
+ * the candidate sets search builds. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
 #include "date.h"
+#include "postlist.h"
 #include "query.h"
 #include "terms.h"
 #include "words.h"
@@ -153,12 +156,47 @@ static void test_errors(void **state)
     }
 }
 
+/* A number set answers as a binary search of its vector would, dense (a
+ * bitmap) or sparse (the search itself), at and beyond both ends. */
+static void test_numset(void **state)
+{
+    for (int sparse = 0; sparse < 2; sparse++) {
+        NUMVEC  nv = {0};
+        NUMSET  ns;
+        uint64_t step = sparse ? 1000003 : 3;
+
+        for (uint64_t x = 70; x < 70 + 500 * step; x += step)
+            numvec_add(&nv, x);
+        numset_init(&ns, &nv);
+        assert_true((ns.bits == 0) == sparse);
+        for (uint64_t x = 0; x < 70 + 501 * step; x += sparse ? step / 7 : 1) {
+            int     want = bsearch(&x, nv.v, nv.n, sizeof(uint64_t), numvec_cmp) != 0;
+
+            if (numset_has(&ns, x) != want)
+                fail_msg("%s set: %llu gives %d", sparse ? "sparse" : "dense",
+                         (unsigned long long) x, !want);
+        }
+        numset_free(&ns);
+        free(nv.v);
+    }
+    {
+        NUMVEC  none = {0};
+        NUMSET  ns;
+
+        numset_init(&ns, &none);
+        assert_false(numset_has(&ns, 0));
+        numset_free(&ns);
+    }
+    (void) state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_numset),
     };
 
     words_init();
