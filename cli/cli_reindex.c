@@ -312,7 +312,8 @@ static int reindex_truncate(REINDEX *r)
 {
     DB     *all[] = {r->db->term, r->db->date, r->db->size, r->db->order, r->db->pos,
                      r->po.extract ? r->db->xtext : 0};
-    int     rc = 0;
+    /* Pairs are lost first: a run cut short leaves phrases on positions. */
+    int     rc = postings_pairs_mark(r->db, 0, 0);
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]) && rc == 0; i++)
         if (all[i])
@@ -424,6 +425,8 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
         reindex_free(b[i]);
         reindex_batch_free(b[i]);
     }
+    if (rc == 0)
+        rc = postings_pairs_mark(r.db, 0, cfg->phrase_pairs);   /* all or none have pairs */
     if (rc != 0)
         goto fail;
     reindex_progress(&r, 1);

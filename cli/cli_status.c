@@ -14,6 +14,7 @@
 #include "date.h"
 #include "fetchstatus.h"
 #include "instance.h"
+#include "postings.h"
 #include "spool.h"
 #include "digest.h"
 #include "seal.h"
@@ -152,6 +153,11 @@ int cli_status(const CONFIG *cfg, int argc, char **argv)
                "(archived as they came)\n",
                (unsigned long long) adb_meta_u64(db, 0, "journal_reports"),
                (unsigned long long) adb_meta_u64(db, 0, "journal_malformed"));
+        printf("phrases:       %s\n", postings_pairs_ready(db, 0) ? "found through word pairs"
+               : !cfg->phrase_pairs ? "found through their words (phrase_pairs = no)"
+               : adb_meta_live(db, 0) == 0 ? "found through word pairs (from the first message)"
+               : "found through their words until mailarc reindex writes the word pairs "
+               "(phrase_pairs = yes)");
         if (adb_meta_u64(db, 0, "extract_failed"))
             printf("documents:     extraction failed for %llu attachment(s); indexed without "
                    "their text (mailarc show names them; mailarc reindex --extract retries)\n",

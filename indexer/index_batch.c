@@ -232,6 +232,8 @@ static int index_txn(const CONFIG *cfg, ADB *db, WORK *w, int n, int *added, int
     else if (rc != 0)
         goto abort;
     count = adb_meta_u64(db, txn, "count");
+    if ((rc = postings_pairs_begin(db, txn, cfg->phrase_pairs)) != 0)
+        goto abort;
     for (int i = 0; i < n; i++) {
         int     is_new = 0;
 

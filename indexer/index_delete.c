@@ -171,6 +171,7 @@ static void check_chunk(const CONFIG *cfg, ADB *db, const RETENTION *ret, const 
 
     /* The attachment text comes from xtext.db, exactly as it was indexed. */
     postings_opts_cfg(&po, cfg, 0);
+    po.pairs = 1;           /* whatever phrase_pairs says now, it may have been on */
     for (int i = 0; i < n; i++) {
         record_init(&v[i].rec);
         if (lookup_record(db, v[i].num, &v[i].rec) < 0) {

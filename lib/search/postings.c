@@ -22,6 +22,7 @@ struct termset {
     VSTR   *fwd;                    /* word positions of the content (fwd.h) */
     VSTR   *xtext;                  /* extraction results (xtext.h) */
     int     xtext_new;              /* made now: postings_put() stores them */
+    int     pairs;                  /* holds word pairs: the subject's go too */
     const POSTINGS_OPTS *opts;      /* while collecting */
 };
 
@@ -85,6 +86,7 @@ void postings_opts_cfg(POSTINGS_OPTS *o, const CONFIG *cfg, int extract)
     attext_opts_cfg(&o->ax, cfg);
     o->extract = extract;
     o->phrase_max_words = (size_t) cfg->phrase_max_words;
+    o->pairs = cfg->phrase_pairs;
 }
 
 void postings_opts_free(POSTINGS_OPTS *o)
@@ -92,11 +94,20 @@ void postings_opts_free(POSTINGS_OPTS *o)
     attext_opts_free(&o->ax);
 }
 
-/* Text of kind: its terms and its section of positions. */
+/* The word order of a text: its section of positions and its pairs, both
+ * for the first phrase_max_words words. */
+static void postings_order(TERMSET *ts, char kind, const char *text, size_t len)
+{
+    fwd_section(ts->fwd, kind, text, len, ts->opts->phrase_max_words);
+    if (ts->opts->pairs)
+        terms_pairs(text, len, ts->opts->phrase_max_words, termset_add, ts);
+}
+
+/* Text of kind: its terms and its word order. */
 static void postings_text(TERMSET *ts, char kind, const char *text, size_t len)
 {
     terms_of_text(kind, text, len, termset_add, ts);
-    fwd_section(ts->fwd, kind, text, len, ts->opts->phrase_max_words);
+    postings_order(ts, kind, text, len);
 }
 
 static void postings_part(const MIME_PART *p, void *ctx)
@@ -107,9 +118,9 @@ static void postings_part(const MIME_PART *p, void *ctx)
 
     terms_of_part(p, termset_add, ts);
     if (p->text && p->text->len)
-        fwd_section(ts->fwd, 'b', p->text->s, p->text->len, ts->opts->phrase_max_words);
+        postings_order(ts, 'b', p->text->s, p->text->len);
     if (*p->filename)
-        fwd_section(ts->fwd, 'n', p->filename, strlen(p->filename), ts->opts->phrase_max_words);
+        postings_order(ts, 'n', p->filename, strlen(p->filename));
     type = attext_type(&ts->opts->ax, p, why, sizeof(why));
     if (type && strcmp(type, "text") == 0) {
         /* Text files are read here, the same way every time. */
@@ -149,6 +160,7 @@ TERMSET *postings_content(const char *msg, size_t len, const POSTINGS_OPTS *o,
     ts->fwd = vstr_alloc(4096);
     ts->xtext = vstr_alloc(64);
     ts->opts = o;
+    ts->pairs = o->pairs;
     mime_walk(msg, len, &o->lim, postings_part, ts, truncated);
     if (o->extract) {
         ts->xtext_new = 1;
@@ -324,11 +336,36 @@ int postings_put(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
     if (ranges && (rc = postings_put_extra(db, txn, num, rec, content)) != 0)
         goto out;
     terms_of_record(rec, termset_add, ts);
+    if (content && content->pairs && rec->subject)
+        terms_pairs(rec->subject, strlen(rec->subject), 0, termset_add, ts);
     termset_finish(ts);
     rc = postings_put_set(db, txn, num, ts, later);
 out:
     termset_free(ts);
     return rc;
+}
+
+#define PAIRS_META "pairs"
+
+int postings_pairs_ready(ADB *db, DB_TXN *txn)
+{
+    return adb_meta_u64(db, txn, PAIRS_META) == 1;
+}
+
+int postings_pairs_mark(ADB *db, DB_TXN *txn, int ready)
+{
+    return adb_meta_put_u64(db, txn, PAIRS_META, ready ? 1 : 0);
+}
+
+int postings_pairs_begin(ADB *db, DB_TXN *txn, int on)
+{
+    int     ready = postings_pairs_ready(db, txn);
+
+    if (!on)
+        return ready ? postings_pairs_mark(db, txn, 0) : 0;
+    if (ready || adb_meta_live(db, txn) != 0)
+        return 0;
+    return postings_pairs_mark(db, txn, 1);
 }
 
 /* Delete the duplicate (key, num) of dbp, if there. */
@@ -391,7 +428,10 @@ int postings_del(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
     }
     if (rc != 0)
         goto out;
+    /* Pairs whether or not phrase_pairs is on now: it may have been. */
     terms_of_record(rec, termset_add, ts);
+    if (rec->subject)
+        terms_pairs(rec->subject, strlen(rec->subject), 0, termset_add, ts);
     termset_finish(ts);
     for (size_t i = 0; i < ts->n && rc == 0; i++) {
         const char *t = ts->arena->s + ts->off[i];

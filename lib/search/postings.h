@@ -25,6 +25,7 @@ typedef struct postings_opts {
     ATTEXT_OPTS ax;
     int     extract;                /* start mailarc-extract; else reuse xtext.db */
     size_t  phrase_max_words;
+    int     pairs;                  /* word pairs too (phrase_pairs) */
 } POSTINGS_OPTS;
 
 void postings_opts_cfg(POSTINGS_OPTS *o, const CONFIG *cfg, int extract);
@@ -61,6 +62,17 @@ int postings_put(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
 POSTINGS_BATCH *postings_batch_create(void);
 int     postings_batch_flush(ADB *db, DB_TXN *txn, POSTINGS_BATCH *b);
 void    postings_batch_free(POSTINGS_BATCH *b);
+
+/* Whether every message of the index has its word pairs (terms.h, p), so
+ * that a phrase can start from them: true of an index that the indexer
+ * started empty or that reindex rebuilt, with phrase_pairs on, and that
+ * has had them written ever since.  postings_pairs_mark() records it, or
+ * its loss (reindex empties the tables first); postings_pairs_begin(), in
+ * each indexer transaction, marks an empty index when on is set (pairs
+ * are written), and the loss when it is not.  0 or a Berkeley DB error. */
+int     postings_pairs_ready(ADB *db, DB_TXN *txn);
+int     postings_pairs_mark(ADB *db, DB_TXN *txn, int ready);
+int     postings_pairs_begin(ADB *db, DB_TXN *txn, int on);
 
 /* The reverse of postings_put() with ranges, for a lawful deletion: every
  * entry of the message (content: its postings_content(), from the blob

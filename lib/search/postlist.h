@@ -43,6 +43,7 @@ void numset_free(NUMSET *ns);
 typedef struct postlist_ctx {
     ADB    *db;
     void   *bulk;                   /* BULK_BUF bytes */
+    int     pairs;                  /* every message has its word pairs (postings.h) */
 } POSTLIST_CTX;
 
 /* Functions return 0 or a Berkeley DB error. */

@@ -16,6 +16,7 @@
 
 #include "mymalloc.h"
 #include "phrase.h"
+#include "postings.h"
 #include "postlist.h"
 #include "record.h"
 #include "search.h"
@@ -115,10 +116,17 @@ static int group_set(POSTLIST_CTX *s, const QUERY *q, int i, int end, NUMVEC *ou
     int     rc = 0;
 
     if (q->t[i].kind == Q_POSTING) {
-        if ((rc = postlist_read(s, q->t[i].key, out)) != 0)
-            return rc;
-        for (int k = i + 1; k < end && rc == 0; k++)
-            rc = postlist_filter(s, q->t[k].key, out, 1);
+        PHRASE_KEYS pk;
+
+        if (phrase_keys(s, &q->t[i], end - i, &pk) > 0) {
+            rc = postlist_read(s, pk.v[0], out);
+            for (int k = 1; k < pk.n && rc == 0; k++)
+                rc = postlist_filter(s, pk.v[k], out, 1);
+        } else if ((rc = postlist_read(s, q->t[i].key, out)) == 0) {
+            for (int k = i + 1; k < end && rc == 0; k++)
+                rc = postlist_filter(s, q->t[k].key, out, 1);
+        }
+        phrase_keys_free(&pk);
         if (rc == 0 && q->t[i].phrase)
             rc = phrase_filter(s, &q->t[i], end - i, out);
         return rc;
@@ -597,14 +605,26 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     int64_t wlo = bounds_none.date_lo, whi = bounds_none.date_hi;   /* dates applied */
     size_t  wcount = 0;                 /* messages in that window, 0: not counted */
     WORD   *words = mycalloc((size_t) q->n + 1, sizeof(WORD));
-    int     nwords = 0;
+    PHRASE_KEYS *pk = mycalloc((size_t) q->n + 1, sizeof(PHRASE_KEYS));
+    int     nwords = 0, npk = 0;
     int     have = 0;
     int     rc = 0;
 
-    /* Plain words of one-group clauses, and the bounds of lone ranges. */
+    /* Plain words of one-group clauses (a phrase's pairs when the index
+     * has them), and the bounds of lone ranges. */
     for (int i = 0; i < q->n; i = clause_end(q, i)) {
         if (q->t[i].neg || group_end(q, i) != clause_end(q, i))
             continue;
+        if (phrase_keys(s, &q->t[i], group_end(q, i) - i, &pk[npk]) > 0) {
+            for (int k = 0; k < pk[npk].n; k++) {
+                words[nwords].key = pk[npk].v[k];
+                if ((rc = postlist_count(s, pk[npk].v[k], &words[nwords].count)) != 0)
+                    goto out;
+                nwords++;
+            }
+            npk++;
+            continue;
+        }
         for (int k = i; k < clause_end(q, i); k++) {
             if (q->t[k].kind == Q_POSTING) {
                 words[nwords].key = q->t[k].key;
@@ -718,9 +738,17 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
         if (ge - i == 1) {
             rc = postlist_filter(s, q->t[i].key, &cand, 0);
         } else {
+            PHRASE_KEYS npk;
+
+            /* The candidates holding the phrase's pairs, or its words. */
             numvec_copy(&alt, &cand);
-            for (int k = i; k < ge && alt.n > 0 && rc == 0; k++)
-                rc = postlist_filter(s, q->t[k].key, &alt, 1);
+            if (phrase_keys(s, &q->t[i], ge - i, &npk) > 0)
+                for (int k = 0; k < npk.n && alt.n > 0 && rc == 0; k++)
+                    rc = postlist_filter(s, npk.v[k], &alt, 1);
+            else
+                for (int k = i; k < ge && alt.n > 0 && rc == 0; k++)
+                    rc = postlist_filter(s, q->t[k].key, &alt, 1);
+            phrase_keys_free(&npk);
             if (rc == 0 && q->t[i].phrase && estimate && alt.n > 0
                 && phrase_init(&later[pg.nlater].p, &q->t[i], ge - i)) {
                 /* Checked later, on the candidates holding every word. */
@@ -763,6 +791,9 @@ out:
     }
     myfree(later);
     myfree(words);
+    for (int i = 0; i < npk; i++)
+        phrase_keys_free(&pk[i]);
+    myfree(pk);
     myfree(cand.v);
     myfree(tmp.v);
     myfree(alt.v);
@@ -772,7 +803,7 @@ out:
 static int search_go(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
                      int estimate, SEARCH_RESULT *res, char *err, size_t errlen)
 {
-    POSTLIST_CTX s = {db, mymalloc(POSTLIST_BULK)};
+    POSTLIST_CTX s = {db, mymalloc(POSTLIST_BULK), postings_pairs_ready(db, 0)};
     int     rc = 0;
 
     /* A reader can be the victim the lock detector picks; it starts over. */
@@ -810,7 +841,7 @@ void search_result_free(SEARCH_RESULT *res)
 
 int search_visible(ADB *db, const ACCESS *acc, uint64_t num)
 {
-    POSTLIST_CTX s = {db, mymalloc(POSTLIST_BULK)};
+    POSTLIST_CTX s = {db, mymalloc(POSTLIST_BULK), 0};
     NUMVEC  cand = {0};
     int     rc = 0;
 

@@ -71,6 +71,42 @@ void terms_of_record(const MSGREC *r, TERMS_FN fn, void *ctx)
     vstr_free(t.key);
 }
 
+struct pctx {
+    VSTR   *prev;                   /* the word before, "" at the start */
+    VSTR   *key;
+    size_t  left;                   /* words still to pair */
+    int     all;
+    TERMS_FN fn;
+    void   *ctx;
+};
+
+static void terms_pair(const char *w, size_t len, void *ctx)
+{
+    struct pctx *p = ctx;
+
+    if (!p->all && p->left == 0)
+        return;
+    p->left--;
+    if (p->prev->len) {
+        vstr_addch(p->prev, ' ');
+        vstr_add(p->prev, w, len);
+        terms_key(TERMS_PAIR, p->prev->s, p->prev->len, p->key);
+        p->fn(p->key->s, p->key->len, p->ctx);
+    }
+    vstr_reset(p->prev);
+    vstr_add(p->prev, w, len);
+}
+
+void terms_pairs(const char *text, size_t len, size_t max_words, TERMS_FN fn, void *ctx)
+{
+    struct pctx p = {vstr_alloc(2 * WORDS_MAX_LEN + 8), vstr_alloc(2 * WORDS_MAX_LEN + 8),
+                     max_words, max_words == 0, fn, ctx};
+
+    words_each(text, len, terms_pair, &p);
+    vstr_free(p.prev);
+    vstr_free(p.key);
+}
+
 static void terms_part(const MIME_PART *p, void *ctx)
 {
     struct tctx *t = ctx;

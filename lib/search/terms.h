@@ -14,6 +14,10 @@
  *      RTF) through mailarc-extract, text files in their charset
  *   a  "a:attachment" when some part is a file: Content-Disposition
  *      attachment, a file name, or a non-text type
+ *   p  two words next to each other, "p:quarterly report", in the subject,
+ *      a text part, a file name or an attachment's text, whichever: the
+ *      candidates of a phrase, which word positions (fwd.h) then confirm
+ *      (only with phrase_pairs; postings.c writes them)
  * Address values expand as addr_terms() says; values longer than
  * TERMS_MAX_VALUE bytes are cut there, on both sides alike.  The indexer writes exactly
  * these; the query side builds its keys with terms_key() so both agree.
@@ -28,6 +32,7 @@
 #include "vstr.h"
 
 #define TERMS_MAX_VALUE 255
+#define TERMS_PAIR 'p'
 
 void terms_key(char kind, const char *value, size_t len, VSTR *out);
 typedef void (*TERMS_FN)(const char *term, size_t len, void *ctx);
@@ -38,6 +43,9 @@ void terms_of_record(const MSGREC *r, TERMS_FN fn, void *ctx);
 /* The terms (b n a) of one part, and those of kind for a text's words. */
 void terms_of_part(const MIME_PART *p, TERMS_FN fn, void *ctx);
 void terms_of_text(char kind, const char *text, size_t len, TERMS_FN fn, void *ctx);
+
+/* The pairs (p) of the first max_words words of a text (0: all). */
+void terms_pairs(const char *text, size_t len, size_t max_words, TERMS_FN fn, void *ctx);
 
 /* The content terms (b n a) of the message bytes; returns mime_walk's
  * part count, *truncated set when a limit cut the walk short. */

@@ -118,6 +118,7 @@ static const struct cfg_key cfg_keys[] = {
     {"extract_timeout", T_DUR, S(extract_timeout), "30s", 1, 3600},
     {"extract_max_memory", T_SIZE, S(extract_max_memory), "1G", 67108864L, 68719476736L},
     {"phrase_max_words", T_LONG, S(phrase_max_words), "20000", 0, 100000000},
+    {"phrase_pairs", T_BOOL, S(phrase_pairs), "no", 0, 1},
     {"mime_max_text", T_SIZE, S(mime_max_text), "4M", 1024, 1073741824L},
     {"mime_max_params", T_LONG, S(mime_max_params), "100", 1, 10000},
     {"mime_max_header", T_SIZE, S(mime_max_header), "64K", 1024, 16777216},

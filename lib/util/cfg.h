@@ -95,6 +95,7 @@ typedef struct config {
     long    extract_timeout;            /* seconds for one attachment */
     long    extract_max_memory;         /* address space of mailarc-extract */
     long    phrase_max_words;           /* positions kept per part; 0 no limit */
+    int     phrase_pairs;               /* index adjacent word pairs (terms.h p) */
     long    mime_max_parts;
     long    mime_max_depth;
     long    mime_max_text;

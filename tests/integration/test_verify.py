@@ -14,6 +14,7 @@ import pytest
 
 import burnlib
 from conftest import BIN, load_corpus, sha256
+from dbsurgery import give_to_user, surgery
 from webpanel import clear_append_only
 
 
@@ -61,25 +62,8 @@ def records(a):
 
 
 def msg_db_surgery(a, change):
-    """db_dump msg.db, change its (key, value) lines, and db_load it back."""
-    db = os.path.join(a.data, "db")
-    out = subprocess.run(["db5.3_dump", "-h", db, "msg.db"], capture_output=True,
-                         check=True).stdout.decode().split("\n")
-    head = out[:out.index("HEADER=END") + 1]
-    body = out[len(head):]
-    pairs = [[k, v] for k, v in zip(body[0::2], body[1::2]) if k.startswith(" ")]
-    pairs = change(pairs)
-    text = "\n".join(head + [x for p in pairs for x in p] + ["DATA=END", ""])
-    os.unlink(os.path.join(db, "msg.db"))
-    subprocess.run(["db5.3_load", "-h", db, "msg.db"], input=text.encode(), check=True)
-    give_to_user(a, db)
-
-
-def give_to_user(a, db):
-    """What root made in db/ becomes the archive user's: mailarc, root's
-    included, opens the environment as that user."""
-    if os.geteuid() == 0:
-        subprocess.run(["chown", "-R", a.settings["user"], db], check=True)
+    """Change msg.db's (key, value) lines."""
+    surgery(a, "msg.db", change)
 
 
 def blob_path(a, mid):
