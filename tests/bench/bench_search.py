@@ -178,23 +178,29 @@ def run_notmuch(eml, work, queries, reps, reuse=None):
     return t, size, lat
 
 
-def run_mailarc(bindir, env, eml, distinct, work, queries, reps, sessions, cache, reuse=None):
+def run_mailarc(bindir, env, eml, distinct, work, queries, reps, sessions, cache, reuse=None,
+                extra=""):
     """reuse: (the work directory of an earlier --keep run over the same
     corpus, its ingest seconds, its reindex seconds or None to run reindex
-    now): that archive is queried, nothing is sent."""
+    now): that archive is queried, nothing is sent.  extra: more
+    mailarc.conf lines (a reused archive gets them too)."""
     if reuse:
         work = reuse[0]
     conf = os.path.join(work, "mailarc.conf")
     data = os.path.join(work, "data")
     if reuse:
         with open(conf) as f:
-            port = int(f.read().split("smtp_listen = 127.0.0.1:")[1].split()[0])
+            text = f.read()
+        port = int(text.split("smtp_listen = 127.0.0.1:")[1].split()[0])
+        if extra and extra not in text:
+            with open(conf, "a") as f:
+                f.write(extra)
     else:
         port = free_port()
         with open(conf, "w") as f:
             f.write(f"data_dir = {data}\nsmtp_listen = 127.0.0.1:{port}\nlog_syslog = no\n"
                     f"smtpd_min_idle = 4\nindexer_sweep_interval = 1\n"
-                    f"db_cache_size = {cache}\n")
+                    f"db_cache_size = {cache}\n{extra}")
             if os.geteuid() == 0:
                 f.write("user = nobody\n")
     log = open(os.path.join(work, "mailarcd.log"), "a")
@@ -282,6 +288,9 @@ def main():
     ap.add_argument("--reindex-seconds", type=float,
                     help="with --mailarc-from: what reindex took, if it is not to run again "
                          "(-1: not timed)")
+    ap.add_argument("--phrase-pairs", action="store_true",
+                    help="index word pairs (phrase_pairs = yes, with db_max_locks raised for "
+                         "reindex's truncate of the larger term.db)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the archive and notmuch database (printed) for later runs")
     a = ap.parse_args()
@@ -296,7 +305,8 @@ def main():
     os.chmod(work, 0o755)
     try:
         print(f"corpus: {a.count} messages ({distinct} distinct), seed {a.seed}; "
-              f"mailarc db_cache_size = {a.cache}")
+              f"mailarc db_cache_size = {a.cache}"
+              + ("; phrase_pairs = yes" if a.phrase_pairs else ""))
         reuse = None
         if a.notmuch_from:
             if a.notmuch_new_seconds is None:
@@ -311,8 +321,9 @@ def main():
             if a.ingest_seconds is None:
                 raise SystemExit("--mailarc-from needs --ingest-seconds")
             mreuse = (a.mailarc_from, a.ingest_seconds, a.reindex_seconds)
+        extra = ("phrase_pairs = yes\ndb_max_locks = 4000000\n" if a.phrase_pairs else "")
         ing, rei, size, logs, lat = run_mailarc(a.bin, env, eml, distinct, work, mq, a.reps,
-                                                a.sessions, a.cache, mreuse)
+                                                a.sessions, a.cache, mreuse, extra)
         earlier = f" (timed by an earlier run, {a.mailarc_from})"
         print(f"mailarc via SMTP:       {ing:.1f} s to searchable = {distinct / ing:.0f} msg/s "
               f"(ratio {nm_t / ing:.2f}x notmuch new)" + (earlier if mreuse else ""))
