@@ -409,52 +409,89 @@ static int walk_span(POSTLIST_CTX *s, int64_t *first, int64_t *last)
     return rc;
 }
 
+/* A walk that keeps, window by window, the messages fn leaves in nums
+ * (their numbers, sorted) instead of looking them up in candidates:
+ * scanned and kept count what it saw. */
+typedef struct walk_filter {
+    int     (*fn)(POSTLIST_CTX *s, NUMVEC *nums, void *ctx);
+    void   *ctx;
+    size_t  expect;                 /* about how many messages it keeps */
+    size_t  scanned, kept;
+    int     done;                   /* the walk reached its oldest date */
+} WALK_FILTER;
+
+/* The window's messages that f keeps, into nums. */
+static int walk_filter(POSTLIST_CTX *s, const WINDOW *win, WALK_FILTER *f, NUMVEC *nums)
+{
+    int     rc;
+
+    nums->n = 0;
+    for (size_t j = 0; j < win->n; j++)
+        numvec_add(nums, win->v[j].num);
+    numvec_sort_unique(nums);
+    f->scanned += nums->n;
+    if ((rc = f->fn(s, nums, f->ctx)) == 0)
+        f->kept += nums->n;
+    return rc;
+}
+
 /*
  * Many candidates (bounds already applied), all with lo <= date < hi:
  * walk date.db newest first from hi until the page is full, a window of
  * dates at a time read forward in bulk (a cursor stepping backwards costs
  * ten times more per entry).  The first window is sized from the density
- * of candidates; each next one doubles.  cand NULL means every message.
+ * of candidates; each next one doubles.  cand NULL means every message,
+ * or those that f (may be NULL) keeps.
  */
 static int order_walk(POSTLIST_CTX *s, const NUMVEC *cand, size_t total, int64_t lo, int64_t hi,
-                      PAGER *pg)
+                      PAGER *pg, WALK_FILTER *f)
 {
     WINDOW  win = {0, 0, 0};
-    NUMSET  in_cand;
+    NUMVEC  nums = {0};
+    NUMSET  in;
     int64_t first, last, top, width;
     uint64_t all = adb_meta_live(s->db, 0);
+    size_t  dense = f ? f->expect : cand ? cand->n : 0;
     double  need, per_sec;
     int     rc;
 
     pager_total(pg, total);
     if ((rc = walk_span(s, &first, &last)) != 0)
         return rc == DB_NOTFOUND ? 0 : rc;
-    if (cand)
-        numset_init(&in_cand, cand);
     top = hi < last + 1 ? hi : last + 1;
     lo = lo > first ? lo : first;
     need = (double) (pg->limit ? pg->offset + pg->limit : total);
     per_sec = (double) (all ? all : 1) / (double) (last - first + 1);
-    width = (int64_t) (2.0 * need * (cand && cand->n ? (double) all / (double) cand->n : 1.0)
-                       / per_sec) + 3600;
+    width = (int64_t) (2.0 * need * (dense ? (double) all / (double) dense : 1.0) / per_sec)
+        + 3600;
+    if (cand)
+        numset_init(&in, cand);
     while (top > lo && pg->seen < total && !pager_full(pg) && rc == 0) {
         int64_t bottom = top - lo > width ? top - width : lo;
 
-        if ((rc = walk_window(s, bottom, top, &win)) != 0)
+        if ((rc = walk_window(s, bottom, top, &win)) != 0
+            || (f && (rc = walk_filter(s, &win, f, &nums)) != 0))
             break;
+        if (f)
+            numset_init(&in, &nums);
         for (size_t j = win.n; j-- > 0 && pg->seen < total && !pager_full(pg) && rc == 0;) {
-            if (cand && !numset_has(&in_cand, win.v[j].num))
+            if ((cand || f) && !numset_has(&in, win.v[j].num))
                 continue;
             rc = pager_offer(pg, win.v[j].num, win.v[j].date);
         }
+        if (f)
+            numset_free(&in);
         top = bottom;
         width = width > INT64_MAX / 4 ? width : width * 2;
     }
-    if (rc == 0)
+    if (f)
+        f->done = top <= lo;
+    else if (rc == 0)
         pager_total(pg, total);
     if (cand)
-        numset_free(&in_cand);
+        numset_free(&in);
     myfree(win.v);
+    myfree(nums.v);
     return rc;
 }
 
@@ -517,82 +554,59 @@ static int dense_pays(const QUERY *q, const WORD *words, int nwords, size_t need
     return (double) need * (double) live / (double) words[0].count * seeks * SEEK_COST < read;
 }
 
+typedef struct dense {
+    const QUERY *q;
+    const WORD *words;
+    int     nwords;
+    const ACCESS *acc;
+} DENSE;
+
 /* Keep the window's messages (sorted numbers) that have every word, the
  * rarest first, and none of the exclusions, and that acc may see. */
-static int dense_filter(POSTLIST_CTX *s, const QUERY *q, const WORD *words, int nwords,
-                        const ACCESS *acc, NUMVEC *nums)
+static int dense_filter(POSTLIST_CTX *s, NUMVEC *nums, void *ctx)
 {
+    const DENSE *d = ctx;
     int     rc = 0;
 
-    for (int i = 0; i < nwords && rc == 0 && nums->n > 0; i++)
-        rc = postlist_filter(s, words[i].key, nums, 1);
-    for (int i = 0; i < q->n && rc == 0 && nums->n > 0; i++)
-        if (q->t[i].neg)
-            rc = postlist_filter(s, q->t[i].key, nums, 0);
-    if (rc == 0 && nums->n > 0 && acc && !access_sees_all(acc))
-        rc = search_access(s, acc, nums);
+    for (int i = 0; i < d->nwords && rc == 0 && nums->n > 0; i++)
+        rc = postlist_filter(s, d->words[i].key, nums, 1);
+    for (int i = 0; i < d->q->n && rc == 0 && nums->n > 0; i++)
+        if (d->q->t[i].neg)
+            rc = postlist_filter(s, d->q->t[i].key, nums, 0);
+    if (rc == 0 && nums->n > 0 && d->acc && !access_sees_all(d->acc))
+        rc = search_access(s, d->acc, nums);
     return rc;
 }
 
 /*
  * Words that most messages hold: rather than read lists of a good part of
- * the archive, walk date.db newest first, a window at a time (as
- * order_walk), and keep the messages of the window that are in the lists,
- * a seek per message and list.  The total is exact when the walk reached
- * the oldest date, else the share kept so far of the messages the dates
- * hold (estimated).
+ * the archive, walk the dates (order_walk) and keep the messages of each
+ * window that are in the lists, a seek per message and list.  The total is
+ * exact when the walk reached the oldest date, else the share kept so far
+ * of the messages the dates hold (estimated).
  */
 static int dense_walk(POSTLIST_CTX *s, const QUERY *q, const WORD *words, int nwords,
                       const ACCESS *acc, const BOUNDS *b, PAGER *pg)
 {
-    WINDOW  win = {0, 0, 0};
-    NUMVEC  nums = {0};
-    int64_t first, last, top, lo, width;
-    uint64_t all = adb_meta_live(s->db, 0);
-    size_t  scanned = 0, kept = 0;
-    double  per_sec;
+    DENSE   d = {q, words, nwords, acc};
+    WALK_FILTER f = {dense_filter, &d, words[0].count, 0, 0, 0};
+    size_t  all = (size_t) adb_meta_live(s->db, 0);
     int     rc;
 
-    if ((rc = walk_span(s, &first, &last)) != 0)
-        return rc == DB_NOTFOUND ? 0 : rc;
-    top = b->date_hi < last + 1 ? b->date_hi : last + 1;
-    lo = b->date_lo > first ? b->date_lo : first;
-    per_sec = (double) (all ? all : 1) / (double) (last - first + 1);
-    width = (int64_t) (2.0 * (double) (pg->offset + pg->limit) * (double) all
-                       / (double) words[0].count / per_sec) + 3600;
-    while (top > lo && !pager_full(pg) && rc == 0) {
-        int64_t bottom = top - lo > width ? top - width : lo;
+    if ((rc = order_walk(s, 0, all, b->date_lo, b->date_hi, pg, &f)) != 0)
+        return rc;
+    if (f.done) {
+        pg->res->total = f.kept;
+    } else {
+        size_t  held = bounds_dated(b) ? range_share(s, b) : all;
 
-        if ((rc = walk_window(s, bottom, top, &win)) != 0)
-            break;
-        nums.n = 0;
-        for (size_t j = 0; j < win.n; j++)
-            numvec_add(&nums, win.v[j].num);
-        numvec_sort_unique(&nums);
-        scanned += nums.n;
-        if ((rc = dense_filter(s, q, words, nwords, acc, &nums)) != 0)
-            break;
-        kept += nums.n;
-        for (size_t j = win.n; j-- > 0 && !pager_full(pg) && rc == 0;)
-            if (bsearch(&win.v[j].num, nums.v, nums.n, sizeof(uint64_t), numvec_cmp))
-                rc = pager_offer(pg, win.v[j].num, win.v[j].date);
-        top = bottom;
-        width = width > INT64_MAX / 4 ? width : width * 2;
-    }
-    if (rc == 0 && top <= lo) {
-        pg->res->total = kept;
-    } else if (rc == 0) {
-        size_t  held = bounds_dated(b) ? range_share(s, b) : (size_t) all;
-
-        pg->res->total = scanned ? (size_t) ((double) kept * (double) held / (double) scanned + 0.5)
-            : pg->rank;
+        pg->res->total = f.scanned ? (size_t) ((double) f.kept * (double) held
+                                               / (double) f.scanned + 0.5) : pg->rank;
         if (pg->res->total < pg->rank)
             pg->res->total = pg->rank;
         pg->res->estimated = 1;
     }
-    myfree(win.v);
-    myfree(nums.v);
-    return rc;
+    return 0;
 }
 
 static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_t offset,
@@ -680,7 +694,7 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
         uint64_t total = adb_meta_live(s->db, 0);
 
         res->hits = mymalloc((limit ? limit : total ? total : 1) * sizeof(SEARCH_HIT));
-        rc = order_walk(s, 0, total, wlo, whi, &pg);
+        rc = order_walk(s, 0, total, wlo, whi, &pg, 0);
         goto out;
     }
     if (!have && bounds_sized(&b) && !bounds_dated(&b)) {
@@ -779,7 +793,7 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
          * sequential steps; a record read is a random access that costs
          * some WALK_COST steps. */
         if (need * (double) total / (double) cand.n < WALK_COST * (double) cand.n)
-            rc = order_walk(s, &cand, cand.n, wlo, whi, &pg);
+            rc = order_walk(s, &cand, cand.n, wlo, whi, &pg, 0);
         else
             rc = order_each(s, &cand, &b, &pg);
     }
