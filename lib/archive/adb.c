@@ -153,8 +153,8 @@ static ADB *adb_open_env(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err
     VSTR   *home = vstr_alloc(256);
     u_int32_t flags = DB_INIT_MPOOL | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_TXN;
     int     rc;
-
     int     shared = mode == ADB_READ_SHARED;
+    int     regions_gone = 0;
 
     if (shared)
         mode = ADB_READ;
@@ -180,8 +180,13 @@ static ADB *adb_open_env(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err
         if ((rc = adb_env_create(db, cfg, shared)) != 0
             || (rc = db->env->open(db->env, home->s, flags | DB_CREATE, 0640)) != 0)
             goto fail;
-    } else if (rc != 0)
+    } else if (rc != 0) {
+        /* __db.001 names regions the kernel no longer has: a reboot, or
+         * ipcrm, after mailarcd stopped without removing them.  Only
+         * recovery can tell what the files then hold. */
+        regions_gone = rc == EINVAL && cfg->db_shared_memory;
         goto fail;
+    }
     if (mode != ADB_READ)
         db->env->log_set_config(db->env, DB_LOG_AUTO_REMOVE, 1);
     /* A reader is not recovery: if a writer died, say the archive needs it. */
@@ -228,7 +233,12 @@ static ADB *adb_open_env(const CONFIG *cfg, ADB_MODE mode, int *dberr, char *err
     vstr_free(home);
     return db;
 fail:
-    snprintf(err, errlen, "%s: %s", home->s, db_strerror(rc));
+    if (regions_gone)
+        snprintf(err, errlen, "%s: cannot join the database's shared memory (%s): if the machine "
+                 "restarted or the segments were removed since mailarcd last ran, starting "
+                 "mailarcd recovers the database", home->s, db_strerror(rc));
+    else
+        snprintf(err, errlen, "%s: %s", home->s, db_strerror(rc));
     *dberr = rc;
 fail_env:
     vstr_free(home);

@@ -87,6 +87,35 @@ def test_stale_sysv_objects_are_removed_after_a_crash(archive):
     assert not os.path.exists(os.path.join(archive.data, "run", "ipc.ids"))
 
 
+def test_regions_lost_while_stopped_are_named_and_recovered(archive):
+    """A master killed with -9 leaves its database regions in shared memory;
+    a reboot (here ipcrm) takes them.  A reader then says why it cannot
+    join and what recovers it, and the next start does."""
+    raw = b"From: x@stark.example\r\nSubject: regions gone\r\n\r\nbody\r\n"
+    with smtplib.SMTP("127.0.0.1", archive.port) as s:
+        s.sendmail("x@stark.example", ["y@wayne.example"], raw)
+    archive.wait_count(1)
+    old_master = archive.proc.pid
+    regions = shm_created_by(old_master, keyed=True)
+    assert len(regions) >= 2
+    archive.kill9()
+    for r in regions:
+        subprocess.run(["ipcrm", "-m", str(r)], check=True)
+    # Marked for removal, a segment lives (key 0, still attachable on Linux)
+    # until the last child detaches.
+    deadline = time.time() + 30
+    while time.time() < deadline and any(ipc_exists("m", r) for r in regions):
+        time.sleep(0.1)
+    assert not any(ipc_exists("m", r) for r in regions)
+    r = archive.cli("search", "regions")
+    assert r.returncode == 3, r
+    assert b"cannot join the database's shared memory" in r.stderr, r.stderr
+    assert b"starting mailarcd recovers the database" in r.stderr, r.stderr
+    archive.start()
+    (hit,) = archive.search("regions")
+    assert archive.cat(hit["id"]) == raw
+
+
 def test_second_master_refuses_to_start(archive):
     r = subprocess.run([os.path.join(BIN, "mailarcd"), "-f", "-c", archive.conf_path],
                        capture_output=True, timeout=30)
