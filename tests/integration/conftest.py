@@ -200,8 +200,16 @@ class Archive:
             if got >= n:
                 return got
             time.sleep(0.2)
+        try:
+            r = subprocess.run([os.path.join(BIN, "mailarc"), "-c", self.conf_path, "status"],
+                               capture_output=True, timeout=20)
+            status = f"exit {r.returncode}:\n{(r.stdout + r.stderr).decode(errors='replace')}"
+        except subprocess.TimeoutExpired:
+            status = "took over 20 s"
         raise AssertionError(f"only {got} of {n} messages searchable ({last.strip()}):\n"
-                             f"{self.log()[-3000:]}")
+                             f"mailarc status {status}\n"
+                             f"spool/new: {self.spool_files('new')}\n"
+                             f"log:\n{self.log()[-12000:]}")
 
     def spool_files(self, sub):
         d = os.path.join(self.data, "spool", sub)
