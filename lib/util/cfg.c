@@ -131,7 +131,7 @@ static const struct cfg_key cfg_keys[] = {
     {"store_compress_level", T_LONG, S(store_compress_level), "3", 1, 19},
     {"ipc_ring_slots", T_LONG, S(ipc_ring_slots), "256", 8, 65536},
     {"ipc_queue_max", T_SIZE, S(ipc_queue_max), "65536", 1024, 16777216},
-    {"db_cache_size", T_SIZE, S(db_cache_size), "67108864", 1048576, 4294967295L},
+    {"db_cache_size", T_SIZE, S(db_cache_size), "67108864", 1048576, 1099511627776L},
     {"db_max_locks", T_LONG, S(db_max_locks), "1000000", 10000, 100000000},
     {"db_failchk_interval", T_LONG, S(db_failchk_interval), "5", 1, 3600},
     {"db_shared_memory", T_BOOL, S(db_shared_memory), "yes", 0, 1},

@@ -40,13 +40,15 @@ static void test_values(void **state)
                            "log_syslog = off\n"
                            "  recipient_limit=7  \n"
                            "capture_silence_alert = 90m\n"
-                           "milter_listen = inet:[::1]:8892\n", &cfg, err), 0);
+                           "milter_listen = inet:[::1]:8892\n"
+                           "db_cache_size = 7G\n", &cfg, err), 0);
     assert_string_equal(cfg.data_dir, "/srv/arc");
     assert_int_equal(cfg.message_size_limit, 10L * 1024 * 1024);
     assert_string_equal(cfg.smtp_listen, "127.0.0.1:2525, [::1]:2525");
     assert_int_equal(cfg.log_syslog, 0);
     assert_int_equal(cfg.recipient_limit, 7);
     assert_int_equal(cfg.capture_silence_alert, 90 * 60);
+    assert_true(cfg.db_cache_size == 7L << 30);
     assert_string_equal(cfg.path, "test.conf");
     cfg_free(&cfg);
 }
