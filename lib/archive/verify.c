@@ -323,24 +323,51 @@ static void walk_record(WALK *w, uint64_t n, const unsigned char *r, size_t len)
     }
 }
 
-/* Every (key, value) of dbp through a bulk cursor. */
-static int verify_each(DB *dbp, int (*fn)(WALK *, const DBT *, const DBT *), WALK *w)
+/*
+ * Every (key, value) of dbp through a bulk cursor, bytes at a time.  With
+ * release the cursor is closed while a chunk's items are checked: they
+ * look other tables up, and a writer may be waiting for the page the
+ * cursor stands on, which with a lookup waiting for that writer would be
+ * a deadlock no detector sees (two lockers of one thread).  The next
+ * chunk then starts after the chunk's last key, which needs unique keys.
+ */
+static int verify_each(DB *dbp, int (*fn)(WALK *, const DBT *, const DBT *), WALK *w,
+                       size_t bytes, int release)
 {
-    DBC    *c;
-    DBT     k = {0}, v = {0}, bulk = {0};
-    void   *buf = mymalloc(BULK);
-    int     rc;
+    DBC    *c = 0;
+    DBT     k = {0}, v = {0}, from = {0}, bulk = {0};
+    void   *buf = mymalloc(bytes);
+    VSTR   *last = vstr_alloc(64);
+    int     started = 0, rc;
 
     bulk.data = buf;
-    bulk.ulen = BULK;
+    bulk.ulen = (u_int32_t) bytes;
     bulk.flags = DB_DBT_USERMEM;
-    if ((rc = dbp->cursor(dbp, 0, &c, 0)) != 0) {
-        myfree(buf);
-        return rc;
-    }
-    while ((rc = c->get(c, &k, &bulk, DB_MULTIPLE_KEY | DB_NEXT)) == 0) {
+    for (;;) {
         void   *p;
 
+        if (c == 0 && (rc = dbp->cursor(dbp, 0, &c, 0)) != 0)
+            break;
+        if (!started) {
+            rc = c->get(c, &from, &bulk, DB_MULTIPLE_KEY | DB_FIRST);
+        } else if (!release) {
+            rc = c->get(c, &from, &bulk, DB_MULTIPLE_KEY | DB_NEXT);
+        } else {
+            /* The least key after the last one (bytewise order): it and
+             * a zero byte. */
+            vstr_addch(last, '\0');
+            memset(&from, 0, sizeof(from));
+            from.data = last->s;
+            from.size = (u_int32_t) last->len;
+            rc = c->get(c, &from, &bulk, DB_MULTIPLE_KEY | DB_SET_RANGE);
+        }
+        started = 1;
+        if (rc != 0)
+            break;
+        if (release) {
+            c->close(c);
+            c = 0;
+        }
         DB_MULTIPLE_INIT(p, &bulk);
         for (;;) {
             DB_MULTIPLE_KEY_NEXT(p, &bulk, k.data, k.size, v.data, v.size);
@@ -348,12 +375,18 @@ static int verify_each(DB *dbp, int (*fn)(WALK *, const DBT *, const DBT *), WAL
                 break;
             if ((rc = fn(w, &k, &v)) != 0)
                 goto out;
+            if (release) {
+                vstr_reset(last);
+                vstr_add(last, k.data, k.size);
+            }
         }
     }
     if (rc == DB_NOTFOUND)
         rc = 0;
 out:
-    c->close(c);
+    if (c)
+        c->close(c);
+    vstr_free(last);
     myfree(buf);
     return rc;
 }
@@ -659,7 +692,7 @@ int verify_archive(const CONFIG *cfg, ADB *db, const VERIFY_OPTS *o, VERIFY_RESU
     tids = mycalloc((size_t) nthreads, sizeof(pthread_t));
     for (int i = 0; i < nthreads; i++)
         pthread_create(&tids[i], 0, verify_worker, &s);
-    rc = verify_each(db->msg, each_record, &w);
+    rc = verify_each(db->msg, each_record, &w, (size_t) cfg->verify_chunk, 1);
     pthread_mutex_lock(&s.lock);
     s.done = 1;
     pthread_cond_broadcast(&s.more);
@@ -673,7 +706,7 @@ int verify_archive(const CONFIG *cfg, ADB *db, const VERIFY_OPTS *o, VERIFY_RESU
         verify_recheck(&w);
         verify_explain(&w);
         verify_head(&w);
-        if ((rc = verify_each(db->id, each_id, &w)) == 0)
+        if ((rc = verify_each(db->id, each_id, &w, BULK, 0)) == 0)
             for (int i = 0; i < 6 && rc == 0; i++) {
                 /* Postings (number in the value), then tables keyed by number. */
                 DB     *dbs[6] = {db->term, db->date, db->size, db->order, db->pos, db->xtext};
@@ -683,7 +716,8 @@ int verify_archive(const CONFIG *cfg, ADB *db, const VERIFY_OPTS *o, VERIFY_RESU
                 w.where = names[i];
                 if (dbs[i])
                     rc = i >= 4 ? verify_keys(dbs[i], each_order, &w)
-                        : verify_each(dbs[i], i == 3 ? each_order : each_posting, &w);
+                        : verify_each(dbs[i], i == 3 ? each_order : each_posting, &w,
+                                      BULK, 0);
             }
         for (size_t i = 0; i < w.ndang; i++) {
             const DANGLING *dang = w.dang;

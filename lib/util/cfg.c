@@ -104,6 +104,7 @@ static const struct cfg_key cfg_keys[] = {
     {"retention_auto_delete", T_BOOL, S(retention_auto_delete), "no", 0, 1},
     {"delete_request_ttl", T_DUR, S(delete_request_ttl), "7d", 3600, 365 * 86400L},
     {"verify_interval", T_DUR, S(verify_interval), "7d", 0, 3650 * 86400L},
+    {"verify_chunk", T_SIZE, S(verify_chunk), "4M", 16384, 268435456L},
     {"seal_key", T_STR, S(seal_key), "", 0, 0},
     {"archive_password", T_STR, S(archive_password), "", 0, 0},
     {"archive_password_min_length", T_LONG, S(archive_password_min_length), "8", 1, 1024},

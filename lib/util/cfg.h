@@ -46,6 +46,7 @@ typedef struct config {
     int     retention_auto_delete;      /* delete expired mail without a request */
     long    delete_request_ttl;         /* seconds a deletion request waits for approval */
     long    verify_interval;            /* seconds between scheduled verifies; 0 off */
+    long    verify_chunk;               /* bytes of records verify reads at a time */
     char   *seal_key;                   /* Ed25519 private key; "": data_dir/seal.key */
     char   *milter_listen;
     long    milter_max_sessions;        /* MTA connections served at once (threads) */

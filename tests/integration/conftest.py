@@ -96,6 +96,8 @@ class Archive:
             "smtpd_min_idle": "2",
             "indexer_sweep_interval": "1",
             "db_cache_size": "8M",
+            # verify reads msg.db in several chunks even in small archives
+            "verify_chunk": "16K",
         }
         if os.geteuid() == 0:
             settings["user"] = "nobody"
