@@ -246,6 +246,41 @@ int postlist_count(POSTLIST_CTX *s, const char *key, size_t *n)
     return rc;
 }
 
+int postlist_seeks(size_t count, size_t n)
+{
+    return count > n * SEEK_RATIO;
+}
+
+int postlist_has(POSTLIST_CTX *s, const char *key, uint64_t num, int *has)
+{
+    char    k[3][TERMS_MAX_VALUE + 8];
+    int     m = post_keys(key, k);
+    int     rc = 0;
+
+    *has = 0;
+    for (int i = 0; i < m && rc == 0 && !*has; i++) {
+        DBC    *cur;
+        DBT     kd = {0}, vd = {0};
+        unsigned char buf[8];
+
+        if ((rc = post_cursor(s, &cur)) != 0)
+            break;
+        adb_num_key(num, buf);
+        kd.data = k[i];
+        kd.size = (u_int32_t) strlen(k[i]);
+        vd.data = buf;
+        vd.size = 8;
+        vd.ulen = 8;
+        vd.flags = DB_DBT_USERMEM;
+        if ((rc = cur->get(cur, &kd, &vd, DB_GET_BOTH)) == 0)
+            *has = 1;
+        else if (rc == DB_NOTFOUND)
+            rc = 0;
+        cur->close(cur);
+    }
+    return rc;
+}
+
 /* Mark the candidates that are in one stored list of count entries. */
 static int post_mark_term(POSTLIST_CTX *s, const char *term, size_t count, const NUMVEC *cand,
                           char *mark, NUMVEC *tmp)
@@ -258,7 +293,7 @@ static int post_mark_term(POSTLIST_CTX *s, const char *term, size_t count, const
 
     if (count == 0 || cand->n == 0)
         return 0;
-    if (count <= cand->n * SEEK_RATIO) {
+    if (!postlist_seeks(count, cand->n)) {
         size_t  j = 0;
 
         tmp->n = 0;

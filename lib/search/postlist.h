@@ -51,6 +51,11 @@ int postlist_read(POSTLIST_CTX *s, const char *key, NUMVEC *out);
 int postlist_count(POSTLIST_CTX *s, const char *key, size_t *n);
 /* Keep the candidates that are (keep) or are not (!keep) in key's list. */
 int postlist_filter(POSTLIST_CTX *s, const char *key, NUMVEC *cand, int keep);
+/* Is num in key's list(s)?  *has 1 or 0. */
+int postlist_has(POSTLIST_CTX *s, const char *key, uint64_t num, int *has);
+/* Would filtering n candidates by a list of count entries seek each one
+ * (the list being much longer) rather than read the list? */
+int postlist_seeks(size_t count, size_t n);
 /* The same for stored terms: in (keep) or in none of (!keep) the n lists. */
 int postlist_filter_terms(POSTLIST_CTX *s, const char *const *terms, int n, NUMVEC *cand,
                           int keep);

@@ -363,7 +363,17 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
         if (!q->t[i].neg || q->t[i].kind != Q_POSTING)
             continue;
         if (ge - i == 1) {
-            rc = postlist_filter(s, q->t[i].key, &cand, 0);
+            size_t  count = 0;
+
+            /* A list much longer than the candidates is sought message by
+             * message; a page seeks only the candidates it reaches. */
+            if (estimate && (rc = postlist_count(s, q->t[i].key, &count)) == 0
+                && postlist_seeks(count, cand.n)) {
+                later[pg.nlater++].exclude = q->t[i].key;
+                continue;
+            }
+            if (rc == 0)
+                rc = postlist_filter(s, q->t[i].key, &cand, 0);
         } else {
             PHRASE_KEYS npk;
 

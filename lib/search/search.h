@@ -36,8 +36,9 @@ int search_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t
                SEARCH_RESULT *res, char *err, size_t errlen);
 
 /* The same page for a reader, who needs the page exact and the total only
- * roughly: phrases are checked only on the candidates the page reaches,
- * newest first, and when it fills before all were checked, the total is
+ * roughly: phrases, and excluded words with lists much longer than the
+ * candidates, are checked only on the candidates the page reaches, newest
+ * first, and when it fills before all were checked, the total is
  * the hits found plus the unchecked candidates at the rate seen, and
  * res->estimated is set.  Words that most messages hold are not read in
  * full: the newest messages are looked up in their lists until the page

@@ -83,6 +83,13 @@ static int pager_offer(PAGER *pg, uint64_t num, int64_t date)
         LATER  *l = &pg->later[i];
         int     match, rc;
 
+        if (l->exclude) {
+            if ((rc = postlist_has(pg->s, l->exclude, num, &match)) != 0)
+                return rc;
+            if (match)
+                return 0;
+            continue;
+        }
         if (l->neg && !numset_has(&l->in_only, num))
             continue;
         if ((rc = phrase_test(pg->s, &l->p, num, &match)) != 0)

@@ -6,8 +6,8 @@
  * to check and sorts (few candidates).  order_walk walks date.db from the
  * newest end until the page is full (many candidates), or keeps what a
  * filter leaves of each window of dates (words most messages hold).
- * Phrases still to be checked (LATER) are tested only on the candidates
- * the page reaches, which makes its total an estimate.  For lib/search
+ * Phrases and exclusions still to be checked (LATER) are tested only on
+ * the candidates the page reaches, which makes its total an estimate.  For lib/search
  * only.
  */
 #ifndef MAILARC_SEARCH_ORDER_H
@@ -35,12 +35,14 @@ int     range_sizes(POSTLIST_CTX *s, const BOUNDS *b, NUMVEC *out);
 /* About how many messages the date bounds hold. */
 size_t  range_share(POSTLIST_CTX *s, const BOUNDS *b);
 
-/* A phrase checked only on the candidates a page reaches. */
+/* A phrase, or a word to exclude, checked only on the candidates a page
+ * reaches. */
 typedef struct later {
     PHRASE  p;
     int     neg;                    /* drop the matches rather than keep them */
     NUMVEC  only;                   /* neg: the messages holding all the words */
     NUMSET  in_only;                /* ... to look up */
+    const char *exclude;            /* else: drop the messages in this word's list */
 } LATER;
 
 /* Candidates offered newest first; the page takes those that pass. */

@@ -184,6 +184,33 @@ def test_small_pages_of_words_most_messages_hold(loaded):
                 assert page == full[off:off + lim], (login, q, off, lim)
 
 
+def test_small_pages_check_long_exclusions_as_they_come(loaded):
+    """An excluded word that many more messages hold than the rest of the
+    query finds is looked up only for the candidates a page reaches: every
+    page must still be exactly its slice of the whole newest-first list."""
+    a, msgs, _, _ = loaded
+    cases = []
+    for inc in (["subject:invoice"], ["subject:audit"], ["from:acme0.example"],
+                ["filename:pdf"], ["subject:invoice", "after:2025-03-01"]):
+        for exc in ("the", "budget", "body:merger", "has:attachment"):
+            q = inc + ["-" + exc]
+            if (len(expect.expected(msgs, [exc])) > 8 * len(expect.expected(msgs, inc))
+                    and len(expect.expected(msgs, q)) >= 3):
+                cases.append(q)
+    assert len(cases) >= 4, cases
+    for login in (None, "owner"):
+        for q in cases:
+            full = [h["id"] for h in visible(a, login, q)]
+            if login is None:
+                assert set(full) == expect.expected(msgs, q), q
+            for off, lim in ((0, 1), (1, 1), (2, 2), (len(full) - 2, 5)):
+                off = max(off, 0)
+                args = ["search", "--json", "--limit", str(lim), "--offset", str(off)]
+                r = a.cli(*args + (["--as", login] if login else []) + ["--"] + q)
+                page = [json.loads(line)["id"] for line in r.stdout.decode().splitlines()]
+                assert page == full[off:off + lim], (login, q, off, lim)
+
+
 def test_bad_queries_change_nothing(loaded):
     a, msgs, _, _ = loaded
     for q, msg in ((["has:pdf"], b'"has:pdf"'), (["frm:x"], b'"frm"'),
