@@ -222,6 +222,32 @@ static int dense_walk(POSTLIST_CTX *s, const QUERY *q, const WORD *words, int nw
     return 0;
 }
 
+/*
+ * A page of many candidates whose dates are still to be checked: walk
+ * those dates newest first rather than read every candidate's date.  When
+ * the page fills first, the total is the candidates times the share of
+ * messages the dates hold, at the rate the page's own checks passed
+ * (estimated); else every candidate in the dates was offered.
+ */
+static int dated_walk(POSTLIST_CTX *s, const NUMVEC *cand, const BOUNDS *b, PAGER *pg)
+{
+    uint64_t live = adb_meta_live(s->db, 0);
+    double  in;
+    int     rc;
+
+    if ((rc = order_walk(s, cand, cand->n, b->date_lo, b->date_hi, pg, 0)) != 0)
+        return rc;
+    pg->res->estimated = 0;
+    pg->res->total = pg->rank;
+    if (!pager_full(pg) || pg->seen == 0)
+        return 0;
+    in = live ? (double) cand->n * (double) range_share(s, b) / (double) live : 0;
+    if (in * (double) pg->rank / (double) pg->seen > (double) pg->rank)
+        pg->res->total = (size_t) (in * (double) pg->rank / (double) pg->seen + 0.5);
+    pg->res->estimated = 1;
+    return 0;
+}
+
 static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_t offset,
                        size_t limit, int estimate, SEARCH_RESULT *res)
 {
@@ -406,7 +432,11 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     /* The page, newest first. */
     res->hits = mymalloc(((limit && limit < cand.n) ? limit : cand.n ? cand.n : 1)
                          * sizeof(SEARCH_HIT));
-    if (bounds_dated(&b) || bounds_sized(&b) || cand.n == 0) {
+    if (estimate && bounds_dated(&b) && !bounds_sized(&b) && cand.n > 0
+        && (double) (offset + limit) * (double) adb_meta_live(s->db, 0) / (double) cand.n
+        < WALK_COST * (double) cand.n) {
+        rc = dated_walk(s, &cand, &b, &pg);
+    } else if (bounds_dated(&b) || bounds_sized(&b) || cand.n == 0) {
         rc = order_each(s, &cand, &b, &pg);
     } else {
         uint64_t total = wcount ? wcount : adb_meta_live(s->db, 0);

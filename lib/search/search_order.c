@@ -71,7 +71,7 @@ static void page_add(SEARCH_RESULT *res, uint64_t num, int64_t date)
     res->n++;
 }
 
-static int pager_full(const PAGER *pg)
+int pager_full(const PAGER *pg)
 {
     return pg->limit && pg->rank >= pg->offset + pg->limit;
 }

@@ -56,6 +56,9 @@ typedef struct pager {
     size_t  seen;                   /* candidates offered */
 } PAGER;
 
+/* The page has all its hits. */
+int     pager_full(const PAGER *pg);
+
 /* Order cand, keep those within b, and offer them to the page; the total
  * is the number within b (or, with phrases LATER, estimated).  0 or a
  * Berkeley DB error; pg->res->hits has room for the page. */

@@ -211,6 +211,29 @@ def test_small_pages_check_long_exclusions_as_they_come(loaded):
                 assert page == full[off:off + lim], (login, q, off, lim)
 
 
+def test_small_pages_walk_the_dates_they_still_check(loaded):
+    """A page whose candidates still have dates to check walks those dates
+    newest first instead of reading each candidate's date: every page must
+    be exactly its slice, at both ends of the range."""
+    a, msgs, _, _ = loaded
+    cases = [["budget", "after:2025-02-01"], ["subject:invoice", "before:2025-07-01"],
+             ["from:acme0.example", "after:2025-03-01", "before:2025-11-01"],
+             ["has:attachment", "-budget", "after:2025-04-01"],
+             ['"quarterly report"', "before:2025-09-01"], ["budget", "on:2025-03-15"]]
+    for login in (None, "owner"):
+        for q in cases:
+            full = [h["id"] for h in visible(a, login, q)]
+            if login is None:
+                assert set(full) == expect.expected(msgs, q), q
+                assert len(full) >= 1, q
+            for off, lim in ((0, 1), (1, 2), (5, 5), (len(full) - 2, 5), (len(full), 3)):
+                off = max(off, 0)
+                args = ["search", "--json", "--limit", str(lim), "--offset", str(off)]
+                r = a.cli(*args + (["--as", login] if login else []) + ["--"] + q)
+                page = [json.loads(line)["id"] for line in r.stdout.decode().splitlines()]
+                assert page == full[off:off + lim], (login, q, off, lim)
+
+
 def test_bad_queries_change_nothing(loaded):
     a, msgs, _, _ = loaded
     for q, msg in ((["has:pdf"], b'"has:pdf"'), (["frm:x"], b'"frm"'),
