@@ -40,9 +40,12 @@ int search_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t
  * candidates, are checked only on the candidates the page reaches, newest
  * first, and when it fills before all were checked, the total is
  * the hits found plus the unchecked candidates at the rate seen, and
- * res->estimated is set.  Words that most messages hold are not read in
- * full: the newest messages are looked up in their lists until the page
- * fills, and the total is the share found among those (estimated too).
+ * res->estimated is set.  Many candidates with a date range still to
+ * check are ordered by walking the range (the total is their number times
+ * the range's share of the archive, estimated).  Words that most messages
+ * hold are not read in full: the newest messages are looked up in their
+ * lists until the page fills, and the total is the share found among
+ * those (estimated too).
  * Counts (search_run, search_count) stay exact. */
 int search_page_run(ADB *db, const QUERY *q, const ACCESS *acc, size_t offset, size_t limit,
                     SEARCH_RESULT *res, char *err, size_t errlen);
