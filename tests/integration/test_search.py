@@ -163,6 +163,16 @@ def test_paging_and_count(loaded):
     assert r.returncode == 0 and r.stdout == b""
 
 
+def assert_pages(a, login, q, full, pages):
+    """Each (offset, limit) page of q is exactly its slice of full."""
+    for off, lim in pages:
+        off = max(off, 0)
+        args = ["search", "--json", "--limit", str(lim), "--offset", str(off)]
+        r = a.cli(*args + (["--as", login] if login else []) + ["--"] + q)
+        page = [json.loads(line)["id"] for line in r.stdout.decode().splitlines()]
+        assert page == full[off:off + lim], (login, q, off, lim)
+
+
 def test_small_pages_of_words_most_messages_hold(loaded):
     """A page of a word nearly every message holds walks the dates and
     seeks each message in the lists instead of reading them: every page
@@ -176,12 +186,7 @@ def test_small_pages_of_words_most_messages_hold(loaded):
             assert full, (login, q)
             if login is None:
                 assert set(full) == expect.expected(msgs, q), q
-            for off, lim in ((0, 1), (1, 1), (3, 2), (7, 5), (len(full) - 2, 5)):
-                off = max(off, 0)
-                args = ["search", "--json", "--limit", str(lim), "--offset", str(off)]
-                r = a.cli(*args + (["--as", login] if login else []) + ["--"] + q)
-                page = [json.loads(line)["id"] for line in r.stdout.decode().splitlines()]
-                assert page == full[off:off + lim], (login, q, off, lim)
+            assert_pages(a, login, q, full, ((0, 1), (1, 1), (3, 2), (7, 5), (len(full) - 2, 5)))
 
 
 def test_small_pages_check_long_exclusions_as_they_come(loaded):
@@ -203,12 +208,7 @@ def test_small_pages_check_long_exclusions_as_they_come(loaded):
             full = [h["id"] for h in visible(a, login, q)]
             if login is None:
                 assert set(full) == expect.expected(msgs, q), q
-            for off, lim in ((0, 1), (1, 1), (2, 2), (len(full) - 2, 5)):
-                off = max(off, 0)
-                args = ["search", "--json", "--limit", str(lim), "--offset", str(off)]
-                r = a.cli(*args + (["--as", login] if login else []) + ["--"] + q)
-                page = [json.loads(line)["id"] for line in r.stdout.decode().splitlines()]
-                assert page == full[off:off + lim], (login, q, off, lim)
+            assert_pages(a, login, q, full, ((0, 1), (1, 1), (2, 2), (len(full) - 2, 5)))
 
 
 def test_small_pages_walk_the_dates_they_still_check(loaded):
@@ -226,12 +226,8 @@ def test_small_pages_walk_the_dates_they_still_check(loaded):
             if login is None:
                 assert set(full) == expect.expected(msgs, q), q
                 assert len(full) >= 1, q
-            for off, lim in ((0, 1), (1, 2), (5, 5), (len(full) - 2, 5), (len(full), 3)):
-                off = max(off, 0)
-                args = ["search", "--json", "--limit", str(lim), "--offset", str(off)]
-                r = a.cli(*args + (["--as", login] if login else []) + ["--"] + q)
-                page = [json.loads(line)["id"] for line in r.stdout.decode().splitlines()]
-                assert page == full[off:off + lim], (login, q, off, lim)
+            assert_pages(a, login, q, full,
+                         ((0, 1), (1, 2), (5, 5), (len(full) - 2, 5), (len(full), 3)))
 
 
 def test_bad_queries_change_nothing(loaded):
