@@ -255,28 +255,23 @@ int postlist_has(POSTLIST_CTX *s, const char *key, uint64_t num, int *has)
 {
     char    k[3][TERMS_MAX_VALUE + 8];
     int     m = post_keys(key, k);
+    unsigned char buf[8];
     int     rc = 0;
 
     *has = 0;
+    adb_num_key(num, buf);
     for (int i = 0; i < m && rc == 0 && !*has; i++) {
-        DBC    *cur;
         DBT     kd = {0}, vd = {0};
-        unsigned char buf[8];
 
-        if ((rc = post_cursor(s, &cur)) != 0)
-            break;
-        adb_num_key(num, buf);
         kd.data = k[i];
         kd.size = (u_int32_t) strlen(k[i]);
         vd.data = buf;
-        vd.size = 8;
-        vd.ulen = 8;
+        vd.size = vd.ulen = 8;
         vd.flags = DB_DBT_USERMEM;
-        if ((rc = cur->get(cur, &kd, &vd, DB_GET_BOTH)) == 0)
-            *has = 1;
-        else if (rc == DB_NOTFOUND)
+        rc = s->db->term->get(s->db->term, 0, &kd, &vd, DB_GET_BOTH | DB_READ_COMMITTED);
+        *has = rc == 0;
+        if (rc == DB_NOTFOUND)
             rc = 0;
-        cur->close(cur);
     }
     return rc;
 }

@@ -222,6 +222,15 @@ static int dense_walk(POSTLIST_CTX *s, const QUERY *q, const WORD *words, int nw
     return 0;
 }
 
+/* A walk of a date window holding total messages reaches need of n
+ * candidates in about need * total / n sequential steps; reading each
+ * candidate's date instead is a random access that costs some WALK_COST
+ * steps. */
+static int walk_pays(double need, uint64_t total, size_t n)
+{
+    return need * (double) total / (double) n < WALK_COST * (double) n;
+}
+
 /*
  * A page of many candidates whose dates are still to be checked: walk
  * those dates newest first rather than read every candidate's date.  When
@@ -229,9 +238,9 @@ static int dense_walk(POSTLIST_CTX *s, const QUERY *q, const WORD *words, int nw
  * messages the dates hold, at the rate the page's own checks passed
  * (estimated); else every candidate in the dates was offered.
  */
-static int dated_walk(POSTLIST_CTX *s, const NUMVEC *cand, const BOUNDS *b, PAGER *pg)
+static int dated_walk(POSTLIST_CTX *s, const NUMVEC *cand, const BOUNDS *b, uint64_t live,
+                      PAGER *pg)
 {
-    uint64_t live = adb_meta_live(s->db, 0);
     double  in;
     int     rc;
 
@@ -259,6 +268,8 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     size_t  wcount = 0;                 /* messages in that window, 0: not counted */
     WORD   *words = mycalloc((size_t) q->n + 1, sizeof(WORD));
     PHRASE_KEYS *pk = mycalloc((size_t) q->n + 1, sizeof(PHRASE_KEYS));
+    uint64_t live = adb_meta_live(s->db, 0);
+    double  need;
     int     nwords = 0, npk = 0;
     int     have = 0;
     int     rc = 0;
@@ -294,7 +305,7 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     if (nwords > 0) {
         qsort(words, (size_t) nwords, sizeof(WORD), word_cmp);
         if (estimate && limit > 0 && !bounds_sized(&b) && dense_shape(q)
-            && dense_pays(q, words, nwords, offset + limit, adb_meta_live(s->db, 0))) {
+            && dense_pays(q, words, nwords, offset + limit, live)) {
             res->hits = mymalloc(limit * sizeof(SEARCH_HIT));
             rc = dense_walk(s, q, words, nwords, acc, &b, &pg);
             goto out;
@@ -330,10 +341,8 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     }
     /* Nothing but ranges: start from one of them. */
     if (!have && q->n == 0 && !(acc && !access_sees_all(acc))) {
-        uint64_t total = adb_meta_live(s->db, 0);
-
-        res->hits = mymalloc((limit ? limit : total ? total : 1) * sizeof(SEARCH_HIT));
-        rc = order_walk(s, 0, total, wlo, whi, &pg, 0);
+        res->hits = mymalloc((limit ? limit : live ? live : 1) * sizeof(SEARCH_HIT));
+        rc = order_walk(s, 0, live, wlo, whi, &pg, 0);
         goto out;
     }
     if (!have && bounds_sized(&b) && !bounds_dated(&b)) {
@@ -432,24 +441,15 @@ static int search_once(POSTLIST_CTX *s, const QUERY *q, const ACCESS *acc, size_
     /* The page, newest first. */
     res->hits = mymalloc(((limit && limit < cand.n) ? limit : cand.n ? cand.n : 1)
                          * sizeof(SEARCH_HIT));
-    if (estimate && bounds_dated(&b) && !bounds_sized(&b) && cand.n > 0
-        && (double) (offset + limit) * (double) adb_meta_live(s->db, 0) / (double) cand.n
-        < WALK_COST * (double) cand.n) {
-        rc = dated_walk(s, &cand, &b, &pg);
-    } else if (bounds_dated(&b) || bounds_sized(&b) || cand.n == 0) {
+    need = (double) (limit ? offset + limit : cand.n);
+    if (bounds_sized(&b) || cand.n == 0)
         rc = order_each(s, &cand, &b, &pg);
-    } else {
-        uint64_t total = wcount ? wcount : adb_meta_live(s->db, 0);
-        double  need = (double) (limit ? offset + limit : cand.n);
-
-        /* A walk of the date window takes about need * total / cand.n
-         * sequential steps; a record read is a random access that costs
-         * some WALK_COST steps. */
-        if (need * (double) total / (double) cand.n < WALK_COST * (double) cand.n)
-            rc = order_walk(s, &cand, cand.n, wlo, whi, &pg, 0);
-        else
-            rc = order_each(s, &cand, &b, &pg);
-    }
+    else if (!bounds_dated(&b) && walk_pays(need, wcount ? wcount : live, cand.n))
+        rc = order_walk(s, &cand, cand.n, wlo, whi, &pg, 0);
+    else if (bounds_dated(&b) && estimate && walk_pays(need, live, cand.n))
+        rc = dated_walk(s, &cand, &b, live, &pg);
+    else
+        rc = order_each(s, &cand, &b, &pg);
 out:
     for (int i = 0; i < pg.nlater; i++) {
         phrase_free(&later[i].p);
