@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "adb.h"
+#include "postblock.h"
 #include "adb_shm.h"
 #include "msg.h"
 #include "mymalloc.h"
@@ -81,6 +82,12 @@ static int adb_open_one(ADB *db, DB **dbp, const char *file, int dup, char *err,
     if (strcmp(file, "blob.db") == 0)
         (*dbp)->set_pagesize(*dbp, 16384);
     if (dup && (rc = (*dbp)->set_flags(*dbp, DB_DUP | DB_DUPSORT)) != 0) {
+        snprintf(err, errlen, "%s: %s", file, db_strerror(rc));
+        return rc;
+    }
+    /* Posting blocks keep their place as they grow (postblock.h). */
+    if (strcmp(file, "term.db") == 0
+        && (rc = (*dbp)->set_dup_compare(*dbp, postblock_cmp)) != 0) {
         snprintf(err, errlen, "%s: %s", file, db_strerror(rc));
         return rc;
     }

@@ -5,7 +5,8 @@
  *   msg.db    num(8)          -> record (record.h)
  *   id.db     sha256(32)      -> num(8)
  *   qid.db    queue id        -> num(8)      envelopes already merged
- *   term.db   "k:value"       -> num(8)      DB_DUPSORT posting lists
+ *   term.db   "k:value"       -> nums        DB_DUPSORT posting lists, in
+ *                                            blocks of numbers (postblock.h)
  *   date.db   date(8, biased) -> num(8)      DB_DUPSORT
  *   size.db   size(8)         -> num(8)      DB_DUPSORT
  *   order.db  num(8)          -> date(8) size(8)   what ordering and range

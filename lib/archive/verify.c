@@ -13,6 +13,7 @@
 
 #include "digest.h"
 #include "mymalloc.h"
+#include "postblock.h"
 #include "record.h"
 #include "store.h"
 #include "vstr.h"
@@ -448,17 +449,20 @@ static void dangling_add(WALK *w, uint64_t num)
     w->dang[w->ndang++].where = dang_where;
 }
 
+/* A posting list's block (postblock.h), or a date or size entry: one number. */
 static int each_posting(WALK *w, const DBT *k, const DBT *v)
 {
-    uint64_t n;
+    uint64_t nums[POSTBLOCK_ROOM];
+    size_t  n;
 
     (void) k;
-    if (v->size != 8)
+    if (v->size < 8 || v->size > POSTBLOCK_ROOM)
         return 0;
-    n = adb_key_num(v->data);
+    n = postblock_decode(v->data, v->size, nums, 0);
     /* Past max: mail committed during the walk. */
-    if (n <= w->max && !bit_get(w->live, n, w->max) && w->ndang < 10000)
-        dangling_add(w, n);
+    for (size_t i = 0; i < n; i++)
+        if (nums[i] <= w->max && !bit_get(w->live, nums[i], w->max) && w->ndang < 10000)
+            dangling_add(w, nums[i]);
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "fwd.h"
 #include "msg.h"
 #include "mymalloc.h"
+#include "postblock.h"
 #include "postings.h"
 #include "terms.h"
 #include "vstr.h"
@@ -247,17 +248,36 @@ static int batch_cmp(const void *a, const void *b, void *arena)
     return c ? c : memcmp(x + strlen(x) + 1, y + strlen(y) + 1, 8);
 }
 
+/* The cursor of a transaction's term.db writes, closed by the caller. */
+static int term_cursor(ADB *db, DB_TXN *txn, DBC **c)
+{
+    return db->term->cursor(db->term, txn, c, 0);
+}
+
 int postings_batch_flush(ADB *db, DB_TXN *txn, POSTINGS_BATCH *b)
 {
-    int     rc = 0;
+    DBC    *c;
+    uint64_t *nums;
+    int     rc;
 
+    if (b->n == 0)
+        return 0;
+    if ((rc = term_cursor(db, txn, &c)) != 0)
+        return rc;
     qsort_r(b->off, b->n, sizeof(size_t), batch_cmp, b->arena->s);
-    for (size_t i = 0; i < b->n && rc == 0; i++) {
+    nums = mymalloc(b->n * sizeof(uint64_t));
+    /* A term's numbers of the whole batch go to its list at once. */
+    for (size_t i = 0, k; i < b->n && rc == 0; i = k) {
         const char *t = b->arena->s + b->off[i];
-        size_t  len = strlen(t);
+        size_t  len = strlen(t), n = 0;
 
-        rc = adb_put(db->term, txn, t, len, t + len + 1, 8, DB_NODUPDATA);
+        for (k = i; k < b->n && strcmp(b->arena->s + b->off[k], t) == 0; k++)
+            if (n == 0 || adb_key_num(b->arena->s + b->off[k] + len + 1) != nums[n - 1])
+                nums[n++] = adb_key_num(b->arena->s + b->off[k] + len + 1);
+        rc = postblock_add(c, t, len, nums, n);
     }
+    myfree(nums);
+    c->close(c);
     b->n = 0;
     vstr_reset(b->arena);
     return rc;
@@ -266,16 +286,22 @@ int postings_batch_flush(ADB *db, DB_TXN *txn, POSTINGS_BATCH *b)
 static int postings_put_set(ADB *db, DB_TXN *txn, const unsigned char num[8], const TERMSET *ts,
                             POSTINGS_BATCH *later)
 {
+    uint64_t n = adb_key_num(num);
+    DBC    *c = 0;
     int     rc = 0;
 
+    if (later == 0 && ts->n > 0 && (rc = term_cursor(db, txn, &c)) != 0)
+        return rc;
     for (size_t i = 0; i < ts->n && rc == 0; i++) {
         const char *t = ts->arena->s + ts->off[i];
 
         if (later)
             postings_batch_add(later, t, num);
         else
-            rc = adb_put(db->term, txn, t, strlen(t), num, 8, DB_NODUPDATA);
+            rc = postblock_add(c, t, strlen(t), &n, 1);
     }
+    if (c)
+        c->close(c);
     return rc;
 }
 
@@ -390,6 +416,25 @@ static int postings_del_one(DB *dbp, DB_TXN *txn, const void *k, size_t klen,
     return rc;
 }
 
+/* Take num out of the lists of the terms of ts (may be NULL). */
+static int postings_del_terms(ADB *db, DB_TXN *txn, uint64_t num, const TERMSET *ts)
+{
+    DBC    *c;
+    int     rc;
+
+    if (ts == 0 || ts->n == 0)
+        return 0;
+    if ((rc = term_cursor(db, txn, &c)) != 0)
+        return rc;
+    for (size_t i = 0; i < ts->n && rc == 0; i++) {
+        const char *t = ts->arena->s + ts->off[i];
+
+        rc = postblock_del(c, t, strlen(t), num);
+    }
+    c->close(c);
+    return rc;
+}
+
 int postings_del(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC *rec,
                  const TERMSET *content)
 {
@@ -421,23 +466,14 @@ int postings_del(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
         if ((rc = adb_meta_put_u64(db, txn, "extract_failed", f > n ? f - n : 0)) != 0)
             goto out;
     }
-    for (size_t i = 0; content && i < content->n && rc == 0; i++) {
-        const char *t = content->arena->s + content->off[i];
-
-        rc = postings_del_one(db->term, txn, t, strlen(t), num);
-    }
-    if (rc != 0)
+    if ((rc = postings_del_terms(db, txn, adb_key_num(num), content)) != 0)
         goto out;
     /* Pairs whether or not phrase_pairs is on now: it may have been. */
     terms_of_record(rec, termset_add, ts);
     if (rec->subject)
         terms_pairs(rec->subject, strlen(rec->subject), 0, termset_add, ts);
     termset_finish(ts);
-    for (size_t i = 0; i < ts->n && rc == 0; i++) {
-        const char *t = ts->arena->s + ts->off[i];
-
-        rc = postings_del_one(db->term, txn, t, strlen(t), num);
-    }
+    rc = postings_del_terms(db, txn, adb_key_num(num), ts);
 out:
     termset_free(ts);
     return rc;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mymalloc.h"
+#include "postblock.h"
 #include "postlist.h"
 #include "query.h"
 #include "record.h"
@@ -167,8 +168,9 @@ static int post_cursor(POSTLIST_CTX *s, DBC **cur)
     return s->db->term->cursor(s->db->term, 0, cur, DB_READ_COMMITTED);
 }
 
-/* Append one stored list (ascending) to out, in bulk. */
-static int post_read1(POSTLIST_CTX *s, const char *term, NUMVEC *out)
+/* Call fn with each block of one stored list, in order, read in bulk. */
+static int post_blocks(POSTLIST_CTX *s, const char *term,
+                       void (*fn)(const unsigned char *d, size_t len, void *ctx), void *ctx)
 {
     DBC    *cur;
     DBT     key = {0}, val = {0};
@@ -191,13 +193,35 @@ static int post_read1(POSTLIST_CTX *s, const char *term, NUMVEC *out)
             DB_MULTIPLE_NEXT(p, &val, d, dlen);
             if (p == 0)
                 break;
-            if (dlen == 8)
-                numvec_add(out, adb_key_num(d));
+            fn(d, dlen, ctx);
         }
         op = DB_NEXT_DUP;
     }
     cur->close(cur);
     return rc == DB_NOTFOUND ? 0 : rc;
+}
+
+static void block_nums(const unsigned char *d, size_t len, void *ctx)
+{
+    NUMVEC *out = ctx;
+    size_t  need = out->n + postblock_count(d, len);
+
+    if (need > out->cap) {
+        out->cap = need * 2;
+        out->v = myrealloc(out->v, out->cap * sizeof(uint64_t));
+    }
+    out->n += postblock_decode(d, len, out->v + out->n, 0);
+}
+
+static void block_count(const unsigned char *d, size_t len, void *ctx)
+{
+    *(size_t *) ctx += postblock_count(d, len);
+}
+
+/* Append one stored list (ascending) to out. */
+static int post_read1(POSTLIST_CTX *s, const char *term, NUMVEC *out)
+{
+    return post_blocks(s, term, block_nums, out);
 }
 
 /* The members of a query key's list(s), sorted. */
@@ -217,21 +241,7 @@ int postlist_read(POSTLIST_CTX *s, const char *key, NUMVEC *out)
 
 static int post_count_term(POSTLIST_CTX *s, const char *term, size_t *n)
 {
-    DBC    *cur;
-    DBT     key = {0}, val = {0};
-    db_recno_t c = 0;
-    int     rc;
-
-    if ((rc = post_cursor(s, &cur)) != 0)
-        return rc;
-    key.data = (void *) term;
-    key.size = (u_int32_t) strlen(term);
-    val.flags = DB_DBT_PARTIAL;
-    if ((rc = cur->get(cur, &key, &val, DB_SET)) == 0)
-        rc = cur->count(cur, &c, 0);
-    cur->close(cur);
-    *n += c;
-    return rc == DB_NOTFOUND ? 0 : rc;
+    return post_blocks(s, term, block_count, n);
 }
 
 int postlist_count(POSTLIST_CTX *s, const char *key, size_t *n)
@@ -251,28 +261,79 @@ int postlist_seeks(size_t count, size_t n)
     return count > n * SEEK_RATIO;
 }
 
+/* A list sought number by number, ascending: the block that may hold the
+ * number sought, decoded. */
+typedef struct seeker {
+    DBC    *cur;
+    const char *term;
+    size_t  tlen;
+    unsigned char blk[POSTBLOCK_ROOM];
+    uint64_t v[POSTBLOCK_ROOM];
+    size_t  n;                      /* numbers in v; 0: none read */
+    uint64_t from;                  /* the list's members from here to v's last are in v */
+    int     empty;                  /* the list has none */
+} SEEKER;
+
+/* Is x in the list?  *has 1 or 0.  0 or a Berkeley DB error. */
+static int seek_has(SEEKER *k, uint64_t x, int *has)
+{
+    size_t  len, lo, hi;
+    int     above, rc;
+
+    *has = 0;
+    if (k->empty)
+        return 0;
+    /* The block read last may still hold x (x above its first number and
+     * not above its last). */
+    if (k->n == 0 || x < k->from || x > k->v[k->n - 1]) {
+        rc = postblock_floor(k->cur, k->term, k->tlen, x, k->blk, &len, &above, 0);
+        if (rc == DB_NOTFOUND) {
+            k->empty = 1;
+            return 0;
+        }
+        if (rc != 0)
+            return rc;
+        k->n = postblock_decode(k->blk, len, k->v, 0);
+        k->from = above ? 0 : k->v[0];
+        if (k->n == 0)
+            return 0;
+    }
+    for (lo = 0, hi = k->n; lo < hi;) {
+        size_t  mid = (lo + hi) / 2;
+
+        if (k->v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *has = lo < k->n && k->v[lo] == x;
+    return 0;
+}
+
+static int seek_open(POSTLIST_CTX *s, SEEKER *k, const char *term)
+{
+    k->term = term;
+    k->tlen = strlen(term);
+    k->n = 0;
+    k->empty = 0;
+    return post_cursor(s, &k->cur);
+}
+
 int postlist_has(POSTLIST_CTX *s, const char *key, uint64_t num, int *has)
 {
     char    k[3][TERMS_MAX_VALUE + 8];
     int     m = post_keys(key, k);
-    unsigned char buf[8];
+    SEEKER *sk = mymalloc(sizeof(*sk));
     int     rc = 0;
 
     *has = 0;
-    adb_num_key(num, buf);
     for (int i = 0; i < m && rc == 0 && !*has; i++) {
-        DBT     kd = {0}, vd = {0};
-
-        kd.data = k[i];
-        kd.size = (u_int32_t) strlen(k[i]);
-        vd.data = buf;
-        vd.size = vd.ulen = 8;
-        vd.flags = DB_DBT_USERMEM;
-        rc = s->db->term->get(s->db->term, 0, &kd, &vd, DB_GET_BOTH | DB_READ_COMMITTED);
-        *has = rc == 0;
-        if (rc == DB_NOTFOUND)
-            rc = 0;
+        if ((rc = seek_open(s, sk, k[i])) != 0)
+            break;
+        rc = seek_has(sk, num, has);
+        sk->cur->close(sk->cur);
     }
+    myfree(sk);
     return rc;
 }
 
@@ -280,10 +341,7 @@ int postlist_has(POSTLIST_CTX *s, const char *key, uint64_t num, int *has)
 static int post_mark_term(POSTLIST_CTX *s, const char *term, size_t count, const NUMVEC *cand,
                           char *mark, NUMVEC *tmp)
 {
-    DBC    *cur;
-    DBT     key = {0}, val = {0};
-    unsigned char buf[8];
-    size_t  i = 0;
+    SEEKER *sk;
     int     rc;
 
     if (count == 0 || cand->n == 0)
@@ -294,7 +352,7 @@ static int post_mark_term(POSTLIST_CTX *s, const char *term, size_t count, const
         tmp->n = 0;
         if ((rc = post_read1(s, term, tmp)) != 0)
             return rc;
-        for (i = 0; i < cand->n; i++) {
+        for (size_t i = 0; i < cand->n; i++) {
             while (j < tmp->n && tmp->v[j] < cand->v[i])
                 j++;
             if (j < tmp->n && tmp->v[j] == cand->v[i])
@@ -302,29 +360,19 @@ static int post_mark_term(POSTLIST_CTX *s, const char *term, size_t count, const
         }
         return 0;
     }
-    /* Leapfrog: seek to the first entry >= each candidate. */
-    if ((rc = post_cursor(s, &cur)) != 0)
-        return rc;
-    key.data = (void *) term;
-    key.size = (u_int32_t) strlen(term);
-    val.data = buf;
-    val.ulen = 8;
-    val.flags = DB_DBT_USERMEM;
-    while (i < cand->n) {
-        uint64_t y;
+    /* Seek each candidate in the block that may hold it. */
+    sk = mymalloc(sizeof(*sk));
+    if ((rc = seek_open(s, sk, term)) == 0) {
+        for (size_t i = 0; i < cand->n && rc == 0; i++) {
+            int     has;
 
-        adb_num_key(cand->v[i], buf);
-        val.size = 8;
-        if ((rc = cur->get(cur, &key, &val, DB_GET_BOTH_RANGE)) != 0)
-            break;
-        y = adb_key_num(buf);
-        while (i < cand->n && cand->v[i] < y)
-            i++;
-        if (i < cand->n && cand->v[i] == y)
-            mark[i++] = 1;
+            if ((rc = seek_has(sk, cand->v[i], &has)) == 0 && has)
+                mark[i] = 1;
+        }
+        sk->cur->close(sk->cur);
     }
-    cur->close(cur);
-    return rc == DB_NOTFOUND ? 0 : rc;
+    myfree(sk);
+    return rc;
 }
 
 int postlist_filter_terms(POSTLIST_CTX *s, const char *const *terms, int n, NUMVEC *cand,
