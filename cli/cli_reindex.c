@@ -30,7 +30,8 @@
 #include "store.h"
 #include "cli.h"
 
-#define REINDEX_BATCH 256
+#define REINDEX_BATCH 1024             /* messages a transaction */
+#define REINDEX_CHECKPOINT (REINDEX_BATCH * 16)
 #define REINDEX_KEEP (1024 * 1024)      /* largest buffer a slot keeps */
 
 typedef struct item {
@@ -38,6 +39,7 @@ typedef struct item {
     int64_t arrival;
     char    hex[65];
     int     fetched;                /* packed holds the blob as stored */
+    int     in_db;                  /* not in the files: blob.db is to be read */
     VSTR   *where, *packed, *xt;    /* its place, its bytes, its stored xtext.db entry */
     char    err[512];               /* why there is no blob */
     MSGREC  fresh;                  /* header fields derived from the blob */
@@ -131,7 +133,7 @@ static int reindex_read(REINDEX *r, uint64_t *next, BATCH *b)
         *next = it->num + 1;
         record_init(&it->fresh);
         it->content = 0;
-        it->have_blob = it->fetched = 0;
+        it->have_blob = it->fetched = it->in_db = 0;
         if (record_decode(val.data, val.size, &old) < 0) {
             msg_warn("record %llu is damaged; left as it is",
                      (unsigned long long) it->num);
@@ -145,10 +147,8 @@ static int reindex_read(REINDEX *r, uint64_t *next, BATCH *b)
         digest_hex(old.sha, it->hex);
         it->arrival = old.arrival;
         vstr_reset(it->packed);
-        it->fetched = store_fetch(r->cfg->data_dir, r->db, old.arrival, it->hex, 0, it->where,
-                                  it->packed, it->err, sizeof(it->err)) == 0;
         vstr_reset(it->xt);
-        if (it->fetched && !r->po.extract)
+        if (!r->po.extract)
             postings_xtext_get(r->db, 0, kbuf, it->xt);
         record_free(&old);
         b->n++;
@@ -161,8 +161,29 @@ static int reindex_read(REINDEX *r, uint64_t *next, BATCH *b)
     return rc;
 }
 
-/* The other thread's part: check each blob, derive header fields and
- * content terms from its exact bytes. */
+/* Check an item's blob, derive header fields and content terms from its
+ * exact bytes. */
+static void reindex_prepare_item(const REINDEX *r, STORE_CHECK *check, ITEM *it)
+{
+    const VSTR *msg = check->out;
+    ENVELOPE env;
+
+    if (!it->fetched || store_check_blob(check, it->where->s, it->hex, -1, 0, it->packed,
+                                         it->err, sizeof(it->err)) != 0)
+        return;
+    envelope_init(&env);
+    env.arrival = it->arrival;
+    memcpy(env.sha256, it->hex, sizeof(env.sha256));
+    /* With no Date header, the date is the first arrival. */
+    meta_parse(msg->s, msg->len, &env, &it->fresh);
+    it->content = postings_content(msg->s, msg->len, &r->po, it->xt->s,
+                                   r->po.extract ? 0 : it->xt->len, 0);
+    it->have_blob = 1;
+    envelope_free(&env);
+}
+
+/* The other thread's part: read each blob from the files (a blob kept in
+ * blob.db is left to the thread that holds the database), and prepare it. */
 static void *reindex_prepare(void *arg)
 {
     BATCH  *b = arg;
@@ -170,21 +191,15 @@ static void *reindex_prepare(void *arg)
 
     for (int i = 0; i < b->n; i++) {
         ITEM   *it = &b->items[i];
-        const VSTR *msg = b->check->out;
-        ENVELOPE env;
+        int     rc = store_fetch_file(r->cfg->data_dir, it->arrival, it->hex, 0, it->where,
+                                      it->packed, it->err, sizeof(it->err));
 
-        if (!it->fetched || store_check_blob(b->check, it->where->s, it->hex, -1, 0, it->packed,
-                                             it->err, sizeof(it->err)) != 0)
+        if (rc == STORE_MISSING && r->db->blob) {
+            it->in_db = 1;
             continue;
-        envelope_init(&env);
-        env.arrival = it->arrival;
-        memcpy(env.sha256, it->hex, sizeof(env.sha256));
-        /* With no Date header, the date is the first arrival. */
-        meta_parse(msg->s, msg->len, &env, &it->fresh);
-        it->content = postings_content(msg->s, msg->len, &r->po, it->xt->s,
-                                       r->po.extract ? 0 : it->xt->len, 0);
-        it->have_blob = 1;
-        envelope_free(&env);
+        }
+        it->fetched = rc == 0;
+        reindex_prepare_item(r, b->check, it);
     }
     return 0;
 }
@@ -209,6 +224,15 @@ static void reindex_wait(REINDEX *r, BATCH *b)
     if (b->working)
         pthread_join(b->worker, 0);
     b->working = 0;
+    for (int i = 0; i < b->n; i++) {
+        ITEM   *it = &b->items[i];
+
+        if (it->in_db) {
+            it->fetched = store_fetch(r->cfg->data_dir, r->db, it->arrival, it->hex, 0, it->where,
+                                      it->packed, it->err, sizeof(it->err)) == 0;
+            reindex_prepare_item(r, b->check, it);
+        }
+    }
     for (int i = 0; i < b->n; i++)
         if (!b->items[i].have_blob) {
             msg_warn("message %s: %s; indexed from its record alone", b->items[i].hex,
@@ -390,6 +414,12 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
         return EXIT_UNAVAILABLE;
     }
     r.total = adb_meta_live(r.db, 0);
+    /* Positions are written once and not read during the rebuild: their
+     * 64 KB pages leave the cache first, so that a full cache reuses them
+     * for each other instead of freeing 4 KB pages of the other tables to
+     * make room, which Berkeley DB's allocator pays for with long walks. */
+    if (r.db->pos)
+        r.db->pos->set_priority(r.db->pos, DB_PRIORITY_VERY_LOW);
     for (int attempt = 0; attempt < ADB_DEADLOCK_RETRIES; attempt++)
         if ((rc = reindex_truncate(&r)) != DB_LOCK_DEADLOCK)
             break;
@@ -412,8 +442,9 @@ int cli_reindex(const CONFIG *cfg, int argc, char **argv)
         reindex_free(b[cur]);
         if (rc != 0)
             break;
-        /* Checkpoints let Berkeley DB remove the logs a rebuild writes. */
-        if (r.done % (REINDEX_BATCH * 16) == 0)
+        /* Checkpoints let Berkeley DB remove the logs a rebuild writes;
+         * each visits every buffer of the cache. */
+        if (r.done % REINDEX_CHECKPOINT == 0)
             r.db->env->txn_checkpoint(r.db->env, 0, 0, 0);
         if (r.done > r.total)
             r.total = r.done;           /* the indexer added some meanwhile */
