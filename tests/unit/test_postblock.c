@@ -51,6 +51,23 @@ static int teardown(void **state)
     return 0;
 }
 
+/* A cursor and buffers to read term t's blocks with DB_SET, DB_NEXT_DUP. */
+static void list_cursor(FIXTURE *f, int t, DBC **c, DBT *key, DBT *val, unsigned char *kb,
+                        unsigned char *blk)
+{
+    assert_int_equal(f->db->cursor(f->db, 0, c, 0), 0);
+    memset(key, 0, sizeof(*key));
+    memset(val, 0, sizeof(*val));
+    memcpy(kb, term[t], strlen(term[t]));
+    key->data = kb;
+    key->size = (u_int32_t) strlen(term[t]);
+    key->ulen = POSTBLOCK_KEY;
+    key->flags = DB_DBT_USERMEM;
+    val->data = blk;
+    val->ulen = POSTBLOCK_ROOM;
+    val->flags = DB_DBT_USERMEM;
+}
+
 /* Every list read block by block: exactly the model, ascending, the
  * blocks apart and within their size. */
 static void check_lists(FIXTURE *f)
@@ -65,15 +82,7 @@ static void check_lists(FIXTURE *f)
 
         for (int x = 1; x <= SPAN; x++)
             want += f->in[t][x];
-        assert_int_equal(f->db->cursor(f->db, 0, &c, 0), 0);
-        memcpy(kb, term[t], strlen(term[t]));
-        key.data = kb;
-        key.size = (u_int32_t) strlen(term[t]);
-        key.ulen = sizeof(kb);
-        key.flags = DB_DBT_USERMEM;
-        val.data = blk;
-        val.ulen = sizeof(blk);
-        val.flags = DB_DBT_USERMEM;
+        list_cursor(f, t, &c, &key, &val, kb, blk);
         for (rc = c->get(c, &key, &val, DB_SET); rc == 0;
              rc = c->get(c, &key, &val, DB_NEXT_DUP)) {
             int     bad;
@@ -201,7 +210,7 @@ static void test_merge_and_delete(void **state)
     check_lists(f);
 }
 
-/* The blocks of term t, each as bytes, NUL-separated hex in out. */
+/* The blocks of term t, each as hex, in out. */
 static size_t blocks_of(FIXTURE *f, int t, char ***out)
 {
     DBC    *c;
@@ -210,15 +219,7 @@ static size_t blocks_of(FIXTURE *f, int t, char ***out)
     size_t  n = 0;
 
     *out = 0;
-    assert_int_equal(f->db->cursor(f->db, 0, &c, 0), 0);
-    memcpy(kb, term[t], strlen(term[t]));
-    key.data = kb;
-    key.size = (u_int32_t) strlen(term[t]);
-    key.ulen = sizeof(kb);
-    key.flags = DB_DBT_USERMEM;
-    val.data = blk;
-    val.ulen = sizeof(blk);
-    val.flags = DB_DBT_USERMEM;
+    list_cursor(f, t, &c, &key, &val, kb, blk);
     for (int rc = c->get(c, &key, &val, DB_SET); rc == 0;
          rc = c->get(c, &key, &val, DB_NEXT_DUP)) {
         char   *hex = malloc(val.size * 2 + 1);
