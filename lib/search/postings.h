@@ -55,9 +55,10 @@ int postings_put(ADB *db, DB_TXN *txn, const unsigned char num[8], const MSGREC 
                  const TERMSET *content, int ranges, POSTINGS_BATCH *later);
 
 /* A transaction's term.db writes, made at its end in the order of the
- * tree: each leaf page is then visited once per transaction rather than
- * once per message, which keeps the writes within the cache when term.db
- * outgrows it.  flush() writes and empties the batch: 0 or a Berkeley DB
+ * tree: each term's numbers go to its list in one write (postblock.h), so
+ * that each list is visited once per transaction rather than once per
+ * message, which keeps the writes within the cache when term.db outgrows
+ * it.  flush() writes and empties the batch: 0 or a Berkeley DB
  * error (the caller aborts the transaction). */
 POSTINGS_BATCH *postings_batch_create(void);
 int     postings_batch_flush(ADB *db, DB_TXN *txn, POSTINGS_BATCH *b);
