@@ -225,7 +225,7 @@ static size_t blocks_of(FIXTURE *f, int t, char ***out)
         char   *hex = malloc(val.size * 2 + 1);
 
         for (size_t i = 0; i < val.size; i++)
-            sprintf(hex + 2 * i, "%02x", blk[i]);
+            snprintf(hex + 2 * i, 3, "%02x", blk[i]);
         *out = realloc(*out, (n + 1) * sizeof(char *));
         (*out)[n++] = hex;
     }
