@@ -266,10 +266,13 @@ static int block_next_first(DBC *c, uint64_t *first)
 
 int postblock_add(DBC *c, const char *term, size_t tlen, const uint64_t *v, size_t n)
 {
-    unsigned char *blk = mymalloc(POSTBLOCK_ROOM);
-    uint64_t *f = mymalloc(POSTBLOCK_ROOM * sizeof(uint64_t));
+    unsigned char blk[POSTBLOCK_ROOM];
+    uint64_t f[POSTBLOCK_ROOM];     /* a block's numbers: no allocation per term */
     size_t  len, nf, k;
     int     above, rc;
+
+    if (n == 0)
+        return 0;
 
     /* The usual case: all of v follows the list, and goes on its last block. */
     if ((rc = block_last(c, term, tlen, blk, &len, DB_RMW)) == DB_NOTFOUND) {
@@ -300,8 +303,6 @@ int postblock_add(DBC *c, const char *term, size_t tlen, const uint64_t *v, size
         v += k;
         n -= k;
     }
-    myfree(f);
-    myfree(blk);
     return rc;
 }
 
